@@ -1,0 +1,87 @@
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { Authentication } from "./current-actor.js"
+import { Conflict, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
+import { LoginRequest, RefreshRequest, RegisterRequest, TokenResponse, UserResponse } from "./identity-schemas.js"
+
+export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
+  .add(
+    HttpApiEndpoint.get("health", "/health")
+      .addSuccess(Schema.Struct({ status: Schema.Literal("ok") }))
+      .annotate(OpenApi.Summary, "The process is alive")
+  )
+  .add(
+    HttpApiEndpoint.get("ready", "/ready")
+      .addSuccess(Schema.Struct({
+        status: Schema.Literal("ready"),
+        database: Schema.Literal("ok"),
+        migrations: Schema.Struct({ applied: Schema.Int, expected: Schema.Int })
+      }))
+      .addError(ServiceUnavailable)
+      .annotate(OpenApi.Summary, "The database answers and every migration is applied")
+  )
+{}
+
+export class AuthApi extends HttpApiGroup.make("auth")
+  .add(
+    HttpApiEndpoint.post("register", "/register")
+      .setPayload(RegisterRequest)
+      .addSuccess(UserResponse, { status: 201 })
+      .addError(Conflict)
+      .annotate(OpenApi.Summary, "Create an account")
+  )
+  .add(
+    HttpApiEndpoint.post("login", "/login")
+      .setPayload(LoginRequest)
+      .addSuccess(TokenResponse)
+      .addError(Unauthorized)
+      .annotate(OpenApi.Summary, "Exchange email and password for tokens")
+  )
+  .add(
+    HttpApiEndpoint.post("refresh", "/refresh")
+      .setPayload(RefreshRequest)
+      .addSuccess(TokenResponse)
+      .addError(Unauthorized)
+      .annotate(OpenApi.Summary, "Rotate the refresh token; a reused one ends its session")
+  )
+  .add(
+    HttpApiEndpoint.post("logout", "/logout")
+      .addSuccess(HttpApiSchema.NoContent)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "End the current session")
+  )
+  .add(
+    HttpApiEndpoint.get("me", "/me")
+      .addSuccess(UserResponse)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "The current user")
+  )
+  .prefix("/api/v1/auth")
+{}
+
+/**
+ * HttpApi declares a 400 "HttpApiDecodeError" on every endpoint; this API answers decode failures
+ * with 422 ValidationFailed instead (see error-mapping), so the document is corrected to match.
+ */
+const documentValidationErrors = (spec: Record<string, any>): Record<string, any> => {
+  for (const operations of Object.values<Record<string, any>>(spec.paths ?? {})) {
+    for (const operation of Object.values<any>(operations)) {
+      const bad = operation?.responses?.["400"]
+      if (bad && JSON.stringify(bad).includes("HttpApiDecodeError")) delete operation.responses["400"]
+    }
+  }
+  delete spec.components?.schemas?.HttpApiDecodeError
+  delete spec.components?.schemas?.Issue
+  return spec
+}
+
+export class BrainOpsApi extends HttpApi.make("brainops")
+  .add(SystemApi)
+  .add(AuthApi)
+  .addError(ValidationFailed)
+  .addError(ServiceUnavailable)
+  .annotate(OpenApi.Title, "BrainOps API")
+  .annotate(OpenApi.Version, "1")
+  .annotate(OpenApi.Description, "Identity, memory and RAG, projects and tasks, and a marketplace.")
+  .annotate(OpenApi.Transform, documentValidationErrors)
+{}

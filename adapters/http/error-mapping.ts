@@ -1,0 +1,63 @@
+import { Effect } from "effect"
+import type { StorageUnavailable } from "../../application/ports/errors.js"
+import type {
+  EmailAlreadyRegistered,
+  InvalidCredentials,
+  Unauthenticated,
+  WeakPassword
+} from "../../domain/identity/errors.js"
+import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
+import {
+  Conflict,
+  FieldError,
+  Forbidden,
+  NotFound,
+  ServiceUnavailable,
+  Unauthorized,
+  ValidationFailed
+} from "./errors.js"
+
+export type DomainFailure =
+  | EmailAlreadyRegistered
+  | InvalidCredentials
+  | WeakPassword
+  | Unauthenticated
+  | DomainNotFound
+  | DomainForbidden
+  | StorageUnavailable
+
+/** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
+export type HttpErrorOf<E> = E extends EmailAlreadyRegistered ? Conflict
+  : E extends InvalidCredentials | Unauthenticated ? Unauthorized
+  : E extends WeakPassword ? ValidationFailed
+  : E extends DomainNotFound ? NotFound
+  : E extends DomainForbidden ? Forbidden
+  : E extends StorageUnavailable ? ServiceUnavailable
+  : never
+
+/** The one place where domain errors meet HTTP statuses. */
+const toHttpError = (error: DomainFailure) => {
+  switch (error._tag) {
+    case "EmailAlreadyRegistered":
+      return new Conflict({ detail: "An account with this email already exists" })
+    case "InvalidCredentials":
+      return new Unauthorized({ detail: "Invalid email or password" })
+    case "Unauthenticated":
+      return new Unauthorized({ detail: `Not authenticated: ${error.reason}` })
+    case "WeakPassword":
+      return new ValidationFailed({
+        detail: error.reason,
+        errors: [new FieldError({ path: "password", message: error.reason })]
+      })
+    case "NotFound":
+      return new NotFound({ detail: `${error.resource} not found` })
+    case "Forbidden":
+      return new Forbidden({ detail: error.reason })
+    case "StorageUnavailable":
+      return new ServiceUnavailable({ detail: "The service is temporarily unavailable; retry later" })
+  }
+}
+
+export const httpErrors = <A, E extends DomainFailure, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, HttpErrorOf<E>, R> => Effect.mapError(effect, (error) => toHttpError(error) as HttpErrorOf<E>)

@@ -1,0 +1,44 @@
+import { HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+
+/**
+ * The API's error bodies: `{"detail": "...", "code": "..."}`. `detail` is for people; `code` is a
+ * stable machine-readable name, and it is also what lets the encoder tell the classes apart (their
+ * other fields are alike), so each error is sent with its own status.
+ */
+const code = <const C extends string>(value: C) =>
+  Schema.Literal(value).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => value))
+
+const error = <Self>() => <const C extends string>(name: string, value: C, status: number, description: string) =>
+  Schema.Class<Self>(name)(
+    { detail: Schema.String, code: code(value) },
+    HttpApiSchema.annotations({ status, description })
+  )
+
+export class BadRequest extends error<BadRequest>()("BadRequest", "bad_request", 400, "The request is malformed") {}
+export class Unauthorized extends error<Unauthorized>()("Unauthorized", "unauthorized", 401, "Not authenticated") {}
+export class Forbidden extends error<Forbidden>()("Forbidden", "forbidden", 403, "Authenticated but not allowed") {}
+export class NotFound extends error<NotFound>()("NotFound", "not_found", 404, "Missing, or not visible to this caller") {}
+export class Conflict extends error<Conflict>()("Conflict", "conflict", 409, "Conflicts with the current state") {}
+export class PayloadTooLarge extends error<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  "payload_too_large",
+  413,
+  "The request body is too large"
+) {}
+export class ServiceUnavailable extends error<ServiceUnavailable>()(
+  "ServiceUnavailable",
+  "service_unavailable",
+  503,
+  "A dependency is down; retry later"
+) {}
+
+export class FieldError extends Schema.Class<FieldError>("FieldError")({
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+export class ValidationFailed extends Schema.Class<ValidationFailed>("ValidationFailed")(
+  { detail: Schema.String, code: code("validation_failed"), errors: Schema.Array(FieldError) },
+  HttpApiSchema.annotations({ status: 422, description: "Invalid fields" })
+) {}

@@ -1,0 +1,39 @@
+import { Schema } from "effect"
+import { Email, Role, UserName } from "../../domain/identity/user.js"
+
+/** Passwords arrive as strings and are wrapped at once, so no log line or error can print them. */
+const Password = Schema.Redacted(Schema.String.pipe(Schema.maxLength(1024, { message: () => "password is too long" })))
+
+export const RegisterRequest = Schema.Struct({
+  email: Email,
+  password: Password,
+  name: UserName
+})
+
+export const LoginRequest = Schema.Struct({
+  email: Email,
+  password: Password
+})
+
+export const RefreshRequest = Schema.Struct({
+  refresh_token: Schema.String.pipe(
+    Schema.minLength(1, { message: () => "refresh_token must not be empty" }),
+    Schema.maxLength(512, { message: () => "refresh_token is too long" })
+  )
+})
+
+export class UserResponse extends Schema.Class<UserResponse>("UserResponse")({
+  id: Schema.UUID,
+  email: Schema.String,
+  name: Schema.String,
+  role: Role,
+  email_verified: Schema.Boolean,
+  created_at: Schema.DateTimeUtc
+}) {}
+
+export class TokenResponse extends Schema.Class<TokenResponse>("TokenResponse")({
+  access_token: Schema.String,
+  refresh_token: Schema.String,
+  token_type: Schema.Literal("bearer"),
+  expires_in: Schema.Int.annotations({ description: "Seconds until the access token expires" })
+}) {}

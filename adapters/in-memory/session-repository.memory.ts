@@ -1,0 +1,48 @@
+import { Effect, Layer, Option, Ref } from "effect"
+import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
+import { Session } from "../../domain/identity/session.js"
+
+interface State {
+  readonly sessions: ReadonlyMap<string, Session>
+  /** rotated-away refresh token hash → session id */
+  readonly rotated: ReadonlyMap<string, string>
+}
+
+/** For tests only. */
+export const SessionRepositoryMemory = Layer.effect(
+  SessionRepository,
+  Effect.gen(function*() {
+    const state = yield* Ref.make<State>({ sessions: new Map(), rotated: new Map() })
+    const update = (id: string, f: (s: Session) => Session) =>
+      Ref.update(state, (st) => {
+        const session = st.sessions.get(id)
+        return session ? { ...st, sessions: new Map(st.sessions).set(id, f(session)) } : st
+      })
+    return {
+      insert: (session) => Ref.update(state, (st) => ({ ...st, sessions: new Map(st.sessions).set(session.id, session) })),
+      findById: (id) => Effect.map(Ref.get(state), (st) => Option.fromNullable(st.sessions.get(id))),
+      findByRefreshHash: (hash) =>
+        Effect.map(Ref.get(state), (st): Option.Option<RefreshLookup> => {
+          const current = [...st.sessions.values()].find((s) => s.refreshTokenHash === hash)
+          if (current) return Option.some({ _tag: "Current", session: current })
+          const rotatedFrom = st.rotated.get(hash)
+          const session = rotatedFrom === undefined ? undefined : st.sessions.get(rotatedFrom)
+          return session ? Option.some({ _tag: "Rotated", session }) : Option.none()
+        }),
+      rotate: (id, fromHash, toHash, now) =>
+        Ref.modify(state, (st) => {
+          const session = st.sessions.get(id)
+          if (!session || session.refreshTokenHash !== fromHash || Option.isSome(session.revokedAt)) {
+            return [false, st] as const
+          }
+          return [true, {
+            sessions: new Map(st.sessions).set(id, new Session({ ...session, refreshTokenHash: toHash, lastUsedAt: now })),
+            rotated: new Map(st.rotated).set(fromHash, id)
+          }] as const
+        }),
+      touch: (id, now) => update(id, (s) => new Session({ ...s, lastUsedAt: now })),
+      revoke: (id, now) =>
+        update(id, (s) => Option.isSome(s.revokedAt) ? s : new Session({ ...s, revokedAt: Option.some(now) }))
+    }
+  })
+)

@@ -1,0 +1,46 @@
+import { PGlite } from "@electric-sql/pglite"
+import { createPgConfig } from "@electric-sql/pglite/node-postgres"
+import { vector } from "@electric-sql/pglite-pgvector"
+import { PgClient } from "@effect/sql-pg"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Layer, type Redacted } from "effect"
+import pg from "pg"
+import { lockDataDir } from "./data-dir-lock.js"
+
+/** The server profile: PostgreSQL through a node-postgres pool. */
+export const PgServerClient = (options: { readonly url: Redacted.Redacted<string>; readonly poolSize: number }) =>
+  PgClient.layer({ url: options.url, maxConnections: options.poolSize, applicationName: "brainops" })
+
+const sqlError = (message: string) => (cause: unknown) => new SqlError({ cause, message })
+
+/**
+ * The embedded profile: PGlite (PostgreSQL in WASM) with pgvector, reached through the same PgClient
+ * as the server profile via PGlite's node-postgres adapter (a pool of one connection). `memory://`
+ * keeps everything in memory (tests); any other value is a folder, locked for this process.
+ */
+export const PgliteClient = (dataDir: string) =>
+  PgClient.layerFromPool({
+    applicationName: "brainops",
+    acquire: Effect.gen(function*() {
+      if (!dataDir.startsWith("memory://")) {
+        yield* lockDataDir(dataDir).pipe(Effect.mapError(sqlError("data folder locked")), Effect.orDie)
+      }
+      const pglite = yield* Effect.acquireRelease(
+        Effect.tryPromise({
+          try: () => PGlite.create(dataDir, { extensions: { vector } }),
+          catch: sqlError(`could not open PGlite in ${dataDir}`)
+        }),
+        (db) => Effect.promise(() => db.close())
+      )
+      yield* Effect.tryPromise({
+        try: () => pglite.exec("CREATE EXTENSION IF NOT EXISTS vector"),
+        catch: sqlError("could not load pgvector into PGlite")
+      })
+      return yield* Effect.acquireRelease(
+        Effect.sync(() => new pg.Pool(createPgConfig(pglite))),
+        (pool) => Effect.promise(() => pool.end())
+      )
+    })
+  })
+
+export type SqlClientLayer = Layer.Layer<PgClient.PgClient | import("@effect/sql").SqlClient.SqlClient, SqlError>

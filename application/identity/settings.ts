@@ -1,0 +1,8 @@
+import { Context, type Duration } from "effect"
+
+export class IdentitySettings extends Context.Tag("IdentitySettings")<IdentitySettings, {
+  /** Lifetime of an access JWT; short, since a stolen one works until it expires or its session ends. */
+  readonly accessTokenTtl: Duration.Duration
+  /** Absolute lifetime of a login session (and so of its refresh tokens). */
+  readonly sessionTtl: Duration.Duration
+}>() {}

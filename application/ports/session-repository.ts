@@ -1,0 +1,26 @@
+import { Context, type DateTime, type Effect, type Option } from "effect"
+import type { Session, SessionId } from "../../domain/identity/session.js"
+import type { StorageUnavailable } from "./errors.js"
+
+export type RefreshLookup =
+  | { readonly _tag: "Current"; readonly session: Session }
+  /** The token was valid once and has been rotated away: presenting it again means it leaked. */
+  | { readonly _tag: "Rotated"; readonly session: Session }
+
+export class SessionRepository extends Context.Tag("SessionRepository")<SessionRepository, {
+  readonly insert: (session: Session) => Effect.Effect<void, StorageUnavailable>
+  readonly findById: (id: SessionId) => Effect.Effect<Option.Option<Session>, StorageUnavailable>
+  readonly findByRefreshHash: (hash: string) => Effect.Effect<Option.Option<RefreshLookup>, StorageUnavailable>
+  /**
+   * Swap the current refresh token hash, only if it is still `fromHash` and the session is not
+   * revoked; remembers `fromHash` as rotated. Answers false when another rotation won the race.
+   */
+  readonly rotate: (
+    id: SessionId,
+    fromHash: string,
+    toHash: string,
+    now: DateTime.Utc
+  ) => Effect.Effect<boolean, StorageUnavailable>
+  readonly touch: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
+  readonly revoke: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
+}>() {}

@@ -1,0 +1,35 @@
+import { Effect, Layer, Option } from "effect"
+import { ensureAdmin } from "../application/identity/ensure-admin.js"
+import { HttpServerLive } from "../adapters/http/server.js"
+import type { AppConfig } from "./config.js"
+import { AppServicesLive } from "./layers.js"
+import type { Secrets } from "./secrets.js"
+
+/** BRAINOPS_ADMIN_EMAIL / BRAINOPS_ADMIN_PASSWORD: create the first admin at startup when absent. */
+const AdminFromEnv = (config: AppConfig) =>
+  Layer.effectDiscard(
+    Option.match(config.admin, {
+      onNone: () => Effect.void,
+      onSome: ({ email, password }) =>
+        ensureAdmin({ email, password }).pipe(
+          Effect.flatMap((outcome) => Effect.logInfo(`admin ${email}: ${outcome}`)),
+          Effect.catchTag("WeakPassword", (error) =>
+            Effect.dieMessage(`BRAINOPS_ADMIN_PASSWORD is not accepted: ${error.reason}`)),
+          Effect.catchTag("EmailAlreadyRegistered", () => Effect.void),
+          Effect.orDie
+        )
+    })
+  )
+
+/** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
+export const ServerLive = (config: AppConfig, secrets: Secrets) =>
+  HttpServerLive({
+    host: config.host,
+    port: config.port,
+    corsOrigins: config.corsOrigins,
+    maxBodyBytes: config.maxBodyBytes
+  }).pipe(
+    Layer.provide(AdminFromEnv(config)),
+    Layer.provide(AppServicesLive(config, secrets))
+  )
+

@@ -1,0 +1,97 @@
+import { Config, ConfigError, Duration, Either, LogLevel, Option, Redacted, Schema } from "effect"
+import { Email } from "../domain/identity/user.js"
+
+const nonEmptyList = (name: string) =>
+  Config.string(name).pipe(
+    Config.withDefault(""),
+    Config.map((raw) => raw.split(",").map((s) => s.trim()).filter((s) => s.length > 0))
+  )
+
+const positiveInt = (name: string, fallback: number) =>
+  Config.integer(name).pipe(
+    Config.withDefault(fallback),
+    Config.validate({ message: "must be a positive integer", validation: (n) => n > 0 })
+  )
+
+const positiveDuration = (name: string, fallback: Duration.DurationInput) =>
+  Config.duration(name).pipe(
+    Config.withDefault(Duration.decode(fallback)),
+    Config.validate({ message: "must be a positive duration such as \"15 minutes\"", validation: (d) => Duration.toMillis(d) > 0 })
+  )
+
+/** JWT signing key: at least 32 characters (256 bits if random). */
+const jwtSecret = Config.redacted("JWT_SECRET").pipe(
+  Config.validate({
+    message: "must be at least 32 characters",
+    validation: (secret) => Redacted.value(secret).length >= 32
+  }),
+  Config.option
+)
+
+/** The key that encrypts secrets at rest (2FA): 32 bytes, base64. */
+const encryptionKey = Config.redacted("ENCRYPTION_KEY").pipe(
+  Config.validate({
+    message: "must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)",
+    validation: (key) => Buffer.from(Redacted.value(key), "base64").length === 32
+  }),
+  Config.option
+)
+
+const logLevel = Config.literal("trace", "debug", "info", "warning", "error", "none")("LOG_LEVEL").pipe(
+  Config.withDefault("info" as const),
+  Config.map((level) => {
+    const byName = {
+      trace: LogLevel.Trace,
+      debug: LogLevel.Debug,
+      info: LogLevel.Info,
+      warning: LogLevel.Warning,
+      error: LogLevel.Error,
+      none: LogLevel.None
+    } as const
+    return byName[level]
+  })
+)
+
+const databaseUrl = Config.redacted("DATABASE_URL").pipe(
+  Config.validate({
+    message: "must be a postgres:// or postgresql:// URL",
+    validation: (url) => /^postgres(ql)?:\/\//.test(Redacted.value(url))
+  }),
+  Config.option
+)
+
+const adminBootstrap = Config.all({
+  email: Config.string("BRAINOPS_ADMIN_EMAIL").pipe(Config.option),
+  password: Config.redacted("BRAINOPS_ADMIN_PASSWORD").pipe(Config.option)
+}).pipe(
+  Config.mapOrFail(({ email, password }) => {
+    if (Option.isSome(email) && Option.isSome(password)) {
+      return Either.map(
+        Schema.decodeEither(Email)(email.value),
+        (valid) => Option.some({ email: valid, password: password.value })
+      ).pipe(Either.mapLeft(() => ConfigError.InvalidData(["BRAINOPS_ADMIN_EMAIL"], "must be a valid email address")))
+    }
+    if (Option.isNone(email) && Option.isNone(password)) return Either.right(Option.none())
+    const missing = Option.isNone(email) ? "BRAINOPS_ADMIN_EMAIL" : "BRAINOPS_ADMIN_PASSWORD"
+    // Name the variable that is missing, not the one that is set.
+    return Either.left(ConfigError.MissingData([missing], `${missing} must be set together with the other admin variable`))
+  })
+)
+
+export const AppConfig = Config.all({
+  host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
+  port: Config.port("PORT").pipe(Config.withDefault(8000)),
+  logLevel,
+  databaseUrl,
+  databasePoolSize: positiveInt("DATABASE_POOL_SIZE", 10),
+  dataDir: Config.string("BRAINOPS_DATA_DIR").pipe(Config.withDefault("./data")),
+  jwtSecret,
+  encryptionKey,
+  accessTokenTtl: positiveDuration("ACCESS_TOKEN_TTL", "15 minutes"),
+  sessionTtl: positiveDuration("SESSION_TTL", "30 days"),
+  corsOrigins: nonEmptyList("CORS_ORIGINS"),
+  maxBodyBytes: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
+  shutdownTimeout: positiveDuration("SHUTDOWN_TIMEOUT", "10 seconds"),
+  admin: adminBootstrap
+})
+export type AppConfig = Config.Config.Success<typeof AppConfig>

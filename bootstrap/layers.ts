@@ -1,0 +1,39 @@
+import { Layer, Option } from "effect"
+import { IdentitySettings } from "../application/identity/settings.js"
+import { PasswordHasherArgon2 } from "../adapters/argon2/password-hasher.argon2.js"
+import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
+import { SecretTokensNode } from "../adapters/crypto/secret-tokens.node.js"
+import { AccessTokensJose } from "../adapters/jwt/access-tokens.jose.js"
+import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
+import { MigrationsLive, ReadinessSql } from "../adapters/sql/migrator.js"
+import { SessionRepositorySql } from "../adapters/sql/session-repository.sql.js"
+import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
+import type { AppConfig } from "./config.js"
+import type { Secrets } from "./secrets.js"
+
+/** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
+export const SqlClientLive = (config: AppConfig) =>
+  Option.match(config.databaseUrl, {
+    onNone: () => PgliteClient(config.dataDir),
+    onSome: (url) => PgServerClient({ url, poolSize: config.databasePoolSize })
+  })
+
+/** The store with every migration applied before anything else may use it. */
+export const DatabaseLive = (config: AppConfig) => MigrationsLive.pipe(Layer.provideMerge(SqlClientLive(config)))
+
+/** Every port the use-cases need, wired for the configured profile. */
+export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
+  const settings = Layer.succeed(IdentitySettings, {
+    accessTokenTtl: config.accessTokenTtl,
+    sessionTtl: config.sessionTtl
+  })
+  const repositories = Layer.mergeAll(UserRepositorySql, SessionRepositorySql, ReadinessSql)
+  return Layer.mergeAll(
+    repositories,
+    IdsUuidV7,
+    SecretTokensNode,
+    PasswordHasherArgon2,
+    AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
+    settings
+  ).pipe(Layer.provide(DatabaseLive(config)))
+}

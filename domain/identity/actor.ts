@@ -1,0 +1,25 @@
+import { Option, Schema } from "effect"
+import { SessionId } from "./session.js"
+import { Role, UserId } from "./user.js"
+
+export const Scope = Schema.Literal(
+  "memories:read",
+  "memories:write",
+  "projects:read",
+  "projects:write",
+  "marketplace:read",
+  "marketplace:write"
+)
+export type Scope = typeof Scope.Type
+export const ALL_SCOPES: ReadonlyArray<Scope> = Scope.literals
+
+/** Who is calling: resolved once per request by the driving adapter, passed to every use-case. */
+export interface Actor {
+  readonly userId: UserId
+  readonly role: Role
+  /** The login session behind a JWT; none for an API key. */
+  readonly sessionId: Option.Option<SessionId>
+  readonly scopes: ReadonlySet<Scope>
+}
+
+export const isAdmin = (actor: Actor): boolean => actor.role === "admin"
