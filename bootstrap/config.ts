@@ -10,19 +10,22 @@ const nonEmptyList = (name: string) =>
 const positiveInt = (name: string, fallback: number) =>
   Config.integer(name).pipe(
     Config.withDefault(fallback),
-    Config.validate({ message: "must be a positive integer", validation: (n) => n > 0 })
+    Config.validate({ message: `${name} must be a positive integer`, validation: (n) => n > 0 })
   )
 
 const positiveDuration = (name: string, fallback: Duration.DurationInput) =>
   Config.duration(name).pipe(
     Config.withDefault(Duration.decode(fallback)),
-    Config.validate({ message: "must be a positive duration such as \"15 minutes\"", validation: (d) => Duration.toMillis(d) > 0 })
+    Config.validate({
+      message: `${name} must be a positive duration such as "15 minutes"`,
+      validation: (d) => Duration.toMillis(d) > 0
+    })
   )
 
 /** JWT signing key: at least 32 characters (256 bits if random). */
 const jwtSecret = Config.redacted("JWT_SECRET").pipe(
   Config.validate({
-    message: "must be at least 32 characters",
+    message: "JWT_SECRET must be at least 32 characters",
     validation: (secret) => Redacted.value(secret).length >= 32
   }),
   Config.option
@@ -31,7 +34,7 @@ const jwtSecret = Config.redacted("JWT_SECRET").pipe(
 /** The key that encrypts secrets at rest (2FA): 32 bytes, base64. */
 const encryptionKey = Config.redacted("ENCRYPTION_KEY").pipe(
   Config.validate({
-    message: "must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)",
+    message: "ENCRYPTION_KEY must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)",
     validation: (key) => Buffer.from(Redacted.value(key), "base64").length === 32
   }),
   Config.option
@@ -54,7 +57,7 @@ const logLevel = Config.literal("trace", "debug", "info", "warning", "error", "n
 
 const databaseUrl = Config.redacted("DATABASE_URL").pipe(
   Config.validate({
-    message: "must be a postgres:// or postgresql:// URL",
+    message: "DATABASE_URL must be a postgres:// or postgresql:// URL",
     validation: (url) => /^postgres(ql)?:\/\//.test(Redacted.value(url))
   }),
   Config.option

@@ -1,24 +1,31 @@
+import { SqlError } from "@effect/sql/SqlError"
 import { Cause, ConfigError, Effect, Layer, Logger } from "effect"
-import { AppConfig } from "./config.js"
+import type { AppConfig } from "./config.js"
 
 /** JSON log lines on stdout, at the configured level. */
 export const loggingLayer = (config: AppConfig) =>
   Layer.merge(Logger.json, Logger.minimumLogLevel(config.logLevel))
 
 /**
- * A configuration problem ends the process with one plain line naming the variable, not a stack trace.
+ * A problem that stops startup (a bad setting, a data folder in use, a database that refuses us)
+ * ends the process with a plain message naming it, not a stack trace.
  */
-export const reportConfigErrors = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+export const reportStartupErrors = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   program.pipe(
     Effect.tapErrorCause((cause) => {
       const failure = Cause.failureOption(cause)
-      if (failure._tag === "Some" && ConfigError.isConfigError(failure.value)) {
-        return Effect.sync(() => {
-          process.stderr.write(`BrainOps cannot start: invalid configuration.\n${String(failure.value)}\n`)
-        })
-      }
-      return Effect.void
+      if (failure._tag === "None") return Effect.void
+      const error = failure.value
+      const message = ConfigError.isConfigError(error)
+        ? `invalid configuration.\n${String(error)}`
+        : error instanceof SqlError
+        ? `${error.message}${error.cause instanceof Error && error.cause.message !== error.message ? `: ${error.cause.message}` : ""}`
+        : undefined
+      if (message === undefined) return Effect.void
+      return Effect.sync(() => {
+        process.stderr.write(`BrainOps cannot start: ${message}\n`)
+        process.exit(1)
+      })
     })
   )
 
-export const loadConfig = AppConfig

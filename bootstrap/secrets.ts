@@ -28,7 +28,10 @@ export const resolveSecrets = (config: AppConfig) =>
       ].filter((name): name is string => name !== undefined)
       if (missing.length > 0) {
         return yield* Effect.fail(
-          ConfigError.MissingData(missing, `${missing.join(" and ")} must be set when DATABASE_URL is set (server profile)`)
+          ConfigError.MissingData(
+            [missing[0]!],
+            `${missing.join(" and ")} must be set when DATABASE_URL is set (server profile)`
+          )
         )
       }
     }

@@ -2,7 +2,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Duration, Effect, Layer, Option } from "effect"
 import { ServerLive } from "./app.js"
 import { AppConfig } from "./config.js"
-import { loggingLayer, reportConfigErrors } from "./runtime.js"
+import { loggingLayer, reportStartupErrors } from "./runtime.js"
 import { resolveSecrets } from "./secrets.js"
 
 const main = Effect.gen(function*() {
@@ -26,4 +26,4 @@ const main = Effect.gen(function*() {
   }).pipe(Effect.provide(logging))
 })
 
-NodeRuntime.runMain(reportConfigErrors(main), { disablePrettyLogger: true })
+NodeRuntime.runMain(reportStartupErrors(main), { disablePrettyLogger: true })

@@ -23,7 +23,7 @@ export const PgliteClient = (dataDir: string) =>
     applicationName: "brainops",
     acquire: Effect.gen(function*() {
       if (!dataDir.startsWith("memory://")) {
-        yield* lockDataDir(dataDir).pipe(Effect.mapError(sqlError("data folder locked")), Effect.orDie)
+        yield* lockDataDir(dataDir).pipe(Effect.mapError((error) => new SqlError({ cause: error, message: error.message })))
       }
       const pglite = yield* Effect.acquireRelease(
         Effect.tryPromise({
