@@ -1,0 +1,24 @@
+import { describe, it as vitestIt, layer } from "@effect/vitest"
+import { Layer } from "effect"
+import { SessionRepositorySql } from "../../adapters/sql/session-repository.sql.js"
+import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
+import { PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
+import { sessionRepositoryContract } from "./session-repository.contract.js"
+import { userRepositoryContract } from "./user-repository.contract.js"
+
+const url = testDatabaseUrl()
+
+if (url === undefined) {
+  console.warn("TEST_DATABASE_URL is not set: the PostgreSQL contract suites were SKIPPED (CI sets it).")
+  describe("SQL adapters on PostgreSQL", () => {
+    vitestIt.skipIf(true)("skipped: TEST_DATABASE_URL is not set", () => {})
+  })
+} else {
+  const Repositories = Layer.mergeAll(UserRepositorySql, SessionRepositorySql).pipe(
+    Layer.provide(PostgresTestDatabase(url))
+  )
+  layer(Repositories, { timeout: "60 seconds" })("SQL adapters on PostgreSQL", (it) => {
+    userRepositoryContract(it)
+    sessionRepositoryContract(it)
+  })
+}

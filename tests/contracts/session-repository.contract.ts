@@ -1,0 +1,82 @@
+import { describe, expect, type Vitest } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { SessionRepository } from "../../application/ports/session-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import { at, makeSession, makeUser } from "../support/fixtures.js"
+
+const withUser = Effect.gen(function*() {
+  const user = makeUser()
+  yield* (yield* UserRepository).insert(user)
+  return user
+})
+
+/** What every SessionRepository adapter must do, including the atomicity refresh rotation relies on. */
+export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepository | UserRepository>) =>
+  describe("SessionRepository contract", () => {
+    it.effect("stores a session and finds it by id, field for field", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser, { userAgent: Option.some("curl/8"), ip: Option.none() })
+        yield* sessions.insert(session)
+        expect(yield* sessions.findById(session.id)).toEqual(Option.some(session))
+      }))
+
+    it.effect("finds a session by its current refresh token hash, and nothing for an unknown one", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser)
+        yield* sessions.insert(session)
+        const found = yield* sessions.findByRefreshHash(session.refreshTokenHash)
+        expect(Option.map(found, (l) => [l._tag, l.session.id])).toEqual(Option.some(["Current", session.id]))
+        expect(Option.isNone(yield* sessions.findByRefreshHash("no-such-hash"))).toBe(true)
+      }))
+
+    it.effect("rotates: the new hash is current, the old one is recognised as rotated, and cannot rotate again", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser)
+        yield* sessions.insert(session)
+        expect(yield* sessions.rotate(session.id, session.refreshTokenHash, "next-hash-" + session.id, at("1 hour"))).toBe(true)
+        const current = Option.getOrThrow(yield* sessions.findByRefreshHash("next-hash-" + session.id))
+        expect(current._tag).toBe("Current")
+        expect(current.session.lastUsedAt).toEqual(at("1 hour"))
+        const old = Option.getOrThrow(yield* sessions.findByRefreshHash(session.refreshTokenHash))
+        expect([old._tag, old.session.id]).toEqual(["Rotated", session.id])
+        expect(yield* sessions.rotate(session.id, session.refreshTokenHash, "other", at("2 hours"))).toBe(false)
+      }))
+
+    it.effect("lets exactly one of several concurrent rotations of one token win", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser)
+        yield* sessions.insert(session)
+        const results = yield* Effect.all(
+          Array.from({ length: 6 }, (_, i) => sessions.rotate(session.id, session.refreshTokenHash, `h${i}-${session.id}`, at("1 minute"))),
+          { concurrency: "unbounded" }
+        )
+        expect(results.filter(Boolean)).toHaveLength(1)
+      }))
+
+    it.effect("revokes once: the first revocation time stays, and a revoked session cannot rotate", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser)
+        yield* sessions.insert(session)
+        yield* sessions.revoke(session.id, at("1 hour"))
+        yield* sessions.revoke(session.id, at("2 hours"))
+        const found = Option.getOrThrow(yield* sessions.findById(session.id))
+        expect(found.revokedAt).toEqual(Option.some(at("1 hour")))
+        expect(yield* sessions.rotate(session.id, session.refreshTokenHash, "x-" + session.id, at("3 hours"))).toBe(false)
+      }))
+
+    it.effect("touch moves last_used_at only", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const session = makeSession(yield* withUser)
+        yield* sessions.insert(session)
+        yield* sessions.touch(session.id, at("5 minutes"))
+        const found = Option.getOrThrow(yield* sessions.findById(session.id))
+        expect(found.lastUsedAt).toEqual(at("5 minutes"))
+        expect(found.refreshTokenHash).toBe(session.refreshTokenHash)
+      }))
+  })
