@@ -1,0 +1,61 @@
+import { describe, expect, it } from "@effect/vitest"
+import { DateTime, Either, Option, Schema } from "effect"
+import { checkPasswordPolicy } from "../../domain/identity/password-policy.js"
+import { isActive, needsTouch, Session } from "../../domain/identity/session.js"
+import { Email } from "../../domain/identity/user.js"
+import { at, makeSession, makeUser, T0 } from "../support/fixtures.js"
+
+const decodeEmail = Schema.decodeUnknownEither(Email)
+
+describe("Email", () => {
+  it("is trimmed and lower-cased, so one address is one account", () => {
+    expect(decodeEmail("  Ann.Lee@Example.COM ")).toEqual(Either.right("ann.lee@example.com"))
+  })
+
+  it.each(["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", `${"a".repeat(250)}@example.com`])(
+    "refuses %j",
+    (input) => {
+      expect(Either.isLeft(decodeEmail(input))).toBe(true)
+    }
+  )
+})
+
+describe("password policy", () => {
+  const email = "ann@example.com"
+  const reason = (password: string) =>
+    Either.match(checkPasswordPolicy(password, email), { onLeft: (e) => e.reason, onRight: () => "ok" })
+
+  it("accepts 8 to 128 characters", () => {
+    expect(reason("12345678")).toBe("ok")
+    expect(reason("x".repeat(128))).toBe("ok")
+  })
+
+  it("refuses fewer than 8 and more than 128, counting characters rather than bytes", () => {
+    expect(reason("1234567")).toBe("password must be at least 8 characters")
+    expect(reason("x".repeat(129))).toBe("password must be at most 128 characters")
+    // Eight emoji are 8 characters though 32 bytes in UTF-8 and 16 UTF-16 code units.
+    expect(reason("😀".repeat(8))).toBe("ok")
+    expect(reason("😀".repeat(7))).toBe("password must be at least 8 characters")
+  })
+
+  it("refuses the email address itself, in any case or padding", () => {
+    expect(reason("ANN@example.com")).toBe("password must not be the same as the email address")
+    expect(reason(" ann@example.com ")).toBe("password must not be the same as the email address")
+  })
+})
+
+describe("session", () => {
+  const session = makeSession(makeUser())
+
+  it("is active until it expires or is revoked", () => {
+    expect(isActive(session, T0)).toBe(true)
+    expect(isActive(session, DateTime.subtract(session.expiresAt, { millis: 1 }))).toBe(true)
+    expect(isActive(session, session.expiresAt)).toBe(false)
+    expect(isActive(new Session({ ...session, revokedAt: Option.some(T0) }), T0)).toBe(false)
+  })
+
+  it("records last use at most once a minute", () => {
+    expect(needsTouch(session, at("59 seconds"))).toBe(false)
+    expect(needsTouch(session, at("60 seconds"))).toBe(true)
+  })
+})
