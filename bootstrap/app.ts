@@ -21,15 +21,16 @@ const AdminFromEnv = (config: AppConfig) =>
     })
   )
 
-/** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
-export const ServerLive = (config: AppConfig, secrets: Secrets) =>
+/** The HTTP server of a configuration, over whatever services it is given. */
+export const HttpFor = (config: AppConfig) =>
   HttpServerLive({
     host: config.host,
     port: config.port,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes
-  }).pipe(
-    Layer.provide(AdminFromEnv(config)),
-    Layer.provide(AppServicesLive(config, secrets))
-  )
+  }).pipe(Layer.provide(AdminFromEnv(config)))
+
+/** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
+export const ServerLive = (config: AppConfig, secrets: Secrets) =>
+  HttpFor(config).pipe(Layer.provide(AppServicesLive(config, secrets)))
 

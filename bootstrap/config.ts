@@ -83,7 +83,11 @@ const adminBootstrap = Config.all({
 
 export const AppConfig = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
-  port: Config.port("PORT").pipe(Config.withDefault(8000)),
+  // 0 asks the system for a free port (tests, side-by-side runs).
+  port: Config.integer("PORT").pipe(
+    Config.withDefault(8000),
+    Config.validate({ message: "PORT must be an integer from 0 to 65535", validation: (p) => p >= 0 && p <= 65535 })
+  ),
   logLevel,
   databaseUrl,
   databasePoolSize: positiveInt("DATABASE_POOL_SIZE", 10),

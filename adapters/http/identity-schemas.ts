@@ -1,21 +1,25 @@
 import { Schema } from "effect"
 import { Email, Role, UserName } from "../../domain/identity/user.js"
 
+/** A request body: every invalid field is reported at once, not only the first. */
+export const requestBody = <Fields extends Schema.Struct.Fields>(fields: Fields) =>
+  Schema.Struct(fields).annotations({ parseOptions: { errors: "all" } })
+
 /** Passwords arrive as strings and are wrapped at once, so no log line or error can print them. */
 const Password = Schema.Redacted(Schema.String.pipe(Schema.maxLength(1024, { message: () => "password is too long" })))
 
-export const RegisterRequest = Schema.Struct({
+export const RegisterRequest = requestBody({
   email: Email,
   password: Password,
   name: UserName
 })
 
-export const LoginRequest = Schema.Struct({
+export const LoginRequest = requestBody({
   email: Email,
   password: Password
 })
 
-export const RefreshRequest = Schema.Struct({
+export const RefreshRequest = requestBody({
   refresh_token: Schema.String.pipe(
     Schema.minLength(1, { message: () => "refresh_token must not be empty" }),
     Schema.maxLength(512, { message: () => "refresh_token is too long" })
