@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn } from "node:child_process"
+import * as net from "node:net"
+
+const TSX = "node_modules/.bin/tsx"
+
+export interface Spawned {
+  readonly child: ChildProcess
+  readonly output: () => string
+  readonly exited: Promise<number | null>
+}
+
+/** Runs an entry point (`bootstrap/server.ts`, `bootstrap/cli.ts`) the way `npm start` / `npm run cli` do. */
+export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
+  const child = spawn(TSX, [entry, ...args], {
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  let output = ""
+  child.stdout!.on("data", (chunk) => (output += chunk))
+  child.stderr!.on("data", (chunk) => (output += chunk))
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on("error", reject)
+  })
+
+export const waitForHealth = async (port: number, timeoutMs = 60_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`no /health on port ${port} within ${timeoutMs} ms`)
+}
+
+export const within = <A>(promise: Promise<A>, ms: number, what: string) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))])
