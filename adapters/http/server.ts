@@ -24,7 +24,8 @@ export interface HttpServerOptions extends ServerMiddlewareOptions {
  */
 export const HttpServerLive = (options: HttpServerOptions) =>
   HttpApiBuilder.serve(requestContext).pipe(
-    Layer.provide(HttpApiScalar.layer({ path: "/docs" })),
+    // Self-contained page (no CDN), and no web fonts fetched from elsewhere, so /docs works offline.
+    Layer.provide(HttpApiScalar.layer({ path: "/docs", scalar: { withDefaultFonts: false } })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(ApiMiddlewareLive(options)),
     Layer.provide(ApiLive),
