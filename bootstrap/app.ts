@@ -3,6 +3,7 @@ import { ensureAdmin } from "../application/identity/ensure-admin.js"
 import { HttpServerLive } from "../adapters/http/server.js"
 import type { AppConfig } from "./config.js"
 import { AppServicesLive } from "./layers.js"
+import { MailDispatcherLive } from "./mail.js"
 import type { Secrets } from "./secrets.js"
 
 /** BRAINOPS_ADMIN_EMAIL / BRAINOPS_ADMIN_PASSWORD: create the first admin at startup when absent. */
@@ -32,5 +33,5 @@ export const HttpFor = (config: AppConfig) =>
 
 /** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
 export const ServerLive = (config: AppConfig, secrets: Secrets) =>
-  HttpFor(config).pipe(Layer.provide(AppServicesLive(config, secrets)))
+  Layer.merge(HttpFor(config), MailDispatcherLive(config)).pipe(Layer.provide(AppServicesLive(config, secrets)))
 

@@ -81,6 +81,21 @@ const adminBootstrap = Config.all({
   })
 )
 
+const optionalNonEmpty = (name: string) =>
+  Config.string(name).pipe(
+    Config.option,
+    Config.map(Option.filter((value) => value.trim().length > 0))
+  )
+
+const publicBaseUrl = Config.string("PUBLIC_BASE_URL").pipe(
+  Config.option,
+  Config.validate({
+    message: "PUBLIC_BASE_URL must be an http(s) URL such as https://app.example.com",
+    validation: Option.match({ onNone: () => true, onSome: (url) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url) })
+  }),
+  Config.map(Option.map((url) => url.replace(/\/+$/, "")))
+)
+
 export const AppConfig = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
   // 0 asks the system for a free port (tests, side-by-side runs).
@@ -99,6 +114,11 @@ export const AppConfig = Config.all({
   corsOrigins: nonEmptyList("CORS_ORIGINS"),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
   shutdownTimeout: positiveDuration("SHUTDOWN_TIMEOUT", "10 seconds"),
-  admin: adminBootstrap
+  admin: adminBootstrap,
+  publicBaseUrl,
+  mailFrom: Config.string("MAIL_FROM").pipe(Config.withDefault("BrainOps <no-reply@localhost>")),
+  sesRegion: optionalNonEmpty("SES_REGION"),
+  sesEndpoint: optionalNonEmpty("SES_ENDPOINT"),
+  mailPollInterval: positiveDuration("MAIL_POLL_INTERVAL", "1 second")
 })
 export type AppConfig = Config.Config.Success<typeof AppConfig>

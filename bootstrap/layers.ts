@@ -8,7 +8,11 @@ import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
 import { MigrationsLive, ReadinessSql } from "../adapters/sql/migrator.js"
 import { SessionRepositorySql } from "../adapters/sql/session-repository.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
+import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
+import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
+import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
+import { MailSettingsLive, MailTransportLive } from "./mail.js"
 import type { Secrets } from "./secrets.js"
 
 /** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
@@ -27,9 +31,18 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     accessTokenTtl: config.accessTokenTtl,
     sessionTtl: config.sessionTtl
   })
-  const repositories = Layer.mergeAll(UserRepositorySql, SessionRepositorySql, ReadinessSql)
+  const repositories = Layer.mergeAll(
+    UserRepositorySql,
+    SessionRepositorySql,
+    ReadinessSql,
+    OneTimeTokensSql,
+    MailOutboxSql,
+    UnitOfWorkSql
+  )
   return Layer.mergeAll(
     repositories,
+    MailTransportLive(config),
+    MailSettingsLive(config),
     IdsUuidV7,
     SecretTokensNode,
     PasswordHasherArgon2,

@@ -1,8 +1,18 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Authentication } from "./current-actor.js"
-import { Conflict, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
-import { LoginRequest, RefreshRequest, RegisterRequest, TokenResponse, UserResponse } from "./identity-schemas.js"
+import { BadRequest, Conflict, Forbidden, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
+import {
+  Accepted,
+  LoginRequest,
+  OutboxMailResponse,
+  RefreshRequest,
+  RegisterRequest,
+  TokenRequest,
+  TokenResponse,
+  UserResponse
+} from "./identity-schemas.js"
+import { PageOf, PageQuery } from "./pagination.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
@@ -56,7 +66,34 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .middleware(Authentication)
       .annotate(OpenApi.Summary, "The current user")
   )
+  .add(
+    HttpApiEndpoint.post("verifyEmail", "/verify-email")
+      .setPayload(TokenRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(BadRequest)
+      .annotate(OpenApi.Summary, "Confirm the email address with the token from the verification mail")
+  )
+  .add(
+    HttpApiEndpoint.post("resendVerification", "/resend-verification")
+      .addSuccess(Accepted, { status: 202 })
+      .addError(Conflict)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "Mail a new verification link (older ones stop working)")
+  )
   .prefix("/api/v1/auth")
+{}
+
+export class AdminApi extends HttpApiGroup.make("admin")
+  .add(
+    HttpApiEndpoint.get("outbox", "/outbox")
+      .setUrlParams(PageQuery)
+      .addSuccess(PageOf(OutboxMailResponse))
+      .addError(BadRequest)
+      .addError(Forbidden)
+      .annotate(OpenApi.Summary, "The mail outbox, newest first (administrators; for development on the embedded profile)")
+  )
+  .middleware(Authentication)
+  .prefix("/api/v1/admin")
 {}
 
 /**
@@ -78,6 +115,7 @@ const documentValidationErrors = (spec: Record<string, any>): Record<string, any
 export class BrainOpsApi extends HttpApi.make("brainops")
   .add(SystemApi)
   .add(AuthApi)
+  .add(AdminApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .annotate(OpenApi.Title, "BrainOps API")

@@ -7,7 +7,10 @@ import type {
   WeakPassword
 } from "../../domain/identity/errors.js"
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
+import type { InvalidCursor } from "../../application/shared/pagination.js"
+import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import {
+  BadRequest,
   Conflict,
   FieldError,
   Forbidden,
@@ -18,6 +21,9 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | InvalidOneTimeToken
+  | EmailAlreadyVerified
+  | InvalidCursor
   | EmailAlreadyRegistered
   | InvalidCredentials
   | WeakPassword
@@ -27,7 +33,8 @@ export type DomainFailure =
   | StorageUnavailable
 
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
-export type HttpErrorOf<E> = E extends EmailAlreadyRegistered ? Conflict
+export type HttpErrorOf<E> = E extends EmailAlreadyRegistered | EmailAlreadyVerified ? Conflict
+  : E extends InvalidOneTimeToken | InvalidCursor ? BadRequest
   : E extends InvalidCredentials | Unauthenticated ? Unauthorized
   : E extends WeakPassword ? ValidationFailed
   : E extends DomainNotFound ? NotFound
@@ -38,6 +45,12 @@ export type HttpErrorOf<E> = E extends EmailAlreadyRegistered ? Conflict
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "InvalidOneTimeToken":
+      return new BadRequest({ detail: "The link is invalid, was already used, or has expired" })
+    case "EmailAlreadyVerified":
+      return new Conflict({ detail: "The email address is already verified" })
+    case "InvalidCursor":
+      return new BadRequest({ detail: "The cursor is invalid; start again without one" })
     case "EmailAlreadyRegistered":
       return new Conflict({ detail: "An account with this email already exists" })
     case "InvalidCredentials":

@@ -41,3 +41,25 @@ export class TokenResponse extends Schema.Class<TokenResponse>("TokenResponse")(
   token_type: Schema.Literal("bearer"),
   expires_in: Schema.Int.annotations({ description: "Seconds until the access token expires" })
 }) {}
+
+export const TokenRequest = requestBody({
+  token: Schema.String.pipe(
+    Schema.minLength(1, { message: () => "token must not be empty" }),
+    Schema.maxLength(512, { message: () => "token is too long" })
+  )
+})
+
+export class Accepted extends Schema.Class<Accepted>("Accepted")({ detail: Schema.String }) {}
+
+export class OutboxMailResponse extends Schema.Class<OutboxMailResponse>("OutboxMailResponse")({
+  id: Schema.UUID,
+  to: Schema.String,
+  subject: Schema.String,
+  text: Schema.String,
+  html: Schema.String,
+  status: Schema.Literal("pending", "sent", "failed"),
+  attempts: Schema.Int,
+  last_error: Schema.NullOr(Schema.String),
+  created_at: Schema.DateTimeUtc,
+  sent_at: Schema.NullOr(Schema.DateTimeUtc)
+}) {}

@@ -4,12 +4,13 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Layer } from "effect"
 import { BrainOpsApi } from "./api.js"
 import { AuthenticationLive } from "./auth-middleware.js"
+import { AdminHandlers } from "./handlers/admin.js"
 import { AuthHandlers } from "./handlers/auth.js"
 import { SystemHandlers } from "./handlers/system.js"
 import { ApiMiddlewareLive, requestContext, type ServerMiddlewareOptions } from "./server-middleware.js"
 
 export const ApiLive = HttpApiBuilder.api(BrainOpsApi).pipe(
-  Layer.provide([AuthHandlers, SystemHandlers]),
+  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers]),
   Layer.provide(AuthenticationLive)
 )
 

@@ -10,6 +10,11 @@ export const UserRepositoryMemory = Layer.effect(
     const users = yield* Ref.make(new Map<string, User>())
     const find = (predicate: (user: User) => boolean) =>
       Effect.map(Ref.get(users), (all) => Option.fromNullable([...all.values()].find(predicate)))
+    const update = (id: string, f: (u: User) => User) =>
+      Ref.update(users, (all) => {
+        const user = all.get(id)
+        return user ? new Map(all).set(id, f(user)) : all
+      })
     return {
       insert: (user) =>
         Ref.modify(users, (all) => {
@@ -19,11 +24,11 @@ export const UserRepositoryMemory = Layer.effect(
         }).pipe(Effect.flatMap((inserted) => inserted ? Effect.void : Effect.fail(new EmailAlreadyRegistered()))),
       findById: (id) => Effect.map(Ref.get(users), (all) => Option.fromNullable(all.get(id))),
       findByEmail: (email) => find((u) => u.email.toLowerCase() === email.toLowerCase()),
-      setRole: (id, role, updatedAt) =>
-        Ref.update(users, (all) => {
-          const user = all.get(id)
-          return user ? new Map(all).set(id, new User({ ...user, role, updatedAt })) : all
-        })
+      setRole: (id, role, updatedAt) => update(id, (u) => new User({ ...u, role, updatedAt })),
+      setPasswordHash: (id, passwordHash, updatedAt) => update(id, (u) => new User({ ...u, passwordHash, updatedAt })),
+      markEmailVerified: (id, at) =>
+        update(id, (u) =>
+          new User({ ...u, emailVerifiedAt: Option.orElse(u.emailVerifiedAt, () => Option.some(at)), updatedAt: at }))
     }
   })
 )

@@ -65,6 +65,12 @@ export const UserRepositorySql = Layer.effect(
         ),
       findById: (id) => findById(id).pipe(Effect.map(Option.map(toUser)), orStorageFailure),
       findByEmail: (email) => findByEmail(email).pipe(Effect.map(Option.map(toUser)), orStorageFailure),
+      setPasswordHash: (id, passwordHash, updatedAt) =>
+        sql`UPDATE users SET password_hash = ${passwordHash}, updated_at = ${DateTime.toDateUtc(updatedAt)}
+            WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
+      markEmailVerified: (id, at) =>
+        sql`UPDATE users SET email_verified_at = COALESCE(email_verified_at, ${DateTime.toDateUtc(at)}),
+            updated_at = ${DateTime.toDateUtc(at)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       setRole: (id, role, updatedAt) =>
         sql`UPDATE users SET role = ${role}, updated_at = ${DateTime.toDateUtc(updatedAt)} WHERE id = ${id}`.pipe(
           Effect.asVoid,

@@ -3,7 +3,9 @@ import { checkPasswordPolicy } from "../../domain/identity/password-policy.js"
 import { type Email, User, UserId } from "../../domain/identity/user.js"
 import { Ids } from "../ports/ids.js"
 import { PasswordHasher } from "../ports/password-hasher.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
+import { issueEmailVerification } from "./email-verification.js"
 import type { Role } from "../../domain/identity/user.js"
 
 export interface RegisterInput {
@@ -28,7 +30,8 @@ export const register = Effect.fn("Identity.register")(function*(input: Register
     createdAt: now,
     updatedAt: now
   })
-  yield* users.insert(user)
+  // The account and its verification mail stand or fall together.
+  yield* (yield* UnitOfWork).transaction(Effect.zipRight(users.insert(user), issueEmailVerification(user)))
   yield* Effect.logInfo("user registered").pipe(Effect.annotateLogs({ user_id: user.id }))
   return user
 })

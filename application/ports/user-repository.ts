@@ -9,4 +9,11 @@ export class UserRepository extends Context.Tag("UserRepository")<UserRepository
   readonly findById: (id: UserId) => Effect.Effect<Option.Option<User>, StorageUnavailable>
   readonly findByEmail: (email: Email) => Effect.Effect<Option.Option<User>, StorageUnavailable>
   readonly setRole: (id: UserId, role: Role, updatedAt: User["updatedAt"]) => Effect.Effect<void, StorageUnavailable>
+  readonly setPasswordHash: (
+    id: UserId,
+    passwordHash: string,
+    updatedAt: User["updatedAt"]
+  ) => Effect.Effect<void, StorageUnavailable>
+  /** Sets email_verified_at once; a later call keeps the first time. */
+  readonly markEmailVerified: (id: UserId, at: User["updatedAt"]) => Effect.Effect<void, StorageUnavailable>
 }>() {}

@@ -1,14 +1,20 @@
 import { layer } from "@effect/vitest"
 import { Layer } from "effect"
+import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
+import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
 import { PasswordHasherMemory } from "../../adapters/in-memory/password-hasher.memory.js"
 import { SessionRepositoryMemory } from "../../adapters/in-memory/session-repository.memory.js"
 import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
 import { passwordHasherContract } from "./password-hasher.contract.js"
+import { mailOutboxContract } from "./mail-outbox.contract.js"
+import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
 import { sessionRepositoryContract } from "./session-repository.contract.js"
 import { userRepositoryContract } from "./user-repository.contract.js"
 
-layer(Layer.mergeAll(UserRepositoryMemory, SessionRepositoryMemory, PasswordHasherMemory))("in-memory adapters", (it) => {
+layer(Layer.mergeAll(UserRepositoryMemory, SessionRepositoryMemory, PasswordHasherMemory, MailOutboxMemory, OneTimeTokensMemory))("in-memory adapters", (it) => {
   userRepositoryContract(it)
   sessionRepositoryContract(it)
+  mailOutboxContract(it)
+  oneTimeTokensContract(it)
   passwordHasherContract(it)
 })

@@ -85,7 +85,9 @@ const failingUsers = (fail: Effect.Effect<never, StorageUnavailable>) =>
       insert: () => fail,
       findById: () => fail,
       findByEmail: () => fail,
-      setRole: () => fail
+      setRole: () => fail,
+      setPasswordHash: () => fail,
+      markEmailVerified: () => fail
     }),
     ReadinessMemory
   ).pipe(Layer.provideMerge(IdentityTestLayer))

@@ -1,5 +1,10 @@
 import { Duration, Layer, Redacted } from "effect"
 import { IdentitySettings } from "../../application/identity/settings.js"
+import { MailSettings } from "../../application/mail/settings.js"
+import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
+import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
+import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
+import { UnitOfWorkMemory } from "../../adapters/in-memory/unit-of-work.memory.js"
 import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { SecretTokensNode } from "../../adapters/crypto/secret-tokens.node.js"
 import { PasswordHasherMemory } from "../../adapters/in-memory/password-hasher.memory.js"
@@ -17,6 +22,11 @@ const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
 /** Every identity port on in-memory adapters (time and ids from the Effect Clock, so TestClock rules). */
 export const IdentityTestLayer = Layer.mergeAll(
   UserRepositoryMemory,
+  OneTimeTokensMemory,
+  MailOutboxMemory,
+  MailTransportMemory,
+  UnitOfWorkMemory,
+  Layer.succeed(MailSettings, { publicBaseUrl: "https://app.test" }),
   SessionRepositoryMemory,
   PasswordHasherMemory,
   IdsUuidV7,

@@ -1,6 +1,7 @@
 import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { currentUser } from "../../../application/identity/current-user.js"
+import { resendVerification, verifyEmail } from "../../../application/identity/email-verification.js"
 import { login } from "../../../application/identity/login.js"
 import { logout } from "../../../application/identity/logout.js"
 import { refresh } from "../../../application/identity/refresh.js"
@@ -10,7 +11,7 @@ import type { User } from "../../../domain/identity/user.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
-import { TokenResponse, UserResponse } from "../identity-schemas.js"
+import { Accepted, TokenResponse, UserResponse } from "../identity-schemas.js"
 
 export const toUserResponse = (user: User) =>
   new UserResponse({
@@ -45,4 +46,10 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
       ))
     .handle("refresh", ({ payload }) => refresh(payload.refresh_token).pipe(Effect.map(toTokenResponse), httpErrors))
     .handle("logout", () => Effect.flatMap(CurrentActor, logout).pipe(httpErrors))
-    .handle("me", () => Effect.flatMap(CurrentActor, currentUser).pipe(Effect.map(toUserResponse), httpErrors)))
+    .handle("me", () => Effect.flatMap(CurrentActor, currentUser).pipe(Effect.map(toUserResponse), httpErrors))
+    .handle("verifyEmail", ({ payload }) => verifyEmail(payload.token).pipe(httpErrors))
+    .handle("resendVerification", () =>
+      Effect.flatMap(CurrentActor, resendVerification).pipe(
+        Effect.as(new Accepted({ detail: "A new verification link is on its way" })),
+        httpErrors
+      )))

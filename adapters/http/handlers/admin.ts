@@ -1,0 +1,30 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { listOutbox } from "../../../application/mail/list-outbox.js"
+import type { OutboxMail } from "../../../domain/mail/mail.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { httpErrors } from "../error-mapping.js"
+import { OutboxMailResponse } from "../identity-schemas.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+
+const toOutboxMailResponse = (mail: OutboxMail) =>
+  new OutboxMailResponse({
+    id: mail.id,
+    to: mail.content.to,
+    subject: mail.content.subject,
+    text: mail.content.text,
+    html: mail.content.html,
+    status: mail.status,
+    attempts: mail.attempts,
+    last_error: Option.getOrNull(mail.lastError),
+    created_at: mail.createdAt,
+    sent_at: Option.getOrNull(mail.sentAt)
+  })
+
+export const AdminHandlers = HttpApiBuilder.group(BrainOpsApi, "admin", (handlers) =>
+  handlers.handle("outbox", ({ urlParams }) =>
+    Effect.flatMap(CurrentActor, (actor) => listOutbox(actor, toPageRequest(urlParams))).pipe(
+      Effect.map((page) => toPageResponse(page, toOutboxMailResponse)),
+      httpErrors
+    )))

@@ -1,0 +1,52 @@
+import { DateTime, Effect, Layer, Option, Ref } from "effect"
+import { MailOutbox } from "../../application/ports/mail-outbox.js"
+import { OutboxMail } from "../../domain/mail/mail.js"
+
+/** For tests only. */
+export const MailOutboxMemory = Layer.effect(
+  MailOutbox,
+  Effect.gen(function*() {
+    const mails = yield* Ref.make(new Map<string, OutboxMail>())
+    const update = (id: string, f: (m: OutboxMail) => OutboxMail) =>
+      Ref.update(mails, (all) => {
+        const mail = all.get(id)
+        return mail ? new Map(all).set(id, f(mail)) : all
+      })
+    const newestFirst = (a: OutboxMail, b: OutboxMail) =>
+      DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)
+    return {
+      enqueue: (mail) => Ref.update(mails, (all) => new Map(all).set(mail.id, mail)),
+      due: (now, limit) =>
+        Effect.map(Ref.get(mails), (all) =>
+          [...all.values()]
+            .filter((m) => m.status === "pending" && DateTime.lessThanOrEqualTo(m.nextAttemptAt, now))
+            .sort((a, b) => DateTime.toEpochMillis(a.nextAttemptAt) - DateTime.toEpochMillis(b.nextAttemptAt))
+            .slice(0, limit)),
+      markSent: (id, now) =>
+        update(id, (m) => new OutboxMail({ ...m, status: "sent", sentAt: Option.some(now), attempts: m.attempts + 1 })),
+      markAttemptFailed: (id, error, next) =>
+        update(id, (m) =>
+          new OutboxMail({
+            ...m,
+            attempts: m.attempts + 1,
+            lastError: Option.some(error),
+            status: Option.isSome(next) ? m.status : "failed",
+            nextAttemptAt: Option.getOrElse(next, () => m.nextAttemptAt)
+          })),
+      list: (after, limit) =>
+        Effect.map(Ref.get(mails), (all) =>
+          [...all.values()]
+            .sort(newestFirst)
+            .filter((m) =>
+              Option.match(after, {
+                onNone: () => true,
+                onSome: (p) => {
+                  const at = DateTime.toEpochMillis(m.createdAt)
+                  return at < p.at || (at === p.at && m.id < p.id)
+                }
+              })
+            )
+            .slice(0, limit + 1))
+    }
+  })
+)

@@ -1,0 +1,14 @@
+import { Effect, Layer } from "effect"
+import { MailTransport } from "../../application/ports/mail-transport.js"
+
+/**
+ * The embedded profile's mail: nothing leaves the machine. Each mail stays in the outbox table (read
+ * it at GET /api/v1/admin/outbox) and is written to the log, links included, for development.
+ */
+export const LogMailTransport = Layer.succeed(MailTransport, {
+  name: "log",
+  deliver: (mail) =>
+    Effect.logInfo("mail (embedded outbox; not sent)").pipe(
+      Effect.annotateLogs({ to: mail.to, subject: mail.subject, text: mail.text })
+    )
+})

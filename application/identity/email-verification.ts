@@ -1,0 +1,47 @@
+import { DateTime, Effect, Option } from "effect"
+import type { Actor } from "../../domain/identity/actor.js"
+import { Unauthenticated } from "../../domain/identity/errors.js"
+import { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
+import type { User } from "../../domain/identity/user.js"
+import { MailSettings } from "../mail/settings.js"
+import { queueMail } from "../mail/queue-mail.js"
+import { verificationMail } from "../mail/templates.js"
+import { OneTimeTokens } from "../ports/one-time-tokens.js"
+import { SecretTokens } from "../ports/secret-tokens.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
+import { UserRepository } from "../ports/user-repository.js"
+
+const VERIFICATION_TTL = "24 hours"
+
+/** A fresh verification link for the user (older ones stop working), mailed through the outbox. */
+export const issueEmailVerification = Effect.fn("Identity.issueEmailVerification")(function*(user: User) {
+  const secrets = yield* SecretTokens
+  const tokens = yield* OneTimeTokens
+  const now = yield* DateTime.now
+  const token = yield* secrets.generate
+  yield* tokens.revokeAll(user.id, "verify-email", now)
+  yield* tokens.insert({
+    tokenHash: secrets.hash(token),
+    purpose: "verify-email",
+    userId: user.id,
+    createdAt: now,
+    expiresAt: DateTime.addDuration(now, VERIFICATION_TTL)
+  })
+  const { publicBaseUrl } = yield* MailSettings
+  yield* queueMail(verificationMail(user.email, user.name, publicBaseUrl, token))
+})
+
+export const verifyEmail = Effect.fn("Identity.verifyEmail")(function*(token: string) {
+  const secrets = yield* SecretTokens
+  const now = yield* DateTime.now
+  const userId = yield* (yield* OneTimeTokens).consume(secrets.hash(token), "verify-email", now)
+  if (Option.isNone(userId)) return yield* new InvalidOneTimeToken()
+  yield* (yield* UserRepository).markEmailVerified(userId.value, now)
+})
+
+export const resendVerification = Effect.fn("Identity.resendVerification")(function*(actor: Actor) {
+  const user = yield* (yield* UserRepository).findById(actor.userId)
+  if (Option.isNone(user)) return yield* new Unauthenticated({ reason: "user no longer exists" })
+  if (Option.isSome(user.value.emailVerifiedAt)) return yield* new EmailAlreadyVerified()
+  yield* (yield* UnitOfWork).transaction(issueEmailVerification(user.value))
+})

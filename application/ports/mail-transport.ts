@@ -1,0 +1,12 @@
+import { Context, type Effect, Schema } from "effect"
+import type { MailContent } from "../../domain/mail/mail.js"
+
+export class MailDeliveryFailed extends Schema.TaggedError<MailDeliveryFailed>()("MailDeliveryFailed", {
+  message: Schema.String
+}) {}
+
+/** Hands one mail to whatever carries it (SES, the development log). Failures are retried by the dispatcher. */
+export class MailTransport extends Context.Tag("MailTransport")<MailTransport, {
+  readonly name: string
+  readonly deliver: (mail: MailContent) => Effect.Effect<void, MailDeliveryFailed>
+}>() {}

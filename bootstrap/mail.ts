@@ -1,0 +1,31 @@
+import { Duration, Effect, Layer, Option, Schedule } from "effect"
+import { dispatchDueMail } from "../application/mail/dispatch.js"
+import { MailSettings } from "../application/mail/settings.js"
+import { LogMailTransport } from "../adapters/outbox-mail/log-transport.js"
+import { SesMailTransport } from "../adapters/ses/ses-transport.js"
+import type { AppConfig } from "./config.js"
+
+/** SES when SES_REGION is set; otherwise the embedded outbox, which logs each mail and keeps it in the database. */
+export const MailTransportLive = (config: AppConfig) =>
+  Option.match(config.sesRegion, {
+    onNone: () => LogMailTransport,
+    onSome: (region) => SesMailTransport({ region, from: config.mailFrom, endpoint: Option.getOrUndefined(config.sesEndpoint) })
+  })
+
+export const MailSettingsLive = (config: AppConfig) =>
+  Layer.succeed(MailSettings, {
+    publicBaseUrl: Option.getOrElse(config.publicBaseUrl, () => `http://localhost:${config.port === 0 ? 8000 : config.port}`)
+  })
+
+/**
+ * Delivers the outbox in the background of the server process. A failed round (the database away)
+ * is logged and the loop goes on; the mails wait in the outbox.
+ */
+export const MailDispatcherLive = (config: AppConfig) =>
+  Layer.scopedDiscard(
+    dispatchDueMail(25).pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("mail dispatch round failed", cause)),
+      Effect.repeat(Schedule.spaced(Duration.toMillis(config.mailPollInterval))),
+      Effect.forkScoped
+    )
+  )
