@@ -111,6 +111,7 @@ export const AppConfig = Config.all({
   encryptionKey,
   accessTokenTtl: positiveDuration("ACCESS_TOKEN_TTL", "15 minutes"),
   sessionTtl: positiveDuration("SESSION_TTL", "30 days"),
+  resetTokenTtl: positiveDuration("RESET_TOKEN_TTL", "30 minutes"),
   corsOrigins: nonEmptyList("CORS_ORIGINS"),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
   shutdownTimeout: positiveDuration("SHUTDOWN_TIMEOUT", "10 seconds"),

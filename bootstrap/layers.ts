@@ -8,6 +8,7 @@ import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
 import { MigrationsLive, ReadinessSql } from "../adapters/sql/migrator.js"
 import { SessionRepositorySql } from "../adapters/sql/session-repository.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
+import { AuditLogSql } from "../adapters/sql/audit-log.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -29,7 +30,8 @@ export const DatabaseLive = (config: AppConfig) => MigrationsLive.pipe(Layer.pro
 export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
   const settings = Layer.succeed(IdentitySettings, {
     accessTokenTtl: config.accessTokenTtl,
-    sessionTtl: config.sessionTtl
+    sessionTtl: config.sessionTtl,
+    resetTokenTtl: config.resetTokenTtl
   })
   const repositories = Layer.mergeAll(
     UserRepositorySql,
@@ -37,7 +39,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     ReadinessSql,
     OneTimeTokensSql,
     MailOutboxSql,
-    UnitOfWorkSql
+    UnitOfWorkSql,
+    AuditLogSql
   )
   return Layer.mergeAll(
     repositories,

@@ -1,13 +1,19 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, Forbidden, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
+import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
 import {
   Accepted,
+  AuditEventResponse,
+  ChangePasswordRequest,
+  ForgotPasswordRequest,
   LoginRequest,
   OutboxMailResponse,
   RefreshRequest,
   RegisterRequest,
+  ResetPasswordRequest,
+  RevokedSessions,
+  SessionResponse,
   TokenRequest,
   TokenResponse,
   UserResponse
@@ -79,6 +85,59 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(Conflict)
       .middleware(Authentication)
       .annotate(OpenApi.Summary, "Mail a new verification link (older ones stop working)")
+  )
+  .add(
+    HttpApiEndpoint.post("forgotPassword", "/forgot-password")
+      .setPayload(ForgotPasswordRequest)
+      .addSuccess(Accepted, { status: 202 })
+      .annotate(OpenApi.Summary, "Mail a password-reset link if the account exists (the answer is the same either way)")
+  )
+  .add(
+    HttpApiEndpoint.post("resetPassword", "/reset-password")
+      .setPayload(ResetPasswordRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(BadRequest)
+      .annotate(OpenApi.Summary, "Set a new password with the token from the reset mail; ends every session")
+  )
+  .add(
+    HttpApiEndpoint.post("changePassword", "/change-password")
+      .setPayload(ChangePasswordRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "Change the password (needs the current one); ends every other session")
+  )
+  .add(
+    HttpApiEndpoint.get("listSessions", "/sessions")
+      .setUrlParams(PageQuery)
+      .addSuccess(PageOf(SessionResponse))
+      .addError(BadRequest)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "The caller's active sessions, newest first")
+  )
+  .add(
+    HttpApiEndpoint.del("revokeSession", "/sessions/:id")
+      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "End one of the caller's sessions")
+  )
+  .add(
+    HttpApiEndpoint.del("revokeOtherSessions", "/sessions")
+      .addSuccess(RevokedSessions)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "End every session of the caller but the current one")
+  )
+  .add(
+    HttpApiEndpoint.get("auditLog", "/audit-log")
+      .setUrlParams(PageQuery)
+      .addSuccess(PageOf(AuditEventResponse))
+      .addError(BadRequest)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "The caller's security events, newest first")
   )
   .prefix("/api/v1/auth")
 {}

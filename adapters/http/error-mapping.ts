@@ -4,7 +4,8 @@ import type {
   EmailAlreadyRegistered,
   InvalidCredentials,
   Unauthenticated,
-  WeakPassword
+  WeakPassword,
+  WrongPassword
 } from "../../domain/identity/errors.js"
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
@@ -25,6 +26,7 @@ export type DomainFailure =
   | EmailAlreadyVerified
   | InvalidCursor
   | EmailAlreadyRegistered
+  | WrongPassword
   | InvalidCredentials
   | WeakPassword
   | Unauthenticated
@@ -38,7 +40,7 @@ export type HttpErrorOf<E> = E extends EmailAlreadyRegistered | EmailAlreadyVeri
   : E extends InvalidCredentials | Unauthenticated ? Unauthorized
   : E extends WeakPassword ? ValidationFailed
   : E extends DomainNotFound ? NotFound
-  : E extends DomainForbidden ? Forbidden
+  : E extends DomainForbidden | WrongPassword ? Forbidden
   : E extends StorageUnavailable ? ServiceUnavailable
   : never
 
@@ -53,6 +55,8 @@ const toHttpError = (error: DomainFailure) => {
       return new BadRequest({ detail: "The cursor is invalid; start again without one" })
     case "EmailAlreadyRegistered":
       return new Conflict({ detail: "An account with this email already exists" })
+    case "WrongPassword":
+      return new Forbidden({ detail: "The password is incorrect" })
     case "InvalidCredentials":
       return new Unauthorized({ detail: "Invalid email or password" })
     case "Unauthenticated":
@@ -74,3 +78,10 @@ const toHttpError = (error: DomainFailure) => {
 export const httpErrors = <A, E extends DomainFailure, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, HttpErrorOf<E>, R> => Effect.mapError(effect, (error) => toHttpError(error) as HttpErrorOf<E>)
+
+/** A refused new password is reported under the field the endpoint calls it. */
+export const passwordField = (field: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.mapError(effect, (error) =>
+    error instanceof ValidationFailed
+      ? new ValidationFailed({ detail: error.detail, errors: error.errors.map((e) => e.path === "password" ? new FieldError({ path: field, message: e.message }) : e) })
+      : error)

@@ -63,3 +63,36 @@ export class OutboxMailResponse extends Schema.Class<OutboxMailResponse>("Outbox
   created_at: Schema.DateTimeUtc,
   sent_at: Schema.NullOr(Schema.DateTimeUtc)
 }) {}
+
+export const ForgotPasswordRequest = requestBody({ email: Email })
+
+export const ResetPasswordRequest = requestBody({
+  token: TokenRequest.fields.token,
+  new_password: Password
+})
+
+export const ChangePasswordRequest = requestBody({
+  current_password: Password,
+  new_password: Password
+})
+
+export class SessionResponse extends Schema.Class<SessionResponse>("SessionResponse")({
+  id: Schema.UUID,
+  device: Schema.NullOr(Schema.String).annotations({ description: "The User-Agent that signed in" }),
+  ip: Schema.NullOr(Schema.String),
+  created_at: Schema.DateTimeUtc,
+  last_used_at: Schema.DateTimeUtc,
+  expires_at: Schema.DateTimeUtc,
+  current: Schema.Boolean
+}) {}
+
+export class RevokedSessions extends Schema.Class<RevokedSessions>("RevokedSessions")({ revoked: Schema.Int }) {}
+
+export class AuditEventResponse extends Schema.Class<AuditEventResponse>("AuditEventResponse")({
+  id: Schema.UUID,
+  type: Schema.String,
+  ip: Schema.NullOr(Schema.String),
+  user_agent: Schema.NullOr(Schema.String),
+  details: Schema.Record({ key: Schema.String, value: Schema.String }),
+  created_at: Schema.DateTimeUtc
+}) {}

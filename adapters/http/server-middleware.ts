@@ -2,6 +2,7 @@ import { FileSystem, HttpApiBuilder, HttpApp, HttpMiddleware, HttpServerRequest,
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import { MaxBodySize } from "@effect/platform/HttpIncomingMessage"
 import { Cause, Effect, FiberRef, Layer, Option } from "effect"
+import { RequestClient } from "../../application/identity/client.js"
 
 export interface ServerMiddlewareOptions {
   readonly maxBodyBytes: number
@@ -90,6 +91,10 @@ const errorsAndLimits = (options: ServerMiddlewareOptions) => {
       }
       return yield* app.pipe(
         Effect.provideService(MaxBodySize, maxBodySize),
+        Effect.provideService(RequestClient, {
+          ip: request.remoteAddress,
+          userAgent: Option.map(Option.fromNullable(request.headers["user-agent"]), (ua) => ua.slice(0, 512))
+        }),
         Effect.catchAllCause((cause) => toErrorResponse(cause, request))
       )
     })

@@ -1,6 +1,7 @@
 import { DateTime, Effect, Layer, Option, Ref } from "effect"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
 import { OutboxMail } from "../../domain/mail/mail.js"
+import { newestFirstAfter } from "./keyset.js"
 
 /** For tests only. */
 export const MailOutboxMemory = Layer.effect(
@@ -12,8 +13,6 @@ export const MailOutboxMemory = Layer.effect(
         const mail = all.get(id)
         return mail ? new Map(all).set(id, f(mail)) : all
       })
-    const newestFirst = (a: OutboxMail, b: OutboxMail) =>
-      DateTime.toEpochMillis(b.createdAt) - DateTime.toEpochMillis(a.createdAt) || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0)
     return {
       enqueue: (mail) => Ref.update(mails, (all) => new Map(all).set(mail.id, mail)),
       due: (now, limit) =>
@@ -33,20 +32,7 @@ export const MailOutboxMemory = Layer.effect(
             status: Option.isSome(next) ? m.status : "failed",
             nextAttemptAt: Option.getOrElse(next, () => m.nextAttemptAt)
           })),
-      list: (after, limit) =>
-        Effect.map(Ref.get(mails), (all) =>
-          [...all.values()]
-            .sort(newestFirst)
-            .filter((m) =>
-              Option.match(after, {
-                onNone: () => true,
-                onSome: (p) => {
-                  const at = DateTime.toEpochMillis(m.createdAt)
-                  return at < p.at || (at === p.at && m.id < p.id)
-                }
-              })
-            )
-            .slice(0, limit + 1))
+      list: (after, limit) => Effect.map(Ref.get(mails), (all) => newestFirstAfter(all.values(), after, limit))
     }
   })
 )

@@ -12,6 +12,13 @@ export const OneTimeTokensMemory = Layer.effect(
     const tokens = yield* Ref.make(new Map<string, Stored>())
     return {
       insert: (token) => Ref.update(tokens, (all) => new Map(all).set(token.tokenHash, { ...token, used: false })),
+      find: (hash, purpose, now) =>
+        Effect.map(Ref.get(tokens), (all) => {
+          const token = all.get(hash)
+          return token && !token.used && token.purpose === purpose && DateTime.lessThan(now, token.expiresAt)
+            ? Option.some(token.userId)
+            : Option.none()
+        }),
       consume: (hash, purpose, now) =>
         Ref.modify(tokens, (all) => {
           const token = all.get(hash)

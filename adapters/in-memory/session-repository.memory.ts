@@ -1,6 +1,7 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
-import { Session } from "../../domain/identity/session.js"
+import { isActive, Session } from "../../domain/identity/session.js"
+import { newestFirstAfter } from "./keyset.js"
 
 interface State {
   readonly sessions: ReadonlyMap<string, Session>
@@ -41,6 +42,22 @@ export const SessionRepositoryMemory = Layer.effect(
           }] as const
         }),
       touch: (id, now) => update(id, (s) => new Session({ ...s, lastUsedAt: now })),
+      revokeAllForUser: (userId, now, except) =>
+        Ref.modify(state, (st) => {
+          let count = 0
+          const sessions = new Map(st.sessions)
+          for (const s of st.sessions.values()) {
+            const excepted = Option.isSome(except) && except.value === s.id
+            if (s.userId === userId && isActive(s, now) && !excepted) {
+              sessions.set(s.id, new Session({ ...s, revokedAt: Option.some(now) }))
+              count++
+            }
+          }
+          return [count, { ...st, sessions }] as const
+        }),
+      listActiveByUser: (userId, now, after, limit) =>
+        Effect.map(Ref.get(state), (st) =>
+          newestFirstAfter([...st.sessions.values()].filter((s) => s.userId === userId && isActive(s, now)), after, limit)),
       revoke: (id, now) =>
         update(id, (s) => Option.isSome(s.revokedAt) ? s : new Session({ ...s, revokedAt: Option.some(now) }))
     }

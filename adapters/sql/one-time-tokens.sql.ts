@@ -19,6 +19,14 @@ export const OneTimeTokensSql = Layer.effect(
             expires_at: DateTime.toDateUtc(token.expiresAt)
           })
         }`.pipe(Effect.asVoid, orStorageFailure),
+      find: (tokenHash, purpose, now) =>
+        sql<{ user_id: string }>`
+          SELECT user_id FROM one_time_tokens
+          WHERE token_hash = ${tokenHash} AND purpose = ${purpose} AND used_at IS NULL
+            AND expires_at > ${DateTime.toDateUtc(now)}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (row) => UserId.make(row.user_id))),
+          orStorageFailure
+        ),
       // One statement: two concurrent consumes of one token cannot both succeed.
       consume: (tokenHash, purpose, now) =>
         sql<{ user_id: string }>`

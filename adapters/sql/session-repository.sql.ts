@@ -93,6 +93,27 @@ export const SessionRepositorySql = Layer.effect(
           Effect.asVoid,
           orStorageFailure
         ),
+      revokeAllForUser: (userId, now, except) =>
+        sql<{ id: string }>`
+          UPDATE sessions SET revoked_at = ${DateTime.toDateUtc(now)}
+          WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${DateTime.toDateUtc(now)}
+            AND id <> ${Option.getOrElse(except, () => "00000000-0000-0000-0000-000000000000")}
+          RETURNING id`.pipe(Effect.map((rows) => rows.length), orStorageFailure),
+      listActiveByUser: (userId, now, after, limit) =>
+        Option.match(after, {
+          onNone: () =>
+            sql`SELECT * FROM sessions WHERE user_id = ${userId} AND revoked_at IS NULL
+                AND expires_at > ${DateTime.toDateUtc(now)}
+                ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+          onSome: (p) =>
+            sql`SELECT * FROM sessions WHERE user_id = ${userId} AND revoked_at IS NULL
+                AND expires_at > ${DateTime.toDateUtc(now)} AND (created_at, id) < (${new Date(p.at)}, ${p.id})
+                ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
+        }).pipe(
+          Effect.flatMap(Schema.decodeUnknown(Schema.Array(SessionRow))),
+          Effect.map((rows) => rows.map(toSession)),
+          orStorageFailure
+        ),
       revoke: (id, now) =>
         sql`UPDATE sessions SET revoked_at = ${DateTime.toDateUtc(now)} WHERE id = ${id} AND revoked_at IS NULL`.pipe(
           Effect.asVoid,

@@ -10,6 +10,7 @@ import { OneTimeTokens } from "../ports/one-time-tokens.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
+import { recordAudit } from "./audit.js"
 
 const VERIFICATION_TTL = "24 hours"
 
@@ -37,6 +38,7 @@ export const verifyEmail = Effect.fn("Identity.verifyEmail")(function*(token: st
   const userId = yield* (yield* OneTimeTokens).consume(secrets.hash(token), "verify-email", now)
   if (Option.isNone(userId)) return yield* new InvalidOneTimeToken()
   yield* (yield* UserRepository).markEmailVerified(userId.value, now)
+  yield* recordAudit(userId.value, "email.verified")
 })
 
 export const resendVerification = Effect.fn("Identity.resendVerification")(function*(actor: Actor) {

@@ -5,4 +5,6 @@ export class IdentitySettings extends Context.Tag("IdentitySettings")<IdentitySe
   readonly accessTokenTtl: Duration.Duration
   /** Absolute lifetime of a login session (and so of its refresh tokens). */
   readonly sessionTtl: Duration.Duration
+  /** How long a password-reset link works. */
+  readonly resetTokenTtl: Duration.Duration
 }>() {}

@@ -5,6 +5,7 @@ import { AccessTokens } from "../ports/access-tokens.js"
 import { Ids } from "../ports/ids.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
 import { SessionRepository } from "../ports/session-repository.js"
+import { currentClient } from "./client.js"
 import { IdentitySettings } from "./settings.js"
 
 export interface TokenPair {
@@ -13,13 +14,9 @@ export interface TokenPair {
   readonly expiresInSeconds: number
 }
 
-export interface ClientInfo {
-  readonly ip: Option.Option<string>
-  readonly userAgent: Option.Option<string>
-}
-
 /** Opens a new session for a user whose identity is proven, and hands out its first token pair. */
-export const startSession = Effect.fn("Identity.startSession")(function*(user: User, client: ClientInfo) {
+export const startSession = Effect.fn("Identity.startSession")(function*(user: User) {
+  const client = yield* currentClient
   const secrets = yield* SecretTokens
   const settings = yield* IdentitySettings
   const now = yield* DateTime.now

@@ -15,6 +15,12 @@ export interface OneTimeToken {
 /** Single-use secrets sent by mail (verification, reset, unlock), stored only as hashes. */
 export class OneTimeTokens extends Context.Tag("OneTimeTokens")<OneTimeTokens, {
   readonly insert: (token: OneTimeToken) => Effect.Effect<void, StorageUnavailable>
+  /** The user of a token that is usable at `now`, without using it up. */
+  readonly find: (
+    tokenHash: string,
+    purpose: TokenPurpose,
+    now: DateTime.Utc
+  ) => Effect.Effect<Option.Option<UserId>, StorageUnavailable>
   /**
    * Uses the token up, atomically: answers its user only if it exists for this purpose, is unused and
    * unexpired at `now`. A second consume of the same token answers none.

@@ -1,5 +1,7 @@
 import { Context, type DateTime, type Effect, type Option } from "effect"
 import type { Session, SessionId } from "../../domain/identity/session.js"
+import type { UserId } from "../../domain/identity/user.js"
+import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 export type RefreshLookup =
@@ -23,4 +25,17 @@ export class SessionRepository extends Context.Tag("SessionRepository")<SessionR
   ) => Effect.Effect<boolean, StorageUnavailable>
   readonly touch: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
   readonly revoke: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
+  /** Revokes every active session of the user but `except`; answers how many it revoked. */
+  readonly revokeAllForUser: (
+    userId: UserId,
+    now: DateTime.Utc,
+    except: Option.Option<SessionId>
+  ) => Effect.Effect<number, StorageUnavailable>
+  /** The user's unrevoked, unexpired sessions, newest first, after `after`; limit + 1 rows. */
+  readonly listActiveByUser: (
+    userId: UserId,
+    now: DateTime.Utc,
+    after: Option.Option<Position>,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<Session>, StorageUnavailable>
 }>() {}

@@ -16,3 +16,6 @@ export class WeakPassword extends Schema.TaggedError<WeakPassword>()("WeakPasswo
 export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
   reason: Schema.String
 }) {}
+
+/** A re-authentication (current password) that did not match. */
+export class WrongPassword extends Schema.TaggedError<WrongPassword>()("WrongPassword", {}) {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Either, Option, Redacted, TestClock } from "effect"
+import { Duration, Effect, Either, Layer, Option, Redacted, TestClock } from "effect"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { currentUser } from "../../application/identity/current-user.js"
 import { ensureAdmin } from "../../application/identity/ensure-admin.js"
@@ -11,11 +11,16 @@ import { SessionRepository } from "../../application/ports/session-repository.js
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { ALL_SCOPES } from "../../domain/identity/actor.js"
 import { Email } from "../../domain/identity/user.js"
+import { RequestClient } from "../../application/identity/client.js"
 import { IdentityTestLayer, TEST_SETTINGS } from "../support/identity-layer.js"
+
+const TestLayer = Layer.merge(
+  IdentityTestLayer,
+  Layer.succeed(RequestClient, { ip: Option.some("127.0.0.1"), userAgent: Option.some("vitest") })
+)
 
 const email = Email.make("ann@example.com")
 const password = Redacted.make("correct horse battery")
-const client = { ip: Option.some("127.0.0.1"), userAgent: Option.some("vitest") }
 
 /** Starts the TestClock at a real date and registers Ann. */
 const setup = Effect.gen(function*() {
@@ -37,7 +42,7 @@ describe("register", () => {
       expect(user.role).toBe("user")
       expect(user.passwordHash).not.toContain("correct horse battery")
       expect(Option.isNone(user.emailVerifiedAt)).toBe(true)
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("refuses a taken email and a weak password", () =>
     Effect.gen(function*() {
@@ -47,23 +52,23 @@ describe("register", () => {
       expect(yield* failureTag(weak)).toBe("WeakPassword")
       const same = register({ email: Email.make("bob@example.com"), password: Redacted.make("BOB@example.com"), name: "Bob" })
       expect(yield* failureReason(same)).toBe("password must not be the same as the email address")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("login", () => {
   it.effect("gives one error for a wrong password and for an unknown email", () =>
     Effect.gen(function*() {
       yield* setup
-      const wrong = login({ email, password: Redacted.make("wrong password!"), client })
-      const unknown = login({ email: Email.make("nobody@example.com"), password, client })
+      const wrong = login({ email, password: Redacted.make("wrong password!") })
+      const unknown = login({ email: Email.make("nobody@example.com"), password })
       expect(yield* failureTag(wrong)).toBe("InvalidCredentials")
       expect(yield* failureTag(unknown)).toBe("InvalidCredentials")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("opens a session whose access token names the user, with every scope", () =>
     Effect.gen(function*() {
       const user = yield* setup
-      const tokens = yield* login({ email, password, client })
+      const tokens = yield* login({ email, password })
       expect(tokens.expiresInSeconds).toBe(900)
       const actor = yield* authenticateAccessToken(tokens.accessToken)
       expect(actor.userId).toBe(user.id)
@@ -74,36 +79,36 @@ describe("login", () => {
       expect(session.userAgent).toEqual(Option.some("vitest"))
       expect(session.refreshTokenHash).not.toBe(tokens.refreshToken)
       expect((yield* currentUser(actor)).email).toBe("ann@example.com")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("access tokens", () => {
   it.effect("work until their TTL, and not one second longer", () =>
     Effect.gen(function*() {
       yield* setup
-      const tokens = yield* login({ email, password, client })
+      const tokens = yield* login({ email, password })
       yield* TestClock.adjust(Duration.subtract(TEST_SETTINGS.accessTokenTtl, Duration.seconds(1)))
       yield* authenticateAccessToken(tokens.accessToken)
       yield* TestClock.adjust(Duration.seconds(1))
       expect(yield* failureReason(authenticateAccessToken(tokens.accessToken))).toBe("access token expired")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("are refused when forged, tampered with or garbage", () =>
     Effect.gen(function*() {
       yield* setup
-      const { accessToken } = yield* login({ email, password, client })
+      const { accessToken } = yield* login({ email, password })
       const [header, payload, signature] = accessToken.split(".")
       const tampered = `${header}.${payload}x.${signature}`
       const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`
       for (const token of [tampered, unsigned, "garbage", ""]) {
         expect(yield* failureReason(authenticateAccessToken(token))).toBe("invalid access token")
       }
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("record the session's last use at most once a minute", () =>
     Effect.gen(function*() {
       yield* setup
-      const { accessToken } = yield* login({ email, password, client })
+      const { accessToken } = yield* login({ email, password })
       const actor = yield* authenticateAccessToken(accessToken)
       const sessions = yield* SessionRepository
       const lastUsed = () =>
@@ -115,14 +120,14 @@ describe("access tokens", () => {
       yield* TestClock.adjust("31 seconds")
       yield* authenticateAccessToken(accessToken)
       expect(yield* lastUsed()).not.toEqual(loggedInAt)
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("refresh", () => {
   it.effect("rotates: a new pair works and the old refresh token is dead", () =>
     Effect.gen(function*() {
       yield* setup
-      const first = yield* login({ email, password, client })
+      const first = yield* login({ email, password })
       yield* TestClock.adjust("1 minute")
       const second = yield* refresh(first.refreshToken)
       expect(second.refreshToken).not.toBe(first.refreshToken)
@@ -130,52 +135,52 @@ describe("refresh", () => {
       yield* authenticateAccessToken(second.accessToken)
       const third = yield* refresh(second.refreshToken)
       yield* authenticateAccessToken(third.accessToken)
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("revokes the whole session when a rotated token is presented again (reuse detection)", () =>
     Effect.gen(function*() {
       yield* setup
-      const first = yield* login({ email, password, client })
+      const first = yield* login({ email, password })
       const second = yield* refresh(first.refreshToken)
       expect(yield* failureReason(refresh(first.refreshToken))).toBe("refresh token reused")
       // The thief's replay ended the session for the legitimate holder too: both halves are dead.
       expect(yield* failureReason(refresh(second.refreshToken))).toBe("session ended")
       expect(yield* failureReason(authenticateAccessToken(second.accessToken))).toBe("session ended")
       expect(yield* failureReason(authenticateAccessToken(first.accessToken))).toBe("session ended")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("refuses unknown tokens and tokens of an expired session", () =>
     Effect.gen(function*() {
       yield* setup
       expect(yield* failureReason(refresh("not-a-token"))).toBe("unknown refresh token")
-      const tokens = yield* login({ email, password, client })
+      const tokens = yield* login({ email, password })
       yield* TestClock.adjust(TEST_SETTINGS.sessionTtl)
       expect(yield* failureReason(refresh(tokens.refreshToken))).toBe("session ended")
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 
   it.effect("keeps other sessions alive when one is revoked for reuse", () =>
     Effect.gen(function*() {
       yield* setup
-      const phone = yield* login({ email, password, client })
-      const laptop = yield* login({ email, password, client })
+      const phone = yield* login({ email, password })
+      const laptop = yield* login({ email, password })
       yield* refresh(phone.refreshToken)
       yield* Effect.flip(refresh(phone.refreshToken))
       yield* authenticateAccessToken(laptop.accessToken)
       yield* refresh(laptop.refreshToken)
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("logout", () => {
   it.effect("ends the session at once: its access and refresh tokens stop working", () =>
     Effect.gen(function*() {
       yield* setup
-      const tokens = yield* login({ email, password, client })
-      const other = yield* login({ email, password, client })
+      const tokens = yield* login({ email, password })
+      const other = yield* login({ email, password })
       yield* logout(yield* authenticateAccessToken(tokens.accessToken))
       expect(yield* failureReason(authenticateAccessToken(tokens.accessToken))).toBe("session ended")
       expect(yield* failureReason(refresh(tokens.refreshToken))).toBe("session ended")
       yield* authenticateAccessToken(other.accessToken)
-    }).pipe(Effect.provide(IdentityTestLayer)))
+    }).pipe(Effect.provide(TestLayer)))
 })
 
 describe("ensureAdmin", () => {
@@ -188,6 +193,6 @@ describe("ensureAdmin", () => {
       expect(yield* ensureAdmin({ email, password: Redacted.make("ignored password") })).toBe("promoted")
       const ann = Option.getOrThrow(yield* (yield* UserRepository).findByEmail(email))
       expect(ann.role).toBe("admin")
-      yield* login({ email, password, client })
-    }).pipe(Effect.provide(IdentityTestLayer)))
+      yield* login({ email, password })
+    }).pipe(Effect.provide(TestLayer)))
 })

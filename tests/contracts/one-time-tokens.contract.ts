@@ -25,6 +25,17 @@ export const oneTimeTokensContract = <X extends boolean>(it: Vitest.MethodsNonLi
         expect(yield* tokens.consume(tokenHash, "reset-password", at("2 minutes"))).toEqual(Option.none())
       }))
 
+    it.effect("find answers the user of a usable token without using it up", () =>
+      Effect.gen(function*() {
+        const tokens = yield* OneTimeTokens
+        const { tokenHash, user } = yield* setup()
+        expect(yield* tokens.find(tokenHash, "reset-password", at("1 minute"))).toEqual(Option.some(user.id))
+        expect(yield* tokens.find(tokenHash, "verify-email", at("1 minute"))).toEqual(Option.none())
+        expect(yield* tokens.find(tokenHash, "reset-password", at("30 minutes"))).toEqual(Option.none())
+        expect(yield* tokens.consume(tokenHash, "reset-password", at("1 minute"))).toEqual(Option.some(user.id))
+        expect(yield* tokens.find(tokenHash, "reset-password", at("1 minute"))).toEqual(Option.none())
+      }))
+
     it.effect("refuses a token at and after its expiry, and an unknown one", () =>
       Effect.gen(function*() {
         const tokens = yield* OneTimeTokens

@@ -1,11 +1,13 @@
 import { describe, it as vitestIt, layer } from "@effect/vitest"
 import { Layer } from "effect"
+import { AuditLogSql } from "../../adapters/sql/audit-log.sql.js"
 import { MailOutboxSql } from "../../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { SessionRepositorySql } from "../../adapters/sql/session-repository.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
+import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
 import { unitOfWorkContract } from "./unit-of-work.contract.js"
@@ -20,13 +22,14 @@ if (url === undefined) {
     vitestIt.skipIf(true)("skipped: TEST_DATABASE_URL is not set", () => {})
   })
 } else {
-  const Repositories = Layer.mergeAll(UserRepositorySql, SessionRepositorySql, MailOutboxSql, OneTimeTokensSql, UnitOfWorkSql).pipe(
+  const Repositories = Layer.mergeAll(AuditLogSql, UserRepositorySql, SessionRepositorySql, MailOutboxSql, OneTimeTokensSql, UnitOfWorkSql).pipe(
     Layer.provide(PostgresTestDatabase(url))
   )
   layer(Repositories, { timeout: "60 seconds" })("SQL adapters on PostgreSQL", (it) => {
     userRepositoryContract(it)
     sessionRepositoryContract(it)
   mailOutboxContract(it)
+  auditLogContract(it)
   oneTimeTokensContract(it)
   unitOfWorkContract(it)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, type Vitest } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { DateTime, Effect, Option } from "effect"
 import { SessionRepository } from "../../application/ports/session-repository.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { at, makeSession, makeUser } from "../support/fixtures.js"
@@ -78,5 +78,30 @@ export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepos
         const found = Option.getOrThrow(yield* sessions.findById(session.id))
         expect(found.lastUsedAt).toEqual(at("5 minutes"))
         expect(found.refreshTokenHash).toBe(session.refreshTokenHash)
+      }))
+
+    it.effect("lists a user's active sessions newest first, in pages, and revokes all but one", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const user = yield* withUser
+        const made = [
+          makeSession(user, { createdAt: at("1 minute") }),
+          makeSession(user, { createdAt: at("2 minutes") }),
+          makeSession(user, { createdAt: at("3 minutes") }),
+          makeSession(user, { createdAt: at("4 minutes"), revokedAt: Option.some(at("5 minutes")) }),
+          makeSession(user, { createdAt: at("5 minutes"), expiresAt: at("6 minutes") })
+        ]
+        yield* Effect.forEach(made, sessions.insert)
+        const now = at("10 minutes")
+        const first = yield* sessions.listActiveByUser(user.id, now, Option.none(), 2)
+        expect(first.map((s) => s.id)).toEqual([made[2]!.id, made[1]!.id, made[0]!.id])
+        const last = first[1]!
+        const rest = yield* sessions.listActiveByUser(user.id, now, Option.some({ at: DateTime.toEpochMillis(last.createdAt), id: last.id }), 2)
+        expect(rest.map((s) => s.id)).toEqual([made[0]!.id])
+
+        expect(yield* sessions.revokeAllForUser(user.id, now, Option.some(made[2]!.id))).toBe(2)
+        const remaining = yield* sessions.listActiveByUser(user.id, now, Option.none(), 10)
+        expect(remaining.map((s) => s.id)).toEqual([made[2]!.id])
+        expect(yield* sessions.revokeAllForUser(user.id, now, Option.none())).toBe(1)
       }))
   })

@@ -1,39 +1,13 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import { request, TestServer, TestServerLive } from "../support/http.js"
+import { ADMIN, lastMailTo, linkToken, loginAs, MAIL_ENV, request, TestServer, TestServerLive } from "../support/http.js"
 
-const admin = { email: "root@example.com", password: "root admin password" }
+const admin = ADMIN
 const password = "correct horse battery staple"
-
-const loginAs = (email: string, pw: string) =>
-  Effect.gen(function*() {
-    const server = yield* TestServer
-    const response = yield* request(server.url("/api/v1/auth/login"), { method: "POST", json: { email, password: pw } })
-    expect(response.status).toBe(200)
-    return response.body.access_token as string
-  })
-
-/** Reads the newest mail to an address from the admin outbox, waiting for it to be delivered. */
-const lastMailTo = (to: string) =>
-  Effect.gen(function*() {
-    const server = yield* TestServer
-    const token = yield* loginAs(admin.email, admin.password)
-    return yield* request(server.url("/api/v1/admin/outbox?limit=100"), { token }).pipe(
-      Effect.map((r) => (r.body.items as Array<any>).find((m) => m.to === to && m.status === "sent")),
-      Effect.filterOrFail((mail) => mail !== undefined),
-      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("10 seconds")))
-    )
-  })
-
-const linkToken = (text: string) => decodeURIComponent(/\?token=([^\s]+)/.exec(text)?.[1] ?? "")
+const loginToken = (email: string, pw: string) => Effect.map(loginAs(email, pw), (t) => t.access_token)
 
 layer(
-  TestServerLive({
-    BRAINOPS_ADMIN_EMAIL: admin.email,
-    BRAINOPS_ADMIN_PASSWORD: admin.password,
-    MAIL_POLL_INTERVAL: "50 millis",
-    PUBLIC_BASE_URL: "https://app.example.com/"
-  }),
+  TestServerLive(MAIL_ENV),
   { timeout: "60 seconds", excludeTestServices: true }
 )("HTTP: mail and email verification", (it) => {
   it.effect("register mails a link; verify-email confirms the address once", () =>
@@ -49,7 +23,7 @@ layer(
 
       const verified = yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token } })
       expect(verified.status).toBe(204)
-      const me = yield* request(server.url("/api/v1/auth/me"), { token: yield* loginAs(email, password) })
+      const me = yield* request(server.url("/api/v1/auth/me"), { token: yield* loginToken(email, password) })
       expect(me.body.email_verified).toBe(true)
 
       const again = yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token } })
@@ -57,7 +31,7 @@ layer(
       expect(again.body.detail).toBe("The link is invalid, was already used, or has expired")
       const resend = yield* request(server.url("/api/v1/auth/resend-verification"), {
         method: "POST",
-        token: yield* loginAs(email, password)
+        token: yield* loginToken(email, password)
       })
       expect(resend.status).toBe(409)
     }))
@@ -68,7 +42,7 @@ layer(
       const email = `resend-${crypto.randomUUID().slice(0, 8)}@example.com`
       yield* request(server.url("/api/v1/auth/register"), { method: "POST", json: { email, password, name: "Res" } })
       const first = linkToken((yield* lastMailTo(email)).text)
-      const token = yield* loginAs(email, password)
+      const token = yield* loginToken(email, password)
       const resent = yield* request(server.url("/api/v1/auth/resend-verification"), { method: "POST", token })
       expect(resent.status).toBe(202)
       expect(resent.body.detail).toBe("A new verification link is on its way")
@@ -87,13 +61,13 @@ layer(
       const server = yield* TestServer
       const email = `plain-${crypto.randomUUID().slice(0, 8)}@example.com`
       yield* request(server.url("/api/v1/auth/register"), { method: "POST", json: { email, password, name: "Plain" } })
-      const userToken = yield* loginAs(email, password)
+      const userToken = yield* loginToken(email, password)
       const forbidden = yield* request(server.url("/api/v1/admin/outbox"), { token: userToken })
       expect(forbidden.status).toBe(403)
       expect(forbidden.body.detail).toBe("Only administrators may read the outbox")
       expect((yield* request(server.url("/api/v1/admin/outbox"))).status).toBe(401)
 
-      const adminToken = yield* loginAs(admin.email, admin.password)
+      const adminToken = yield* loginToken(admin.email, admin.password)
       const page1 = yield* request(server.url("/api/v1/admin/outbox?limit=1"), { token: adminToken })
       expect(page1.status).toBe(200)
       expect(page1.body.items).toHaveLength(1)

@@ -1,5 +1,5 @@
 import { HttpServer } from "@effect/platform"
-import { ConfigProvider, Context, Effect, Layer, Logger } from "effect"
+import { ConfigProvider, Context, Effect, Layer, Logger, Schedule } from "effect"
 import { HttpFor, ServerLive } from "../../bootstrap/app.js"
 import { AppConfig } from "../../bootstrap/config.js"
 import { resolveSecrets } from "../../bootstrap/secrets.js"
@@ -88,3 +88,43 @@ export const request = (url: string, init: RequestInit & { json?: unknown; token
     }
     return { status: response.status, headers: response.headers, body }
   })
+
+export const ADMIN = { email: "root@example.com", password: "root admin password" }
+
+/** Server settings for flows that read mail: an admin to read the outbox, and a quick dispatcher. */
+export const MAIL_ENV = {
+  BRAINOPS_ADMIN_EMAIL: ADMIN.email,
+  BRAINOPS_ADMIN_PASSWORD: ADMIN.password,
+  MAIL_POLL_INTERVAL: "50 millis",
+  PUBLIC_BASE_URL: "https://app.example.com/"
+}
+
+export const loginAs = (email: string, password: string) =>
+  Effect.gen(function*() {
+    const server = yield* TestServer
+    const response = yield* request(server.url("/api/v1/auth/login"), { method: "POST", json: { email, password } })
+    if (response.status !== 200) return yield* Effect.dieMessage(`login of ${email} answered ${response.status}`)
+    return response.body as { access_token: string; refresh_token: string }
+  })
+
+/** The newest delivered mail to an address whose subject matches, read from the admin outbox. */
+export const lastMailTo = (to: string, subject?: string) =>
+  Effect.gen(function*() {
+    const server = yield* TestServer
+    const { access_token } = yield* loginAs(ADMIN.email, ADMIN.password)
+    return yield* request(server.url("/api/v1/admin/outbox?limit=100"), { token: access_token }).pipe(
+      Effect.map((r) =>
+        (r.body.items as Array<any>).find((m) => m.to === to && m.status === "sent" && (subject === undefined || m.subject === subject))
+      ),
+      Effect.filterOrFail((mail) => mail !== undefined),
+      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("10 seconds")))
+    )
+  })
+
+export const linkToken = (text: string) => decodeURIComponent(/\?token=([^\s]+)/.exec(text)?.[1] ?? "")
+
+export const register = (email: string, password: string, name = "Test") =>
+  Effect.flatMap(TestServer, (server) =>
+    request(server.url("/api/v1/auth/register"), { method: "POST", json: { email, password, name } }))
+
+export const uniqueEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.com`

@@ -1,6 +1,7 @@
 import { Duration, Layer, Redacted } from "effect"
 import { IdentitySettings } from "../../application/identity/settings.js"
 import { MailSettings } from "../../application/mail/settings.js"
+import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
@@ -14,7 +15,8 @@ import { AccessTokensJose } from "../../adapters/jwt/access-tokens.jose.js"
 
 export const TEST_SETTINGS = {
   accessTokenTtl: Duration.minutes(15),
-  sessionTtl: Duration.days(30)
+  sessionTtl: Duration.days(30),
+  resetTokenTtl: Duration.minutes(30)
 }
 
 const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
@@ -22,6 +24,7 @@ const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
 /** Every identity port on in-memory adapters (time and ids from the Effect Clock, so TestClock rules). */
 export const IdentityTestLayer = Layer.mergeAll(
   UserRepositoryMemory,
+  AuditLogMemory,
   OneTimeTokensMemory,
   MailOutboxMemory,
   MailTransportMemory,

@@ -1,17 +1,22 @@
-import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
+import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Option } from "effect"
+import { listAuditLog } from "../../../application/identity/audit.js"
 import { currentUser } from "../../../application/identity/current-user.js"
+import { changePassword, forgotPassword, resetPassword } from "../../../application/identity/password.js"
+import { listSessions, revokeOtherSessions, revokeSession } from "../../../application/identity/sessions.js"
+import { SessionId } from "../../../domain/identity/session.js"
 import { resendVerification, verifyEmail } from "../../../application/identity/email-verification.js"
 import { login } from "../../../application/identity/login.js"
 import { logout } from "../../../application/identity/logout.js"
 import { refresh } from "../../../application/identity/refresh.js"
 import { register } from "../../../application/identity/register.js"
-import type { ClientInfo, TokenPair } from "../../../application/identity/tokens.js"
+import type { TokenPair } from "../../../application/identity/tokens.js"
 import type { User } from "../../../domain/identity/user.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
-import { httpErrors } from "../error-mapping.js"
-import { Accepted, TokenResponse, UserResponse } from "../identity-schemas.js"
+import { httpErrors, passwordField } from "../error-mapping.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+import { Accepted, AuditEventResponse, RevokedSessions, SessionResponse, TokenResponse, UserResponse } from "../identity-schemas.js"
 
 export const toUserResponse = (user: User) =>
   new UserResponse({
@@ -31,16 +36,11 @@ const toTokenResponse = (pair: TokenPair) =>
     expires_in: pair.expiresInSeconds
   })
 
-const clientInfo = (request: HttpServerRequest.HttpServerRequest): ClientInfo => ({
-  ip: request.remoteAddress,
-  userAgent: Option.fromNullable(request.headers["user-agent"]).pipe(Option.map((ua) => ua.slice(0, 512)))
-})
-
 export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers) =>
   handlers
     .handle("register", ({ payload }) => register(payload).pipe(Effect.map(toUserResponse), httpErrors))
-    .handle("login", ({ payload, request }) =>
-      login({ email: payload.email, password: payload.password, client: clientInfo(request) }).pipe(
+    .handle("login", ({ payload }) =>
+      login({ email: payload.email, password: payload.password }).pipe(
         Effect.map(toTokenResponse),
         httpErrors
       ))
@@ -51,5 +51,55 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
     .handle("resendVerification", () =>
       Effect.flatMap(CurrentActor, resendVerification).pipe(
         Effect.as(new Accepted({ detail: "A new verification link is on its way" })),
+        httpErrors
+      ))
+    .handle("forgotPassword", ({ payload }) =>
+      forgotPassword(payload.email).pipe(
+        Effect.as(new Accepted({ detail: "If an account uses this email, a reset link is on its way" })),
+        httpErrors
+      ))
+    .handle("resetPassword", ({ payload }) =>
+      resetPassword(payload.token, payload.new_password).pipe(httpErrors, passwordField("new_password")))
+    .handle("changePassword", ({ payload }) =>
+      Effect.flatMap(CurrentActor, (actor) => changePassword(actor, payload.current_password, payload.new_password)).pipe(
+        httpErrors,
+        passwordField("new_password")
+      ))
+    .handle("listSessions", ({ urlParams }) =>
+      Effect.flatMap(CurrentActor, (actor) => listSessions(actor, toPageRequest(urlParams))).pipe(
+        Effect.map((page) =>
+          toPageResponse(page, ({ current, session }) =>
+            new SessionResponse({
+              id: session.id,
+              device: Option.getOrNull(session.userAgent),
+              ip: Option.getOrNull(session.ip),
+              created_at: session.createdAt,
+              last_used_at: session.lastUsedAt,
+              expires_at: session.expiresAt,
+              current
+            }))
+        ),
+        httpErrors
+      ))
+    .handle("revokeSession", ({ path }) =>
+      Effect.flatMap(CurrentActor, (actor) => revokeSession(actor, SessionId.make(path.id))).pipe(httpErrors))
+    .handle("revokeOtherSessions", () =>
+      Effect.flatMap(CurrentActor, revokeOtherSessions).pipe(
+        Effect.map((revoked) => new RevokedSessions({ revoked })),
+        httpErrors
+      ))
+    .handle("auditLog", ({ urlParams }) =>
+      Effect.flatMap(CurrentActor, (actor) => listAuditLog(actor, toPageRequest(urlParams))).pipe(
+        Effect.map((page) =>
+          toPageResponse(page, (event) =>
+            new AuditEventResponse({
+              id: event.id,
+              type: event.type,
+              ip: Option.getOrNull(event.ip),
+              user_agent: Option.getOrNull(event.userAgent),
+              details: event.details,
+              created_at: event.createdAt
+            }))
+        ),
         httpErrors
       )))

@@ -1,0 +1,17 @@
+import { Effect, Layer, Ref } from "effect"
+import { AuditLog } from "../../application/ports/audit-log.js"
+import type { AuditEvent } from "../../domain/identity/audit.js"
+import { newestFirstAfter } from "./keyset.js"
+
+/** For tests only. */
+export const AuditLogMemory = Layer.effect(
+  AuditLog,
+  Effect.gen(function*() {
+    const events = yield* Ref.make<ReadonlyArray<AuditEvent>>([])
+    return {
+      record: (event) => Ref.update(events, (all) => [...all, event]),
+      listByUser: (userId, after, limit) =>
+        Effect.map(Ref.get(events), (all) => newestFirstAfter(all.filter((e) => e.userId === userId), after, limit))
+    }
+  })
+)

@@ -1,0 +1,126 @@
+import { DateTime, Duration, Effect, Option, Redacted } from "effect"
+import { type Actor } from "../../domain/identity/actor.js"
+import { Unauthenticated, WrongPassword } from "../../domain/identity/errors.js"
+import { checkPasswordPolicy } from "../../domain/identity/password-policy.js"
+import { InvalidOneTimeToken } from "../../domain/identity/tokens.js"
+import type { Email, User, UserId } from "../../domain/identity/user.js"
+import { Forbidden } from "../../domain/shared/errors.js"
+import { MailSettings } from "../mail/settings.js"
+import { queueMail } from "../mail/queue-mail.js"
+import { passwordResetMail, securityNoticeMail } from "../mail/templates.js"
+import { OneTimeTokens } from "../ports/one-time-tokens.js"
+import { PasswordHasher } from "../ports/password-hasher.js"
+import { SecretTokens } from "../ports/secret-tokens.js"
+import { SessionRepository } from "../ports/session-repository.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
+import { UserRepository } from "../ports/user-repository.js"
+import { recordAudit } from "./audit.js"
+import { IdentitySettings } from "./settings.js"
+
+const loadUser = (userId: UserId) =>
+  Effect.flatMap(UserRepository, (users) => users.findById(userId)).pipe(
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.fail(new Unauthenticated({ reason: "user no longer exists" })),
+      onSome: Effect.succeed
+    }))
+  )
+
+/**
+ * Mails a single-use reset link when the email belongs to an account; says nothing either way. Both
+ * paths do one lookup before answering and the same kind of work after, so the answer's time does
+ * not tell whether the account exists.
+ */
+export const forgotPassword = Effect.fn("Identity.forgotPassword")(function*(email: Email) {
+  const user = yield* (yield* UserRepository).findByEmail(email)
+  const secrets = yield* SecretTokens
+  const token = yield* secrets.generate
+  const tokenHash = secrets.hash(token)
+  if (Option.isNone(user)) return
+  const { resetTokenTtl } = yield* IdentitySettings
+  const { publicBaseUrl } = yield* MailSettings
+  const tokens = yield* OneTimeTokens
+  const now = yield* DateTime.now
+  yield* (yield* UnitOfWork).transaction(
+    Effect.gen(function*() {
+      yield* tokens.revokeAll(user.value.id, "reset-password", now)
+      yield* tokens.insert({
+        tokenHash,
+        purpose: "reset-password",
+        userId: user.value.id,
+        createdAt: now,
+        expiresAt: DateTime.addDuration(now, resetTokenTtl)
+      })
+      yield* queueMail(
+        passwordResetMail(user.value.email, user.value.name, publicBaseUrl, token, Math.round(Duration.toMinutes(resetTokenTtl)))
+      )
+    })
+  )
+})
+
+const setNewPassword = (user: User, newPassword: Redacted.Redacted<string>) =>
+  Effect.gen(function*() {
+    yield* checkPasswordPolicy(Redacted.value(newPassword), user.email)
+    return yield* (yield* PasswordHasher).hash(newPassword)
+  })
+
+/**
+ * Sets a new password from a reset link and ends every session of the account (whoever had it may be
+ * the reason for the reset). Two-factor stays as it is: a mailbox alone must not be able to turn it off.
+ */
+export const resetPassword = Effect.fn("Identity.resetPassword")(function*(token: string, newPassword: Redacted.Redacted<string>) {
+  const secrets = yield* SecretTokens
+  const tokens = yield* OneTimeTokens
+  const hash = secrets.hash(token)
+  const userId = yield* tokens.find(hash, "reset-password", yield* DateTime.now)
+  const found = Option.isNone(userId) ? Option.none() : yield* (yield* UserRepository).findById(userId.value)
+  if (Option.isNone(found)) return yield* new InvalidOneTimeToken()
+  const user = found.value
+  // Checked before the token is used up, so a refused password does not cost the user their link.
+  const passwordHash = yield* setNewPassword(user, newPassword)
+  yield* (yield* UnitOfWork).transaction(
+    Effect.gen(function*() {
+      const now = yield* DateTime.now
+      const consumed = yield* tokens.consume(hash, "reset-password", now)
+      if (Option.isNone(consumed)) return yield* new InvalidOneTimeToken()
+      yield* (yield* UserRepository).setPasswordHash(user.id, passwordHash, now)
+      yield* (yield* SessionRepository).revokeAllForUser(user.id, now, Option.none())
+      yield* recordAudit(user.id, "password.reset")
+      yield* queueMail(securityNoticeMail(user.email, user.name, "Your password was reset", "The password of your account was reset and every session was signed out."))
+    })
+  )
+})
+
+/** Only a signed-in session (not an API key) may change credentials. */
+export const requireSession = (actor: Actor) =>
+  Option.match(actor.sessionId, {
+    onNone: () => Effect.fail(new Forbidden({ reason: "This needs a signed-in session; API keys cannot do it" })),
+    onSome: Effect.succeed
+  })
+
+/** Checks the caller's current password before a sensitive change. */
+export const reauthenticate = (user: User, password: Redacted.Redacted<string>) =>
+  Effect.flatMap(PasswordHasher, (hasher) => hasher.verify(user.passwordHash, password)).pipe(
+    Effect.filterOrFail((ok) => ok, () => new WrongPassword()),
+    Effect.asVoid
+  )
+
+/** Changes the password and ends every other session of the account; the current one stays signed in. */
+export const changePassword = Effect.fn("Identity.changePassword")(function*(
+  actor: Actor,
+  currentPassword: Redacted.Redacted<string>,
+  newPassword: Redacted.Redacted<string>
+) {
+  const sessionId = yield* requireSession(actor)
+  const user = yield* loadUser(actor.userId)
+  yield* reauthenticate(user, currentPassword)
+  const passwordHash = yield* setNewPassword(user, newPassword)
+  yield* (yield* UnitOfWork).transaction(
+    Effect.gen(function*() {
+      const now = yield* DateTime.now
+      yield* (yield* UserRepository).setPasswordHash(user.id, passwordHash, now)
+      yield* (yield* SessionRepository).revokeAllForUser(user.id, now, Option.some(sessionId))
+      yield* recordAudit(user.id, "password.changed")
+      yield* queueMail(securityNoticeMail(user.email, user.name, "Your password was changed", "The password of your account was changed; other sessions were signed out."))
+    })
+  )
+})

@@ -1,0 +1,41 @@
+import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { authenticateAccessToken } from "../../application/identity/authenticate.js"
+import { RequestClient } from "../../application/identity/client.js"
+import { login } from "../../application/identity/login.js"
+import { register } from "../../application/identity/register.js"
+import { Email } from "../../domain/identity/user.js"
+import { DeliveredMail } from "../../adapters/in-memory/mail-transport.memory.js"
+import { dispatchDueMail } from "../../application/mail/dispatch.js"
+import { IdentityTestLayer } from "./identity-layer.js"
+
+export const ann = { email: Email.make("ann@example.com"), password: Redacted.make("correct horse battery"), name: "Ann" }
+
+/** Every identity port in memory, with a request client so sessions and the audit log have one. */
+export const UseCaseLayer = Layer.merge(
+  IdentityTestLayer,
+  Layer.succeed(RequestClient, { ip: Option.some("203.0.113.7"), userAgent: Option.some("vitest") })
+)
+
+/** Starts the TestClock at a real date and registers Ann. */
+export const registerAnn = Effect.gen(function*() {
+  yield* TestClock.setTime(Date.parse("2026-03-01T09:00:00Z"))
+  return yield* register(ann)
+})
+
+export const loginAnn = (password = ann.password) =>
+  Effect.gen(function*() {
+    const tokens = yield* login({ email: ann.email, password })
+    return { tokens, actor: yield* authenticateAccessToken(tokens.accessToken) }
+  })
+
+/** Delivers the outbox and answers the token in the newest mail's link. */
+export const tokenFromLastMail = Effect.gen(function*() {
+  yield* dispatchDueMail(100)
+  const mails = yield* (yield* DeliveredMail).all
+  const text = mails.at(-1)?.text ?? ""
+  return { token: decodeURIComponent(/\?token=([^\s]+)/.exec(text)?.[1] ?? ""), subject: mails.at(-1)?.subject }
+})
+
+/** The reason of an Unauthenticated (or the tag of any other error), for assertions. */
+export const reasonOf = (error: { readonly _tag: string }) =>
+  "reason" in error && typeof error.reason === "string" ? error.reason : error._tag
