@@ -9,6 +9,9 @@ import { MigrationsLive, ReadinessSql } from "../adapters/sql/migrator.js"
 import { SessionRepositorySql } from "../adapters/sql/session-repository.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
 import { AuditLogSql } from "../adapters/sql/audit-log.sql.js"
+import { SecretBoxAesGcm } from "../adapters/crypto/secret-box.aes-gcm.js"
+import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sql.js"
+import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -40,11 +43,14 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     OneTimeTokensSql,
     MailOutboxSql,
     UnitOfWorkSql,
-    AuditLogSql
+    AuditLogSql,
+    TwoFactorRepositorySql
   )
   return Layer.mergeAll(
     repositories,
     MailTransportLive(config),
+    TotpOtplib,
+    SecretBoxAesGcm(secrets.encryptionKey),
     MailSettingsLive(config),
     IdsUuidV7,
     SecretTokensNode,

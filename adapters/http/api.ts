@@ -6,9 +6,13 @@ import {
   Accepted,
   AuditEventResponse,
   ChangePasswordRequest,
+  CodeRequest,
+  DisableTwoFactorRequest,
   ForgotPasswordRequest,
   LoginRequest,
   OutboxMailResponse,
+  PasswordRequest,
+  RecoveryCodesResponse,
   RefreshRequest,
   RegisterRequest,
   ResetPasswordRequest,
@@ -16,7 +20,10 @@ import {
   SessionResponse,
   TokenRequest,
   TokenResponse,
-  UserResponse
+  TwoFactorChallengeResponse,
+  TwoFactorSetupResponse,
+  UserResponse,
+  VerifyTwoFactorRequest
 } from "./identity-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
 
@@ -49,7 +56,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
   .add(
     HttpApiEndpoint.post("login", "/login")
       .setPayload(LoginRequest)
-      .addSuccess(TokenResponse)
+      .addSuccess(Schema.Union(TokenResponse, TwoFactorChallengeResponse))
       .addError(Unauthorized)
       .annotate(OpenApi.Summary, "Exchange email and password for tokens")
   )
@@ -138,6 +145,40 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(BadRequest)
       .middleware(Authentication)
       .annotate(OpenApi.Summary, "The caller's security events, newest first")
+  )
+  .add(
+    HttpApiEndpoint.post("enableTwoFactor", "/two-factor/enable")
+      .setPayload(PasswordRequest)
+      .addSuccess(TwoFactorSetupResponse)
+      .addError(Conflict)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "Start a TOTP setup (not active until confirmed)")
+  )
+  .add(
+    HttpApiEndpoint.post("confirmTwoFactor", "/two-factor/confirm")
+      .setPayload(CodeRequest)
+      .addSuccess(RecoveryCodesResponse)
+      .addError(Conflict)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "Activate 2FA with a code from the app; answers 10 one-time recovery codes")
+  )
+  .add(
+    HttpApiEndpoint.post("disableTwoFactor", "/two-factor/disable")
+      .setPayload(DisableTwoFactorRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(Conflict)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(OpenApi.Summary, "Turn 2FA off (needs the password and a code)")
+  )
+  .add(
+    HttpApiEndpoint.post("verifyTwoFactor", "/two-factor/verify")
+      .setPayload(VerifyTwoFactorRequest)
+      .addSuccess(TokenResponse)
+      .addError(Unauthorized)
+      .annotate(OpenApi.Summary, "The second step of a login: a TOTP code or a recovery code for the challenge")
   )
   .prefix("/api/v1/auth")
 {}

@@ -10,6 +10,12 @@ import type {
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
+import type {
+  InvalidTwoFactorCode,
+  TwoFactorAlreadyEnabled,
+  TwoFactorNotEnabled,
+  TwoFactorNotPending
+} from "../../domain/identity/two-factor.js"
 import {
   BadRequest,
   Conflict,
@@ -22,6 +28,10 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | TwoFactorAlreadyEnabled
+  | TwoFactorNotEnabled
+  | TwoFactorNotPending
+  | InvalidTwoFactorCode
   | InvalidOneTimeToken
   | EmailAlreadyVerified
   | InvalidCursor
@@ -35,7 +45,9 @@ export type DomainFailure =
   | StorageUnavailable
 
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
-export type HttpErrorOf<E> = E extends EmailAlreadyRegistered | EmailAlreadyVerified ? Conflict
+export type HttpErrorOf<E> = E extends
+  EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
+  : E extends InvalidTwoFactorCode ? ValidationFailed
   : E extends InvalidOneTimeToken | InvalidCursor ? BadRequest
   : E extends InvalidCredentials | Unauthenticated ? Unauthorized
   : E extends WeakPassword ? ValidationFailed
@@ -47,6 +59,17 @@ export type HttpErrorOf<E> = E extends EmailAlreadyRegistered | EmailAlreadyVeri
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "TwoFactorAlreadyEnabled":
+      return new Conflict({ detail: "Two-factor authentication is already on" })
+    case "TwoFactorNotEnabled":
+      return new Conflict({ detail: "Two-factor authentication is not on" })
+    case "TwoFactorNotPending":
+      return new Conflict({ detail: "No two-factor setup is waiting: start with /auth/two-factor/enable" })
+    case "InvalidTwoFactorCode":
+      return new ValidationFailed({
+        detail: "The code is not valid",
+        errors: [new FieldError({ path: "code", message: "The code is not valid (or was already used)" })]
+      })
     case "InvalidOneTimeToken":
       return new BadRequest({ detail: "The link is invalid, was already used, or has expired" })
     case "EmailAlreadyVerified":

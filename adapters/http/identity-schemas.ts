@@ -96,3 +96,40 @@ export class AuditEventResponse extends Schema.Class<AuditEventResponse>("AuditE
   details: Schema.Record({ key: Schema.String, value: Schema.String }),
   created_at: Schema.DateTimeUtc
 }) {}
+
+export class TwoFactorChallengeResponse extends Schema.Class<TwoFactorChallengeResponse>("TwoFactorChallengeResponse")({
+  two_factor_required: Schema.Literal(true),
+  challenge_token: Schema.String.annotations({ description: "Send it to /auth/two-factor/verify with a code, within 5 minutes" })
+}) {}
+
+const TotpCode = Schema.String.pipe(Schema.pattern(/^\d{6}$/, { message: () => "code must be 6 digits" }))
+
+export const PasswordRequest = requestBody({ password: Password })
+export const CodeRequest = requestBody({ code: TotpCode })
+export const DisableTwoFactorRequest = requestBody({
+  password: Password,
+  code: Schema.String.pipe(
+    Schema.minLength(1, { message: () => "code must not be empty" }),
+    Schema.maxLength(64, { message: () => "code is too long" })
+  ).annotations({ description: "A current authenticator code, or an unused recovery code" })
+})
+
+export const VerifyTwoFactorRequest = Schema.Struct({
+  challenge_token: TokenRequest.fields.token,
+  code: Schema.optional(TotpCode),
+  recovery_code: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)))
+}).pipe(
+  Schema.filter((body) => (body.code === undefined) !== (body.recovery_code === undefined) || {
+    path: ["code"],
+    message: "send exactly one of code or recovery_code"
+  })
+).annotations({ parseOptions: { errors: "all" } })
+
+export class TwoFactorSetupResponse extends Schema.Class<TwoFactorSetupResponse>("TwoFactorSetupResponse")({
+  secret: Schema.String.annotations({ description: "Base32 secret for the authenticator app" }),
+  otpauth_url: Schema.String
+}) {}
+
+export class RecoveryCodesResponse extends Schema.Class<RecoveryCodesResponse>("RecoveryCodesResponse")({
+  recovery_codes: Schema.Array(Schema.String).annotations({ description: "Shown once: each signs in once in place of a code" })
+}) {}

@@ -3,7 +3,6 @@ import { Duration, Effect, Either, Layer, Option, Redacted, TestClock } from "ef
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { currentUser } from "../../application/identity/current-user.js"
 import { ensureAdmin } from "../../application/identity/ensure-admin.js"
-import { login } from "../../application/identity/login.js"
 import { logout } from "../../application/identity/logout.js"
 import { refresh } from "../../application/identity/refresh.js"
 import { register } from "../../application/identity/register.js"
@@ -12,6 +11,7 @@ import { UserRepository } from "../../application/ports/user-repository.js"
 import { ALL_SCOPES } from "../../domain/identity/actor.js"
 import { Email } from "../../domain/identity/user.js"
 import { RequestClient } from "../../application/identity/client.js"
+import { loginTokens } from "../support/identity-helpers.js"
 import { IdentityTestLayer, TEST_SETTINGS } from "../support/identity-layer.js"
 
 const TestLayer = Layer.merge(
@@ -59,8 +59,8 @@ describe("login", () => {
   it.effect("gives one error for a wrong password and for an unknown email", () =>
     Effect.gen(function*() {
       yield* setup
-      const wrong = login({ email, password: Redacted.make("wrong password!") })
-      const unknown = login({ email: Email.make("nobody@example.com"), password })
+      const wrong = loginTokens({ email, password: Redacted.make("wrong password!") })
+      const unknown = loginTokens({ email: Email.make("nobody@example.com"), password })
       expect(yield* failureTag(wrong)).toBe("InvalidCredentials")
       expect(yield* failureTag(unknown)).toBe("InvalidCredentials")
     }).pipe(Effect.provide(TestLayer)))
@@ -68,7 +68,7 @@ describe("login", () => {
   it.effect("opens a session whose access token names the user, with every scope", () =>
     Effect.gen(function*() {
       const user = yield* setup
-      const tokens = yield* login({ email, password })
+      const tokens = yield* loginTokens({ email, password })
       expect(tokens.expiresInSeconds).toBe(900)
       const actor = yield* authenticateAccessToken(tokens.accessToken)
       expect(actor.userId).toBe(user.id)
@@ -86,7 +86,7 @@ describe("access tokens", () => {
   it.effect("work until their TTL, and not one second longer", () =>
     Effect.gen(function*() {
       yield* setup
-      const tokens = yield* login({ email, password })
+      const tokens = yield* loginTokens({ email, password })
       yield* TestClock.adjust(Duration.subtract(TEST_SETTINGS.accessTokenTtl, Duration.seconds(1)))
       yield* authenticateAccessToken(tokens.accessToken)
       yield* TestClock.adjust(Duration.seconds(1))
@@ -96,7 +96,7 @@ describe("access tokens", () => {
   it.effect("are refused when forged, tampered with or garbage", () =>
     Effect.gen(function*() {
       yield* setup
-      const { accessToken } = yield* login({ email, password })
+      const { accessToken } = yield* loginTokens({ email, password })
       const [header, payload, signature] = accessToken.split(".")
       const tampered = `${header}.${payload}x.${signature}`
       const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`
@@ -108,7 +108,7 @@ describe("access tokens", () => {
   it.effect("record the session's last use at most once a minute", () =>
     Effect.gen(function*() {
       yield* setup
-      const { accessToken } = yield* login({ email, password })
+      const { accessToken } = yield* loginTokens({ email, password })
       const actor = yield* authenticateAccessToken(accessToken)
       const sessions = yield* SessionRepository
       const lastUsed = () =>
@@ -127,7 +127,7 @@ describe("refresh", () => {
   it.effect("rotates: a new pair works and the old refresh token is dead", () =>
     Effect.gen(function*() {
       yield* setup
-      const first = yield* login({ email, password })
+      const first = yield* loginTokens({ email, password })
       yield* TestClock.adjust("1 minute")
       const second = yield* refresh(first.refreshToken)
       expect(second.refreshToken).not.toBe(first.refreshToken)
@@ -140,7 +140,7 @@ describe("refresh", () => {
   it.effect("revokes the whole session when a rotated token is presented again (reuse detection)", () =>
     Effect.gen(function*() {
       yield* setup
-      const first = yield* login({ email, password })
+      const first = yield* loginTokens({ email, password })
       const second = yield* refresh(first.refreshToken)
       expect(yield* failureReason(refresh(first.refreshToken))).toBe("refresh token reused")
       // The thief's replay ended the session for the legitimate holder too: both halves are dead.
@@ -153,7 +153,7 @@ describe("refresh", () => {
     Effect.gen(function*() {
       yield* setup
       expect(yield* failureReason(refresh("not-a-token"))).toBe("unknown refresh token")
-      const tokens = yield* login({ email, password })
+      const tokens = yield* loginTokens({ email, password })
       yield* TestClock.adjust(TEST_SETTINGS.sessionTtl)
       expect(yield* failureReason(refresh(tokens.refreshToken))).toBe("session ended")
     }).pipe(Effect.provide(TestLayer)))
@@ -161,8 +161,8 @@ describe("refresh", () => {
   it.effect("keeps other sessions alive when one is revoked for reuse", () =>
     Effect.gen(function*() {
       yield* setup
-      const phone = yield* login({ email, password })
-      const laptop = yield* login({ email, password })
+      const phone = yield* loginTokens({ email, password })
+      const laptop = yield* loginTokens({ email, password })
       yield* refresh(phone.refreshToken)
       yield* Effect.flip(refresh(phone.refreshToken))
       yield* authenticateAccessToken(laptop.accessToken)
@@ -174,8 +174,8 @@ describe("logout", () => {
   it.effect("ends the session at once: its access and refresh tokens stop working", () =>
     Effect.gen(function*() {
       yield* setup
-      const tokens = yield* login({ email, password })
-      const other = yield* login({ email, password })
+      const tokens = yield* loginTokens({ email, password })
+      const other = yield* loginTokens({ email, password })
       yield* logout(yield* authenticateAccessToken(tokens.accessToken))
       expect(yield* failureReason(authenticateAccessToken(tokens.accessToken))).toBe("session ended")
       expect(yield* failureReason(refresh(tokens.refreshToken))).toBe("session ended")
@@ -193,6 +193,6 @@ describe("ensureAdmin", () => {
       expect(yield* ensureAdmin({ email, password: Redacted.make("ignored password") })).toBe("promoted")
       const ann = Option.getOrThrow(yield* (yield* UserRepository).findByEmail(email))
       expect(ann.role).toBe("admin")
-      yield* login({ email, password })
+      yield* loginTokens({ email, password })
     }).pipe(Effect.provide(TestLayer)))
 })

@@ -5,11 +5,10 @@ import { authenticateAccessToken } from "../../application/identity/authenticate
 import { changePassword, forgotPassword, resetPassword } from "../../application/identity/password.js"
 import { refresh } from "../../application/identity/refresh.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../application/identity/sessions.js"
-import { login } from "../../application/identity/login.js"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
 import { Email } from "../../domain/identity/user.js"
 import { SessionId } from "../../domain/identity/session.js"
-import { ann, loginAnn, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
+import { ann, loginAnn, loginTokens, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
 
 const newPassword = Redacted.make("a brand new passphrase")
 const page = { limit: 50, cursor: Option.none() }
@@ -25,8 +24,8 @@ describe("forgot and reset password", () => {
       yield* resetPassword(token, newPassword)
       expect(reasonOf(yield* Effect.flip(authenticateAccessToken(before.tokens.accessToken)))).toBe("session ended")
       expect(reasonOf(yield* Effect.flip(refresh(before.tokens.refreshToken)))).toBe("session ended")
-      expect((yield* Effect.flip(login({ email: ann.email, password: ann.password })))._tag).toBe("InvalidCredentials")
-      yield* login({ email: ann.email, password: newPassword })
+      expect((yield* Effect.flip(loginTokens({ email: ann.email, password: ann.password })))._tag).toBe("InvalidCredentials")
+      yield* loginTokens({ email: ann.email, password: newPassword })
       expect((yield* Effect.flip(resetPassword(token, Redacted.make("yet another passphrase"))))._tag).toBe("InvalidOneTimeToken")
     }).pipe(Effect.provide(UseCaseLayer)))
 
@@ -70,7 +69,7 @@ describe("change password", () => {
       yield* changePassword(laptop.actor, ann.password, newPassword)
       yield* authenticateAccessToken(laptop.tokens.accessToken)
       expect(reasonOf(yield* Effect.flip(authenticateAccessToken(phone.tokens.accessToken)))).toBe("session ended")
-      yield* login({ email: ann.email, password: newPassword })
+      yield* loginTokens({ email: ann.email, password: newPassword })
       const events = (yield* listAuditLog(laptop.actor, page)).items.map((e) => e.type)
       expect(events).toContain("password.changed")
     }).pipe(Effect.provide(UseCaseLayer)))

@@ -24,7 +24,7 @@ export const registerAnn = Effect.gen(function*() {
 
 export const loginAnn = (password = ann.password) =>
   Effect.gen(function*() {
-    const tokens = yield* login({ email: ann.email, password })
+    const tokens = yield* loginTokens({ email: ann.email, password })
     return { tokens, actor: yield* authenticateAccessToken(tokens.accessToken) }
   })
 
@@ -39,3 +39,8 @@ export const tokenFromLastMail = Effect.gen(function*() {
 /** The reason of an Unauthenticated (or the tag of any other error), for assertions. */
 export const reasonOf = (error: { readonly _tag: string }) =>
   "reason" in error && typeof error.reason === "string" ? error.reason : error._tag
+
+/** A login expected to give tokens at once (no 2FA on the account). */
+export const loginTokens = (input: Parameters<typeof login>[0]) =>
+  Effect.flatMap(login(input), (outcome) =>
+    outcome._tag === "Tokens" ? Effect.succeed(outcome.tokens) : Effect.dieMessage("expected tokens, got a 2FA challenge"))

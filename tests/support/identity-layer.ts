@@ -2,6 +2,9 @@ import { Duration, Layer, Redacted } from "effect"
 import { IdentitySettings } from "../../application/identity/settings.js"
 import { MailSettings } from "../../application/mail/settings.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
+import { TwoFactorRepositoryMemory } from "../../adapters/in-memory/two-factor-repository.memory.js"
+import { SecretBoxAesGcm } from "../../adapters/crypto/secret-box.aes-gcm.js"
+import { TotpOtplib } from "../../adapters/totp/totp.otplib.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
@@ -25,6 +28,9 @@ const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
 export const IdentityTestLayer = Layer.mergeAll(
   UserRepositoryMemory,
   AuditLogMemory,
+  TwoFactorRepositoryMemory,
+  TotpOtplib,
+  SecretBoxAesGcm(Redacted.make(Buffer.alloc(32, 9).toString("base64"))),
   OneTimeTokensMemory,
   MailOutboxMemory,
   MailTransportMemory,

@@ -5,6 +5,7 @@ import { currentUser } from "../../../application/identity/current-user.js"
 import { changePassword, forgotPassword, resetPassword } from "../../../application/identity/password.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../../application/identity/sessions.js"
 import { SessionId } from "../../../domain/identity/session.js"
+import { confirmTwoFactor, disableTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../../application/identity/two-factor.js"
 import { resendVerification, verifyEmail } from "../../../application/identity/email-verification.js"
 import { login } from "../../../application/identity/login.js"
 import { logout } from "../../../application/identity/logout.js"
@@ -16,7 +17,17 @@ import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors, passwordField } from "../error-mapping.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
-import { Accepted, AuditEventResponse, RevokedSessions, SessionResponse, TokenResponse, UserResponse } from "../identity-schemas.js"
+import {
+  Accepted,
+  AuditEventResponse,
+  RecoveryCodesResponse,
+  RevokedSessions,
+  SessionResponse,
+  TokenResponse,
+  TwoFactorChallengeResponse,
+  TwoFactorSetupResponse,
+  UserResponse
+} from "../identity-schemas.js"
 
 export const toUserResponse = (user: User) =>
   new UserResponse({
@@ -41,9 +52,30 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
     .handle("register", ({ payload }) => register(payload).pipe(Effect.map(toUserResponse), httpErrors))
     .handle("login", ({ payload }) =>
       login({ email: payload.email, password: payload.password }).pipe(
-        Effect.map(toTokenResponse),
+        Effect.map((outcome) =>
+          outcome._tag === "Tokens"
+            ? toTokenResponse(outcome.tokens)
+            : new TwoFactorChallengeResponse({ two_factor_required: true, challenge_token: outcome.challengeToken })
+        ),
         httpErrors
       ))
+    .handle("enableTwoFactor", ({ payload }) =>
+      Effect.flatMap(CurrentActor, (actor) => enableTwoFactor(actor, payload.password)).pipe(
+        Effect.map(({ otpauthUrl, secret }) => new TwoFactorSetupResponse({ secret, otpauth_url: otpauthUrl })),
+        httpErrors
+      ))
+    .handle("confirmTwoFactor", ({ payload }) =>
+      Effect.flatMap(CurrentActor, (actor) => confirmTwoFactor(actor, payload.code)).pipe(
+        Effect.map((codes) => new RecoveryCodesResponse({ recovery_codes: codes })),
+        httpErrors
+      ))
+    .handle("disableTwoFactor", ({ payload }) =>
+      Effect.flatMap(CurrentActor, (actor) => disableTwoFactor(actor, payload.password, payload.code)).pipe(httpErrors))
+    .handle("verifyTwoFactor", ({ payload }) =>
+      verifyLoginChallenge(
+        payload.challenge_token,
+        payload.code !== undefined ? { _tag: "Totp", code: payload.code } : { _tag: "RecoveryCode", code: payload.recovery_code ?? "" }
+      ).pipe(Effect.map(toTokenResponse), httpErrors))
     .handle("refresh", ({ payload }) => refresh(payload.refresh_token).pipe(Effect.map(toTokenResponse), httpErrors))
     .handle("logout", () => Effect.flatMap(CurrentActor, logout).pipe(httpErrors))
     .handle("me", () => Effect.flatMap(CurrentActor, currentUser).pipe(Effect.map(toUserResponse), httpErrors))
