@@ -71,7 +71,10 @@ export const TwoFactorRepositoryMemory = Layer.effect(
         Ref.update(state, (st) => ({ ...st, challenges: new Map(st.challenges).set(c.id, { ...c, consumed: false }) })),
       findChallenge: (hash) =>
         Effect.map(Ref.get(state), (st) =>
-          Option.fromNullable([...st.challenges.values()].find((c) => c.tokenHash === hash && !c.consumed))),
+          Option.map(
+            Option.fromNullable([...st.challenges.values()].find((c) => c.tokenHash === hash && !c.consumed)),
+            ({ consumed: _, ...challenge }) => challenge
+          )),
       recordChallengeFailure: (id) =>
         Ref.modify(state, (st) => {
           const c = st.challenges.get(id)

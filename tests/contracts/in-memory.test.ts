@@ -1,5 +1,6 @@
 import { layer } from "@effect/vitest"
 import { Layer } from "effect"
+import { TwoFactorRepositoryMemory } from "../../adapters/in-memory/two-factor-repository.memory.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
@@ -8,15 +9,17 @@ import { SessionRepositoryMemory } from "../../adapters/in-memory/session-reposi
 import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
 import { passwordHasherContract } from "./password-hasher.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
+import { twoFactorRepositoryContract } from "./two-factor-repository.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
 import { sessionRepositoryContract } from "./session-repository.contract.js"
 import { userRepositoryContract } from "./user-repository.contract.js"
 
-layer(Layer.mergeAll(AuditLogMemory, UserRepositoryMemory, SessionRepositoryMemory, PasswordHasherMemory, MailOutboxMemory, OneTimeTokensMemory))("in-memory adapters", (it) => {
+layer(Layer.mergeAll(TwoFactorRepositoryMemory, AuditLogMemory, UserRepositoryMemory, SessionRepositoryMemory, PasswordHasherMemory, MailOutboxMemory, OneTimeTokensMemory))("in-memory adapters", (it) => {
   userRepositoryContract(it)
   sessionRepositoryContract(it)
   mailOutboxContract(it)
+  twoFactorRepositoryContract(it)
   auditLogContract(it)
   oneTimeTokensContract(it)
   passwordHasherContract(it)
