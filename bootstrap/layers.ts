@@ -12,6 +12,7 @@ import { AuditLogSql } from "../adapters/sql/audit-log.sql.js"
 import { SecretBoxAesGcm } from "../adapters/crypto/secret-box.aes-gcm.js"
 import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sql.js"
 import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
+import { ApiKeyRepositorySql } from "../adapters/sql/api-key-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -44,7 +45,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     MailOutboxSql,
     UnitOfWorkSql,
     AuditLogSql,
-    TwoFactorRepositorySql
+    TwoFactorRepositorySql,
+    ApiKeyRepositorySql
   )
   return Layer.mergeAll(
     repositories,

@@ -1,9 +1,13 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
 import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
 import {
   Accepted,
+  ApiKeyResponse,
+  CreateApiKeyRequest,
+  CreatedApiKeyResponse,
   AuditEventResponse,
   ChangePasswordRequest,
   CodeRequest,
@@ -71,12 +75,14 @@ export class AuthApi extends HttpApiGroup.make("auth")
     HttpApiEndpoint.post("logout", "/logout")
       .addSuccess(HttpApiSchema.NoContent)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "End the current session")
   )
   .add(
     HttpApiEndpoint.get("me", "/me")
       .addSuccess(UserResponse)
       .middleware(Authentication)
+      .annotate(Access, Access.authenticated)
       .annotate(OpenApi.Summary, "The current user")
   )
   .add(
@@ -91,6 +97,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(Accepted, { status: 202 })
       .addError(Conflict)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Mail a new verification link (older ones stop working)")
   )
   .add(
@@ -112,6 +119,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(HttpApiSchema.NoContent)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Change the password (needs the current one); ends every other session")
   )
   .add(
@@ -120,6 +128,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(PageOf(SessionResponse))
       .addError(BadRequest)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "The caller's active sessions, newest first")
   )
   .add(
@@ -129,6 +138,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(NotFound)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "End one of the caller's sessions")
   )
   .add(
@@ -136,6 +146,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(RevokedSessions)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "End every session of the caller but the current one")
   )
   .add(
@@ -144,6 +155,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(PageOf(AuditEventResponse))
       .addError(BadRequest)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "The caller's security events, newest first")
   )
   .add(
@@ -153,6 +165,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(Conflict)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Start a TOTP setup (not active until confirmed)")
   )
   .add(
@@ -162,6 +175,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(Conflict)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Activate 2FA with a code from the app; answers 10 one-time recovery codes")
   )
   .add(
@@ -171,6 +185,7 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addError(Conflict)
       .addError(Forbidden)
       .middleware(Authentication)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Turn 2FA off (needs the password and a code)")
   )
   .add(
@@ -179,6 +194,34 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .addSuccess(TokenResponse)
       .addError(Unauthorized)
       .annotate(OpenApi.Summary, "The second step of a login: a TOTP code or a recovery code for the challenge")
+  )
+  .add(
+    HttpApiEndpoint.post("createApiKey", "/api-keys")
+      .setPayload(CreateApiKeyRequest)
+      .addSuccess(CreatedApiKeyResponse, { status: 201 })
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(Access, Access.session)
+      .annotate(OpenApi.Summary, "Create an API key with scopes; the key is in this answer only")
+  )
+  .add(
+    HttpApiEndpoint.get("listApiKeys", "/api-keys")
+      .setUrlParams(PageQuery)
+      .addSuccess(PageOf(ApiKeyResponse))
+      .addError(BadRequest)
+      .middleware(Authentication)
+      .annotate(Access, Access.session)
+      .annotate(OpenApi.Summary, "The caller's active API keys (prefix only), newest first")
+  )
+  .add(
+    HttpApiEndpoint.del("revokeApiKey", "/api-keys/:id")
+      .setPath(Schema.Struct({ id: Schema.UUID }))
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(NotFound)
+      .addError(Forbidden)
+      .middleware(Authentication)
+      .annotate(Access, Access.session)
+      .annotate(OpenApi.Summary, "Revoke an API key at once")
   )
   .prefix("/api/v1/auth")
 {}
@@ -190,6 +233,7 @@ export class AdminApi extends HttpApiGroup.make("admin")
       .addSuccess(PageOf(OutboxMailResponse))
       .addError(BadRequest)
       .addError(Forbidden)
+      .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "The mail outbox, newest first (administrators; for development on the embedded profile)")
   )
   .middleware(Authentication)

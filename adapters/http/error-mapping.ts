@@ -9,6 +9,7 @@ import type {
 } from "../../domain/identity/errors.js"
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
+import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
   InvalidTwoFactorCode,
@@ -28,6 +29,7 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | InvalidApiKeyRequest
   | TwoFactorAlreadyEnabled
   | TwoFactorNotEnabled
   | TwoFactorNotPending
@@ -47,7 +49,7 @@ export type DomainFailure =
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
 export type HttpErrorOf<E> = E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
-  : E extends InvalidTwoFactorCode ? ValidationFailed
+  : E extends InvalidTwoFactorCode | InvalidApiKeyRequest ? ValidationFailed
   : E extends InvalidOneTimeToken | InvalidCursor ? BadRequest
   : E extends InvalidCredentials | Unauthenticated ? Unauthorized
   : E extends WeakPassword ? ValidationFailed
@@ -59,6 +61,8 @@ export type HttpErrorOf<E> = E extends
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "InvalidApiKeyRequest":
+      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
     case "TwoFactorAlreadyEnabled":
       return new Conflict({ detail: "Two-factor authentication is already on" })
     case "TwoFactorNotEnabled":

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Scope } from "../../domain/identity/actor.js"
 import { Email, Role, UserName } from "../../domain/identity/user.js"
 
 /** A request body: every invalid field is reported at once, not only the first. */
@@ -132,4 +133,28 @@ export class TwoFactorSetupResponse extends Schema.Class<TwoFactorSetupResponse>
 
 export class RecoveryCodesResponse extends Schema.Class<RecoveryCodesResponse>("RecoveryCodesResponse")({
   recovery_codes: Schema.Array(Schema.String).annotations({ description: "Shown once: each signs in once in place of a code" })
+}) {}
+
+export const CreateApiKeyRequest = requestBody({
+  name: Schema.Trim.pipe(
+    Schema.minLength(1, { message: () => "name must not be empty" }),
+    Schema.maxLength(100, { message: () => "name must be at most 100 characters" })
+  ),
+  scopes: Schema.Array(Scope).pipe(Schema.minItems(1, { message: () => "scopes must name at least one scope" })),
+  expires_at: Schema.optional(Schema.DateTimeUtc)
+})
+
+export class ApiKeyResponse extends Schema.Class<ApiKeyResponse>("ApiKeyResponse")({
+  id: Schema.UUID,
+  name: Schema.String,
+  prefix: Schema.String,
+  scopes: Schema.Array(Scope),
+  expires_at: Schema.NullOr(Schema.DateTimeUtc),
+  last_used_at: Schema.NullOr(Schema.DateTimeUtc),
+  created_at: Schema.DateTimeUtc
+}) {}
+
+export class CreatedApiKeyResponse extends Schema.Class<CreatedApiKeyResponse>("CreatedApiKeyResponse")({
+  ...ApiKeyResponse.fields,
+  key: Schema.String.annotations({ description: "The full key: shown this once, never again" })
 }) {}

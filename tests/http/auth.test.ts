@@ -221,7 +221,7 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
         const unsigned = `${Buffer.from("{\"alg\":\"none\",\"typ\":\"JWT\"}").toString("base64url")}.${payload}.`
 
         const cases: Array<[string | undefined, string]> = [
-          [undefined, "Not authenticated: invalid access token"],
+          [undefined, "Not authenticated: no credentials: send Authorization: Bearer <token> or X-API-Key"],
           ["garbage", "Not authenticated: invalid access token"],
           [forged, "Not authenticated: invalid access token"],
           [expired, "Not authenticated: access token expired"],

@@ -5,6 +5,7 @@ import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { TwoFactorRepositoryMemory } from "../../adapters/in-memory/two-factor-repository.memory.js"
 import { SecretBoxAesGcm } from "../../adapters/crypto/secret-box.aes-gcm.js"
 import { TotpOtplib } from "../../adapters/totp/totp.otplib.js"
+import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
@@ -29,6 +30,7 @@ export const IdentityTestLayer = Layer.mergeAll(
   UserRepositoryMemory,
   AuditLogMemory,
   TwoFactorRepositoryMemory,
+  ApiKeyRepositoryMemory,
   TotpOtplib,
   SecretBoxAesGcm(Redacted.make(Buffer.alloc(32, 9).toString("base64"))),
   OneTimeTokensMemory,

@@ -5,6 +5,8 @@ import { currentUser } from "../../../application/identity/current-user.js"
 import { changePassword, forgotPassword, resetPassword } from "../../../application/identity/password.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../../application/identity/sessions.js"
 import { SessionId } from "../../../domain/identity/session.js"
+import { type ApiKey, ApiKeyId } from "../../../domain/identity/api-key.js"
+import { createApiKey, listApiKeys, revokeApiKey } from "../../../application/identity/api-keys.js"
 import { confirmTwoFactor, disableTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../../application/identity/two-factor.js"
 import { resendVerification, verifyEmail } from "../../../application/identity/email-verification.js"
 import { login } from "../../../application/identity/login.js"
@@ -19,7 +21,9 @@ import { httpErrors, passwordField } from "../error-mapping.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 import {
   Accepted,
+  ApiKeyResponse,
   AuditEventResponse,
+  CreatedApiKeyResponse,
   RecoveryCodesResponse,
   RevokedSessions,
   SessionResponse,
@@ -38,6 +42,16 @@ export const toUserResponse = (user: User) =>
     email_verified: Option.isSome(user.emailVerifiedAt),
     created_at: user.createdAt
   })
+
+const toApiKeyResponse = (key: ApiKey) => ({
+  id: key.id,
+  name: key.name,
+  prefix: key.prefix,
+  scopes: key.scopes,
+  expires_at: Option.getOrNull(key.expiresAt),
+  last_used_at: Option.getOrNull(key.lastUsedAt),
+  created_at: key.createdAt
+})
 
 const toTokenResponse = (pair: TokenPair) =>
   new TokenResponse({
@@ -71,6 +85,19 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
       ))
     .handle("disableTwoFactor", ({ payload }) =>
       Effect.flatMap(CurrentActor, (actor) => disableTwoFactor(actor, payload.password, payload.code)).pipe(httpErrors))
+    .handle("createApiKey", ({ payload }) =>
+      Effect.flatMap(CurrentActor, (actor) =>
+        createApiKey(actor, { name: payload.name, scopes: payload.scopes, expiresAt: Option.fromNullable(payload.expires_at) })).pipe(
+          Effect.map(({ apiKey, key }) => new CreatedApiKeyResponse({ ...toApiKeyResponse(apiKey), key })),
+          httpErrors
+        ))
+    .handle("listApiKeys", ({ urlParams }) =>
+      Effect.flatMap(CurrentActor, (actor) => listApiKeys(actor, toPageRequest(urlParams))).pipe(
+        Effect.map((page) => toPageResponse(page, (k) => new ApiKeyResponse(toApiKeyResponse(k)))),
+        httpErrors
+      ))
+    .handle("revokeApiKey", ({ path }) =>
+      Effect.flatMap(CurrentActor, (actor) => revokeApiKey(actor, ApiKeyId.make(path.id))).pipe(httpErrors))
     .handle("verifyTwoFactor", ({ payload }) =>
       verifyLoginChallenge(
         payload.challenge_token,

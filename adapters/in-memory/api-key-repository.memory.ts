@@ -1,0 +1,30 @@
+import { Effect, Layer, Option, Ref } from "effect"
+import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import { ApiKey } from "../../domain/identity/api-key.js"
+import { newestFirstAfter } from "./keyset.js"
+
+/** For tests only. */
+export const ApiKeyRepositoryMemory = Layer.effect(
+  ApiKeyRepository,
+  Effect.gen(function*() {
+    const keys = yield* Ref.make(new Map<string, ApiKey>())
+    return {
+      insert: (key) => Ref.update(keys, (all) => new Map(all).set(key.id, key)),
+      findByHash: (hash) => Effect.map(Ref.get(keys), (all) => Option.fromNullable([...all.values()].find((k) => k.keyHash === hash))),
+      listByUser: (userId, after, limit) =>
+        Effect.map(Ref.get(keys), (all) =>
+          newestFirstAfter([...all.values()].filter((k) => k.userId === userId && Option.isNone(k.revokedAt)), after, limit)),
+      revoke: (id, userId, now) =>
+        Ref.modify(keys, (all) => {
+          const key = all.get(id)
+          if (!key || key.userId !== userId || Option.isSome(key.revokedAt)) return [false, all] as const
+          return [true, new Map(all).set(id, new ApiKey({ ...key, revokedAt: Option.some(now) }))] as const
+        }),
+      touch: (id, now) =>
+        Ref.update(keys, (all) => {
+          const key = all.get(id)
+          return key ? new Map(all).set(id, new ApiKey({ ...key, lastUsedAt: Option.some(now) })) : all
+        })
+    }
+  })
+)

@@ -1,0 +1,20 @@
+import { Context, type DateTime, type Effect, type Option } from "effect"
+import type { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
+import type { UserId } from "../../domain/identity/user.js"
+import type { Position } from "../shared/pagination.js"
+import type { StorageUnavailable } from "./errors.js"
+
+export class ApiKeyRepository extends Context.Tag("ApiKeyRepository")<ApiKeyRepository, {
+  readonly insert: (key: ApiKey) => Effect.Effect<void, StorageUnavailable>
+  /** One indexed lookup by the hash of the whole key. */
+  readonly findByHash: (keyHash: string) => Effect.Effect<Option.Option<ApiKey>, StorageUnavailable>
+  /** A user's unrevoked keys, newest first, after `after`; limit + 1 rows. */
+  readonly listByUser: (
+    userId: UserId,
+    after: Option.Option<Position>,
+    limit: number
+  ) => Effect.Effect<ReadonlyArray<ApiKey>, StorageUnavailable>
+  /** Revokes the user's key; false when no such unrevoked key of theirs exists. */
+  readonly revoke: (id: ApiKeyId, userId: UserId, now: DateTime.Utc) => Effect.Effect<boolean, StorageUnavailable>
+  readonly touch: (id: ApiKeyId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
+}>() {}
