@@ -18,10 +18,10 @@ import { httpErrors } from "./error-mapping.js"
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`
 
 /** Every authenticated endpoint's rule, read from the API definition; one without a rule stops startup. */
-export const accessRules = (): ReadonlyMap<string, AccessRule> => {
+export const accessRules = (api: HttpApi.HttpApi.Any = BrainOpsApi): ReadonlyMap<string, AccessRule> => {
   const rules = new Map<string, AccessRule>()
   const missing: Array<string> = []
-  HttpApi.reflect(BrainOpsApi, {
+  HttpApi.reflect(api as typeof BrainOpsApi, {
     onGroup: () => {},
     onEndpoint: ({ endpoint, mergedAnnotations, middleware }) => {
       if (![...middleware].some((tag) => tag.key === Authentication.key)) return

@@ -1,0 +1,55 @@
+import { describe, expect, type Vitest } from "@effect/vitest"
+import { DateTime, Effect, Option } from "effect"
+import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
+import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { at, makeUser } from "../support/fixtures.js"
+
+const makeKey = (userId: ApiKey["userId"], minutes: number, overrides: Partial<ConstructorParameters<typeof ApiKey>[0]> = {}) =>
+  new ApiKey({
+    id: ApiKeyId.make(uuidV7(DateTime.toEpochMillis(at(`${minutes} minutes`)))),
+    userId,
+    name: `key ${minutes}`,
+    prefix: "bo_abcdefgh",
+    keyHash: crypto.randomUUID(),
+    scopes: ["memories:read", "projects:write"],
+    expiresAt: Option.some(at("30 days")),
+    lastUsedAt: Option.none(),
+    createdAt: at(`${minutes} minutes`),
+    revokedAt: Option.none(),
+    ...overrides
+  })
+
+export const apiKeyRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonLive<ApiKeyRepository | UserRepository, X>) =>
+  describe("ApiKeyRepository contract", () => {
+    it.effect("finds a key by its hash, field for field; lists a user's unrevoked keys newest first", () =>
+      Effect.gen(function*() {
+        const keys = yield* ApiKeyRepository
+        const user = makeUser()
+        yield* (yield* UserRepository).insert(user)
+        const [a, b, c] = [makeKey(user.id, 1), makeKey(user.id, 2, { expiresAt: Option.none() }), makeKey(user.id, 3)]
+        yield* Effect.forEach([a, b, c], keys.insert)
+        expect(yield* keys.findByHash(b.keyHash)).toEqual(Option.some(b))
+        expect(yield* keys.findByHash("unknown")).toEqual(Option.none())
+        expect(yield* keys.revoke(c.id, user.id, at("4 minutes"))).toBe(true)
+        expect(yield* keys.revoke(c.id, user.id, at("5 minutes"))).toBe(false)
+        const listed = yield* keys.listByUser(user.id, Option.none(), 1)
+        expect(listed.map((k) => k.id)).toEqual([b.id, a.id])
+        const rest = yield* keys.listByUser(user.id, Option.some({ at: DateTime.toEpochMillis(b.createdAt), id: b.id }), 1)
+        expect(rest.map((k) => k.id)).toEqual([a.id])
+        expect(Option.getOrThrow(yield* keys.findByHash(c.keyHash)).revokedAt).toEqual(Option.some(at("4 minutes")))
+      }))
+
+    it.effect("revokes only the owner's key, and records last use", () =>
+      Effect.gen(function*() {
+        const keys = yield* ApiKeyRepository
+        const [owner, other] = [makeUser(), makeUser()]
+        yield* Effect.forEach([owner, other], (u) => Effect.flatMap(UserRepository, (r) => r.insert(u)))
+        const key = makeKey(owner.id, 10)
+        yield* keys.insert(key)
+        expect(yield* keys.revoke(key.id, other.id, at("11 minutes"))).toBe(false)
+        yield* keys.touch(key.id, at("12 minutes"))
+        expect(Option.getOrThrow(yield* keys.findByHash(key.keyHash)).lastUsedAt).toEqual(Option.some(at("12 minutes")))
+      }))
+  })
