@@ -120,6 +120,13 @@ export const AppConfig = Config.all({
   mailFrom: Config.string("MAIL_FROM").pipe(Config.withDefault("BrainOps <no-reply@localhost>")),
   sesRegion: optionalNonEmpty("SES_REGION"),
   sesEndpoint: optionalNonEmpty("SES_ENDPOINT"),
-  mailPollInterval: positiveDuration("MAIL_POLL_INTERVAL", "1 second")
+  mailPollInterval: positiveDuration("MAIL_POLL_INTERVAL", "1 second"),
+  rateLimits: Config.all({
+    apiPerMinute: positiveInt("RATE_LIMIT_API_PER_MINUTE", 600),
+    loginPerMinutePerIp: positiveInt("RATE_LIMIT_LOGIN_PER_MINUTE", 20),
+    registerPerHourPerIp: positiveInt("RATE_LIMIT_REGISTER_PER_HOUR", 20),
+    lockoutThreshold: positiveInt("LOCKOUT_THRESHOLD", 10),
+    lockoutDuration: positiveDuration("LOCKOUT_DURATION", "15 minutes")
+  })
 })
 export type AppConfig = Config.Config.Success<typeof AppConfig>

@@ -1,4 +1,5 @@
 import { Layer, Option } from "effect"
+import { RateLimitSettings } from "../application/identity/limits.js"
 import { IdentitySettings } from "../application/identity/settings.js"
 import { PasswordHasherArgon2 } from "../adapters/argon2/password-hasher.argon2.js"
 import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
@@ -13,6 +14,7 @@ import { SecretBoxAesGcm } from "../adapters/crypto/secret-box.aes-gcm.js"
 import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sql.js"
 import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositorySql } from "../adapters/sql/api-key-repository.sql.js"
+import { RateLimiterSql } from "../adapters/sql/rate-limiter.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -46,7 +48,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     UnitOfWorkSql,
     AuditLogSql,
     TwoFactorRepositorySql,
-    ApiKeyRepositorySql
+    ApiKeyRepositorySql,
+    RateLimiterSql
   )
   return Layer.mergeAll(
     repositories,
@@ -58,6 +61,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     SecretTokensNode,
     PasswordHasherArgon2,
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
-    settings
+    settings,
+    Layer.succeed(RateLimitSettings, config.rateLimits)
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

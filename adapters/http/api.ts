@@ -2,7 +2,7 @@ import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed } from "./errors.js"
+import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests, Unauthorized, ValidationFailed } from "./errors.js"
 import {
   Accepted,
   ApiKeyResponse,
@@ -99,6 +99,13 @@ export class AuthApi extends HttpApiGroup.make("auth")
       .middleware(Authentication)
       .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Mail a new verification link (older ones stop working)")
+  )
+  .add(
+    HttpApiEndpoint.post("unlockAccount", "/unlock")
+      .setPayload(TokenRequest)
+      .addSuccess(HttpApiSchema.NoContent)
+      .addError(BadRequest)
+      .annotate(OpenApi.Summary, "Lift a lockout with the token from the lockout mail (it also lifts by itself)")
   )
   .add(
     HttpApiEndpoint.post("forgotPassword", "/forgot-password")
@@ -262,6 +269,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(AdminApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
+  .addError(TooManyRequests)
   .annotate(OpenApi.Title, "BrainOps API")
   .annotate(OpenApi.Version, "1")
   .annotate(OpenApi.Description, "Identity, memory and RAG, projects and tasks, and a marketplace.")

@@ -1,3 +1,4 @@
+import { HttpApp, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import type { StorageUnavailable } from "../../application/ports/errors.js"
 import type {
@@ -7,7 +8,7 @@ import type {
   WeakPassword,
   WrongPassword
 } from "../../domain/identity/errors.js"
-import type { Forbidden as DomainForbidden, NotFound as DomainNotFound } from "../../domain/shared/errors.js"
+import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
@@ -24,11 +25,13 @@ import {
   Forbidden,
   NotFound,
   ServiceUnavailable,
+  TooManyRequests,
   Unauthorized,
   ValidationFailed
 } from "./errors.js"
 
 export type DomainFailure =
+  | RateLimited
   | InvalidApiKeyRequest
   | TwoFactorAlreadyEnabled
   | TwoFactorNotEnabled
@@ -47,7 +50,8 @@ export type DomainFailure =
   | StorageUnavailable
 
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
-export type HttpErrorOf<E> = E extends
+export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
+  : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
   : E extends InvalidTwoFactorCode | InvalidApiKeyRequest ? ValidationFailed
   : E extends InvalidOneTimeToken | InvalidCursor ? BadRequest
@@ -61,6 +65,8 @@ export type HttpErrorOf<E> = E extends
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "RateLimited":
+      return new TooManyRequests({ detail: error.reason, retry_after_seconds: error.retryAfterSeconds })
     case "InvalidApiKeyRequest":
       return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
     case "TwoFactorAlreadyEnabled":
@@ -104,7 +110,16 @@ const toHttpError = (error: DomainFailure) => {
 
 export const httpErrors = <A, E extends DomainFailure, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, HttpErrorOf<E>, R> => Effect.mapError(effect, (error) => toHttpError(error) as HttpErrorOf<E>)
+): Effect.Effect<A, HttpErrorOf<E>, R> =>
+  Effect.catchAll(effect, (error) =>
+    Effect.zipRight(
+      // A 429 tells when to come back, in the header clients and proxies read.
+      error._tag === "RateLimited"
+        ? HttpApp.appendPreResponseHandler((_, response) =>
+          Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds))))
+        : Effect.void,
+      Effect.fail(toHttpError(error) as HttpErrorOf<E>)
+    ))
 
 /** A refused new password is reported under the field the endpoint calls it. */
 export const passwordField = (field: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>

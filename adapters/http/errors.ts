@@ -33,6 +33,11 @@ export class ServiceUnavailable extends error<ServiceUnavailable>()(
   "A dependency is down; retry later"
 ) {}
 
+export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyRequests")(
+  { detail: Schema.String, code: code("rate_limited"), retry_after_seconds: Schema.Int },
+  HttpApiSchema.annotations({ status: 429, description: "Rate limited: retry after the Retry-After header's seconds" })
+) {}
+
 export class FieldError extends Schema.Class<FieldError>("FieldError")({
   path: Schema.String,
   message: Schema.String

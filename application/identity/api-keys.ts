@@ -80,6 +80,7 @@ export const authenticateApiKey = Effect.fn("Identity.authenticateApiKey")(funct
     userId: user.value.id,
     role: user.value.role,
     sessionId: Option.none(),
+    apiKeyId: Option.some(apiKey.id),
     scopes: new Set(apiKey.scopes)
   } satisfies Actor
 })

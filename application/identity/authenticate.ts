@@ -29,6 +29,7 @@ export const authenticateAccessToken = Effect.fn("Identity.authenticateAccessTok
     userId: user.value.id,
     role: user.value.role,
     sessionId: Option.some(session.value.id),
+    apiKeyId: Option.none(),
     scopes: new Set(ALL_SCOPES)
   } satisfies Actor
 })

@@ -10,7 +10,9 @@ import { OneTimeTokens } from "../ports/one-time-tokens.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
+import { enforce } from "../shared/rate-limit.js"
 import { recordAudit } from "./audit.js"
+import { policies } from "./limits.js"
 
 const VERIFICATION_TTL = "24 hours"
 
@@ -42,6 +44,7 @@ export const verifyEmail = Effect.fn("Identity.verifyEmail")(function*(token: st
 })
 
 export const resendVerification = Effect.fn("Identity.resendVerification")(function*(actor: Actor) {
+  yield* enforce((yield* policies).resendPerUser, actor.userId)
   const user = yield* (yield* UserRepository).findById(actor.userId)
   if (Option.isNone(user)) return yield* new Unauthenticated({ reason: "user no longer exists" })
   if (Option.isSome(user.value.emailVerifiedAt)) return yield* new EmailAlreadyVerified()

@@ -1,6 +1,9 @@
 import { Effect, Option, type Redacted } from "effect"
 import { InvalidCredentials } from "../../domain/identity/errors.js"
-import type { Email } from "../../domain/identity/user.js"
+import type { Email, User } from "../../domain/identity/user.js"
+import { check, count, forget } from "../shared/rate-limit.js"
+import { enforcePerAddress, policies } from "./limits.js"
+import { lockAccount } from "./lockout.js"
 import { PasswordHasher } from "../ports/password-hasher.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
@@ -16,19 +19,37 @@ export type LoginOutcome =
   | { readonly _tag: "Tokens"; readonly tokens: TokenPair }
   | { readonly _tag: "TwoFactorRequired"; readonly challengeToken: string }
 
+/**
+ * Failed sign-ins are counted per email, whether or not an account has it (so a lockout tells nothing
+ * about which emails exist). At the threshold the account locks for the window, and its owner gets a
+ * mail with a link that unlocks it at once: the lock is time-limited and cannot be held forever
+ * against the owner.
+ */
+const signInFailed = (email: Email, user: Option.Option<User>) =>
+  Effect.gen(function*() {
+    const { lockout } = yield* policies
+    const verdict = yield* count(lockout, email)
+    if (verdict.count === lockout.limit && Option.isSome(user)) yield* lockAccount(user.value, lockout)
+    return yield* new InvalidCredentials()
+  })
+
 export const login = Effect.fn("Identity.login")(function*(input: LoginInput) {
+  const limits = yield* policies
+  yield* enforcePerAddress(limits.loginPerIp)
+  yield* check(limits.lockout, input.email)
   const hasher = yield* PasswordHasher
   const found = yield* (yield* UserRepository).findByEmail(input.email)
   if (Option.isNone(found)) {
     yield* hasher.simulateVerify(input.password)
-    return yield* new InvalidCredentials()
+    return yield* signInFailed(input.email, found)
   }
   const user = found.value
   if (!(yield* hasher.verify(user.passwordHash, input.password))) {
     yield* Effect.logInfo("login refused: wrong password").pipe(Effect.annotateLogs({ user_id: user.id }))
     yield* recordAudit(user.id, "login.failed", { reason: "wrong password" })
-    return yield* new InvalidCredentials()
+    return yield* signInFailed(input.email, found)
   }
+  yield* forget(limits.lockout, input.email)
   if (yield* isTwoFactorEnabled(user.id)) {
     // The password was right, but no tokens until the second factor: only a challenge for it.
     return { _tag: "TwoFactorRequired", challengeToken: yield* issueLoginChallenge(user) } as LoginOutcome

@@ -15,6 +15,8 @@ import { SessionRepository } from "../ports/session-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
+import { enforce, forget } from "../shared/rate-limit.js"
+import { enforcePerAddress, policies } from "./limits.js"
 import { IdentitySettings } from "./settings.js"
 
 const loadUser = (userId: UserId) =>
@@ -31,6 +33,9 @@ const loadUser = (userId: UserId) =>
  * not tell whether the account exists.
  */
 export const forgotPassword = Effect.fn("Identity.forgotPassword")(function*(email: Email) {
+  const limits = yield* policies
+  yield* enforcePerAddress(limits.forgotPerIp)
+  yield* enforce(limits.forgotPerEmail, email)
   const user = yield* (yield* UserRepository).findByEmail(email)
   const secrets = yield* SecretTokens
   const token = yield* secrets.generate
@@ -84,6 +89,8 @@ export const resetPassword = Effect.fn("Identity.resetPassword")(function*(token
       if (Option.isNone(consumed)) return yield* new InvalidOneTimeToken()
       yield* (yield* UserRepository).setPasswordHash(user.id, passwordHash, now)
       yield* (yield* SessionRepository).revokeAllForUser(user.id, now, Option.none())
+      // Whoever reset the password controls the mailbox: a lockout on the account ends with it.
+      yield* forget((yield* policies).lockout, user.email)
       yield* recordAudit(user.id, "password.reset")
       yield* queueMail(securityNoticeMail(user.email, user.name, "Your password was reset", "The password of your account was reset and every session was signed out."))
     })

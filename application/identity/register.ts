@@ -6,6 +6,7 @@ import { PasswordHasher } from "../ports/password-hasher.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { issueEmailVerification } from "./email-verification.js"
+import { enforcePerAddress, policies } from "./limits.js"
 import type { Role } from "../../domain/identity/user.js"
 
 export interface RegisterInput {
@@ -16,6 +17,7 @@ export interface RegisterInput {
 }
 
 export const register = Effect.fn("Identity.register")(function*(input: RegisterInput) {
+  yield* enforcePerAddress((yield* policies).registerPerIp)
   yield* checkPasswordPolicy(Redacted.value(input.password), input.email)
   const users = yield* UserRepository
   const passwordHash = yield* (yield* PasswordHasher).hash(input.password)

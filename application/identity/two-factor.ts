@@ -26,6 +26,8 @@ import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
 import { reauthenticate, requireSession } from "./password.js"
+import { check, count } from "../shared/rate-limit.js"
+import { enforcePerAddress, policies } from "./limits.js"
 import { startSession } from "./tokens.js"
 
 const loadUser = (userId: UserId) =>
@@ -154,6 +156,8 @@ export type SecondFactor = { readonly _tag: "Totp"; readonly code: string } | { 
  * the challenge; after CHALLENGE_MAX_ATTEMPTS it is dead and the login must start again.
  */
 export const verifyLoginChallenge = Effect.fn("Identity.verifyLoginChallenge")(function*(challengeToken: string, factor: SecondFactor) {
+  const limits = yield* policies
+  yield* enforcePerAddress(limits.twoFactorPerIp)
   const repo = yield* TwoFactorRepository
   const now = yield* DateTime.now
   const challenge = yield* repo.findChallenge((yield* SecretTokens).hash(challengeToken))
@@ -161,6 +165,8 @@ export const verifyLoginChallenge = Effect.fn("Identity.verifyLoginChallenge")(f
     return yield* new Unauthenticated({ reason: "invalid or expired two-factor challenge" })
   }
   const user = yield* loadUser(challenge.value.userId)
+  // Across challenges too: starting new logins must not buy more guesses.
+  yield* check(limits.twoFactorFailuresPerUser, user.id)
   const state = yield* repo.find(user.id)
   if (Option.isNone(activeSecret(state))) return yield* new Unauthenticated({ reason: "invalid or expired two-factor challenge" })
   const accepted = factor._tag === "Totp"
@@ -168,6 +174,7 @@ export const verifyLoginChallenge = Effect.fn("Identity.verifyLoginChallenge")(f
     : yield* acceptRecoveryCode(user, factor.code)
   if (!accepted) {
     const attempts = yield* repo.recordChallengeFailure(challenge.value.id)
+    yield* count(limits.twoFactorFailuresPerUser, user.id)
     yield* recordAudit(user.id, "login.failed", { reason: "wrong two-factor code", attempts: String(attempts) })
     return yield* new Unauthenticated({ reason: "invalid two-factor code" })
   }

@@ -19,6 +19,8 @@ export interface Actor {
   readonly role: Role
   /** The login session behind a JWT; none for an API key. */
   readonly sessionId: Option.Option<SessionId>
+  /** The API key behind the request; none for a session. */
+  readonly apiKeyId: Option.Option<string>
   readonly scopes: ReadonlySet<Scope>
 }
 

@@ -9,3 +9,9 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   reason: Schema.String
 }) {}
+
+/** Too many attempts of something guessable or costly; try again after `retryAfterSeconds`. */
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
+  retryAfterSeconds: Schema.Int,
+  reason: Schema.String
+}) {}

@@ -17,6 +17,7 @@ const actorOf = (user: { id: Actor["userId"]; role: Actor["role"] }): Actor => (
   userId: user.id,
   role: user.role,
   sessionId: Option.none(),
+  apiKeyId: Option.none(),
   scopes: new Set(ALL_SCOPES)
 })
 

@@ -27,7 +27,7 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
         expect(spec.paths).toHaveProperty([path])
       }
       const register = spec.paths["/api/v1/auth/register"].post
-      expect(Object.keys(register.responses).sort()).toEqual(["201", "409", "422", "503"])
+      expect(Object.keys(register.responses).sort()).toEqual(["201", "409", "422", "429", "503"])
       expect(JSON.stringify(spec)).not.toContain("HttpApiDecodeError")
       expect(spec.paths["/api/v1/auth/me"].get.security).toEqual([{ bearer: [] }, { apiKey: [] }])
       const docs = yield* request(server.url("/docs"))

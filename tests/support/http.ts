@@ -13,7 +13,11 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: TEST_JWT_SECRET,
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   MAX_BODY_BYTES: "16384",
-  CORS_ORIGINS: "https://app.example.com"
+  CORS_ORIGINS: "https://app.example.com",
+  // Every test request comes from 127.0.0.1: per-address limits high, except where a test sets them.
+  RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
+  RATE_LIMIT_REGISTER_PER_HOUR: "10000",
+  RATE_LIMIT_API_PER_MINUTE: "10000"
 }
 
 export class TestServer extends Context.Tag("TestServer")<TestServer, {

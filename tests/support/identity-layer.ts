@@ -6,6 +6,8 @@ import { TwoFactorRepositoryMemory } from "../../adapters/in-memory/two-factor-r
 import { SecretBoxAesGcm } from "../../adapters/crypto/secret-box.aes-gcm.js"
 import { TotpOtplib } from "../../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
+import { RateLimiterMemory } from "../../adapters/in-memory/rate-limiter.memory.js"
+import { RateLimitSettings } from "../../application/identity/limits.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
@@ -23,6 +25,14 @@ export const TEST_SETTINGS = {
   resetTokenTtl: Duration.minutes(30)
 }
 
+export const TEST_RATE_LIMITS = {
+  apiPerMinute: 1000,
+  loginPerMinutePerIp: 20,
+  registerPerHourPerIp: 20,
+  lockoutThreshold: 5,
+  lockoutDuration: Duration.minutes(15)
+}
+
 const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
 
 /** Every identity port on in-memory adapters (time and ids from the Effect Clock, so TestClock rules). */
@@ -31,6 +41,8 @@ export const IdentityTestLayer = Layer.mergeAll(
   AuditLogMemory,
   TwoFactorRepositoryMemory,
   ApiKeyRepositoryMemory,
+  RateLimiterMemory,
+  Layer.succeed(RateLimitSettings, TEST_RATE_LIMITS),
   TotpOtplib,
   SecretBoxAesGcm(Redacted.make(Buffer.alloc(32, 9).toString("base64"))),
   OneTimeTokensMemory,

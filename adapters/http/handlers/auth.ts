@@ -1,6 +1,7 @@
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { listAuditLog } from "../../../application/identity/audit.js"
+import { unlockAccount } from "../../../application/identity/lockout.js"
 import { currentUser } from "../../../application/identity/current-user.js"
 import { changePassword, forgotPassword, resetPassword } from "../../../application/identity/password.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../../application/identity/sessions.js"
@@ -112,6 +113,7 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
         Effect.as(new Accepted({ detail: "A new verification link is on its way" })),
         httpErrors
       ))
+    .handle("unlockAccount", ({ payload }) => unlockAccount(payload.token).pipe(httpErrors))
     .handle("forgotPassword", ({ payload }) =>
       forgotPassword(payload.email).pipe(
         Effect.as(new Accepted({ detail: "If an account uses this email, a reset link is on its way" })),

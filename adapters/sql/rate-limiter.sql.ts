@@ -1,0 +1,48 @@
+import { SqlClient } from "@effect/sql"
+import { DateTime, Duration, Effect, Layer } from "effect"
+import { RateLimiter, windowOf } from "../../application/ports/rate-limiter.js"
+import { orStorageFailure } from "./storage-errors.js"
+
+export const RateLimiterSql = Layer.effect(
+  RateLimiter,
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const bounds = (window: Duration.Duration, now: DateTime.Utc) => {
+      const millis = Duration.toMillis(window)
+      const { retryAfterSeconds, start } = windowOf(DateTime.toEpochMillis(now), millis)
+      return { start: new Date(start), end: new Date(start + millis), retryAfterSeconds }
+    }
+    return {
+      // One upsert: concurrent hits from many processes all count.
+      hit: (key, limit, window, now) => {
+        const { end, retryAfterSeconds, start } = bounds(window, now)
+        return sql<{ count: number }>`
+          INSERT INTO rate_limit_windows (key, window_start, window_end, count) VALUES (${key}, ${start}, ${end}, 1)
+          ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + 1
+          RETURNING count`.pipe(
+          Effect.map((rows) => {
+            const count = Number(rows[0]?.count ?? 1)
+            return { allowed: count <= limit, count, retryAfterSeconds }
+          }),
+          orStorageFailure
+        )
+      },
+      peek: (key, limit, window, now) => {
+        const { retryAfterSeconds, start } = bounds(window, now)
+        return sql<{ count: number }>`SELECT count FROM rate_limit_windows WHERE key = ${key} AND window_start = ${start}`.pipe(
+          Effect.map((rows) => {
+            const count = Number(rows[0]?.count ?? 0)
+            return { allowed: count < limit, count, retryAfterSeconds }
+          }),
+          orStorageFailure
+        )
+      },
+      reset: (key) => sql`DELETE FROM rate_limit_windows WHERE key = ${key}`.pipe(Effect.asVoid, orStorageFailure),
+      prune: (before) =>
+        sql`DELETE FROM rate_limit_windows WHERE window_end < ${DateTime.toDateUtc(before)} RETURNING key`.pipe(
+          Effect.map((rows) => rows.length),
+          orStorageFailure
+        )
+    }
+  })
+)

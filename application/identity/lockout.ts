@@ -1,0 +1,45 @@
+import { DateTime, Duration, Effect, Option } from "effect"
+import { InvalidOneTimeToken } from "../../domain/identity/tokens.js"
+import type { User } from "../../domain/identity/user.js"
+import { MailSettings } from "../mail/settings.js"
+import { queueMail } from "../mail/queue-mail.js"
+import { accountLockedMail } from "../mail/templates.js"
+import { OneTimeTokens } from "../ports/one-time-tokens.js"
+import { SecretTokens } from "../ports/secret-tokens.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
+import { UserRepository } from "../ports/user-repository.js"
+import { forget, type RateLimitPolicy } from "../shared/rate-limit.js"
+import { recordAudit } from "./audit.js"
+import { policies } from "./limits.js"
+
+/** Mails the owner of a locked account a link that lifts the lock at once (it lifts by itself when the window ends). */
+export const lockAccount = Effect.fn("Identity.lockAccount")(function*(user: User, lockout: RateLimitPolicy) {
+  const secrets = yield* SecretTokens
+  const tokens = yield* OneTimeTokens
+  const token = yield* secrets.generate
+  const now = yield* DateTime.now
+  const { publicBaseUrl } = yield* MailSettings
+  yield* (yield* UnitOfWork).transaction(
+    Effect.gen(function*() {
+      yield* tokens.revokeAll(user.id, "unlock-account", now)
+      yield* tokens.insert({
+        tokenHash: secrets.hash(token),
+        purpose: "unlock-account",
+        userId: user.id,
+        createdAt: now,
+        expiresAt: DateTime.addDuration(now, lockout.window)
+      })
+      yield* recordAudit(user.id, "account.locked", { failures: String(lockout.limit) })
+      yield* queueMail(accountLockedMail(user.email, user.name, publicBaseUrl, token, Math.round(Duration.toMinutes(lockout.window))))
+    })
+  )
+})
+
+export const unlockAccount = Effect.fn("Identity.unlockAccount")(function*(token: string) {
+  const secrets = yield* SecretTokens
+  const userId = yield* (yield* OneTimeTokens).consume(secrets.hash(token), "unlock-account", yield* DateTime.now)
+  const user = Option.isNone(userId) ? Option.none() : yield* (yield* UserRepository).findById(userId.value)
+  if (Option.isNone(user)) return yield* new InvalidOneTimeToken()
+  yield* forget((yield* policies).lockout, user.value.email)
+  yield* recordAudit(user.value.id, "account.unlocked")
+})
