@@ -4,6 +4,7 @@ import { HttpServerLive } from "../adapters/http/server.js"
 import type { AppConfig } from "./config.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
+import { MaintenanceLive } from "./maintenance.js"
 import type { Secrets } from "./secrets.js"
 
 /** BRAINOPS_ADMIN_EMAIL / BRAINOPS_ADMIN_PASSWORD: create the first admin at startup when absent. */
@@ -33,5 +34,7 @@ export const HttpFor = (config: AppConfig) =>
 
 /** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
 export const ServerLive = (config: AppConfig, secrets: Secrets) =>
-  Layer.merge(HttpFor(config), MailDispatcherLive(config)).pipe(Layer.provide(AppServicesLive(config, secrets)))
+  Layer.mergeAll(HttpFor(config), MailDispatcherLive(config), MaintenanceLive).pipe(
+    Layer.provide(AppServicesLive(config, secrets))
+  )
 

@@ -1,5 +1,6 @@
 import { describe, it as vitestIt, layer } from "@effect/vitest"
 import { Layer } from "effect"
+import { RateLimiterSql } from "../../adapters/sql/rate-limiter.sql.js"
 import { ApiKeyRepositorySql } from "../../adapters/sql/api-key-repository.sql.js"
 import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository.sql.js"
 import { AuditLogSql } from "../../adapters/sql/audit-log.sql.js"
@@ -12,6 +13,7 @@ import { PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { twoFactorRepositoryContract } from "./two-factor-repository.contract.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
+import { rateLimiterContract } from "./rate-limiter.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
 import { unitOfWorkContract } from "./unit-of-work.contract.js"
@@ -26,13 +28,14 @@ if (url === undefined) {
     vitestIt.skipIf(true)("skipped: TEST_DATABASE_URL is not set", () => {})
   })
 } else {
-  const Repositories = Layer.mergeAll(ApiKeyRepositorySql, TwoFactorRepositorySql, AuditLogSql, UserRepositorySql, SessionRepositorySql, MailOutboxSql, OneTimeTokensSql, UnitOfWorkSql).pipe(
+  const Repositories = Layer.mergeAll(RateLimiterSql, ApiKeyRepositorySql, TwoFactorRepositorySql, AuditLogSql, UserRepositorySql, SessionRepositorySql, MailOutboxSql, OneTimeTokensSql, UnitOfWorkSql).pipe(
     Layer.provide(PostgresTestDatabase(url))
   )
   layer(Repositories, { timeout: "60 seconds" })("SQL adapters on PostgreSQL", (it) => {
     userRepositoryContract(it)
     sessionRepositoryContract(it)
   mailOutboxContract(it)
+  rateLimiterContract(it)
   apiKeyRepositoryContract(it)
   twoFactorRepositoryContract(it)
   auditLogContract(it)

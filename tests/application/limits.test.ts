@@ -1,0 +1,124 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { resendVerification } from "../../application/identity/email-verification.js"
+import { unlockAccount } from "../../application/identity/lockout.js"
+import { login } from "../../application/identity/login.js"
+import { forgotPassword, resetPassword } from "../../application/identity/password.js"
+import { register } from "../../application/identity/register.js"
+import { confirmTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../application/identity/two-factor.js"
+import { RequestClient } from "../../application/identity/client.js"
+import { Email } from "../../domain/identity/user.js"
+import { IdentityTestLayer, TEST_RATE_LIMITS } from "../support/identity-layer.js"
+import { ann, loginAnn, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
+import { currentCode } from "../support/totp.js"
+
+const wrong = Redacted.make("not the password")
+const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.map(Effect.either(effect), (r) => (r._tag === "Left" ? r.left._tag : "ok"))
+const fromAddress = (ip: string) =>
+  Layer.succeed(RequestClient, { ip: Option.some(ip), userAgent: Option.none() })
+
+describe("lockout", () => {
+  it.effect("locks an account after repeated failures, even for the right password, and mails an unlock link", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) {
+        expect(yield* tagOf(login({ email: ann.email, password: wrong }))).toBe("InvalidCredentials")
+      }
+      const locked = yield* Effect.flip(login({ email: ann.email, password: ann.password }))
+      expect(locked._tag).toBe("RateLimited")
+      expect(locked._tag === "RateLimited" && locked.retryAfterSeconds).toBeGreaterThan(0)
+      const mail = yield* tokenFromLastMail
+      expect(mail.subject).toBe("Your account was locked after failed sign-ins")
+      yield* unlockAccount(mail.token)
+      expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("ok")
+      expect(yield* tagOf(unlockAccount(mail.token))).toBe("InvalidOneTimeToken")
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("lifts by itself when its window ends (time-limited, never forever)", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ann.email, password: wrong }))
+      expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("RateLimited")
+      yield* TestClock.adjust("15 minutes")
+      expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("ok")
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("treats unknown emails alike, so a lockout does not tell which accounts exist", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      const ghost = Email.make("ghost@example.com")
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ghost, password: wrong }))
+      expect(yield* tagOf(login({ email: ghost, password: wrong }))).toBe("RateLimited")
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("a successful password reset lifts the lock", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ann.email, password: wrong }))
+      yield* forgotPassword(ann.email)
+      const { token } = yield* tokenFromLastMail
+      yield* resetPassword(token, Redacted.make("a brand new passphrase"))
+      expect(yield* tagOf(login({ email: ann.email, password: Redacted.make("a brand new passphrase") }))).toBe("ok")
+    }).pipe(Effect.provide(UseCaseLayer)))
+})
+
+describe("per-address and per-account limits", () => {
+  it.effect("login attempts are limited per address, other addresses unaffected", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-03-01T09:00:10Z"))
+      yield* register(ann)
+      const attempt = (ip: string) => tagOf(login({ email: ann.email, password: ann.password }).pipe(Effect.provide(fromAddress(ip))))
+      for (let i = 0; i < TEST_RATE_LIMITS.loginPerMinutePerIp; i++) expect(yield* attempt("198.51.100.1")).toBe("ok")
+      expect(yield* attempt("198.51.100.1")).toBe("RateLimited")
+      expect(yield* attempt("198.51.100.2")).toBe("ok")
+      yield* TestClock.adjust("1 minute")
+      expect(yield* attempt("198.51.100.1")).toBe("ok")
+    }).pipe(Effect.provide(IdentityTestLayer)))
+
+  it.effect("registrations are limited per address, but not for operators (no request client)", () =>
+    Effect.gen(function*() {
+      const signUp = (i: number) =>
+        tagOf(register({ email: Email.make(`u${i}@example.com`), password: ann.password, name: "U" }).pipe(Effect.provide(fromAddress("203.0.113.9"))))
+      for (let i = 0; i < TEST_RATE_LIMITS.registerPerHourPerIp; i++) expect(yield* signUp(i)).toBe("ok")
+      expect(yield* signUp(999)).toBe("RateLimited")
+      expect(yield* tagOf(register({ email: Email.make("ops@example.com"), password: ann.password, name: "Ops" }))).toBe("ok")
+    }).pipe(Effect.provide(IdentityTestLayer)))
+
+  it.effect("password reset requests: 3 an hour per email, known or not", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      for (const email of [ann.email, Email.make("ghost@example.com")]) {
+        for (let i = 0; i < 3; i++) expect(yield* tagOf(forgotPassword(email))).toBe("ok")
+        expect(yield* tagOf(forgotPassword(email))).toBe("RateLimited")
+      }
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("verification mails: 3 an hour per account", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      const { actor } = yield* loginAnn()
+      for (let i = 0; i < 3; i++) yield* resendVerification(actor)
+      expect(yield* tagOf(resendVerification(actor))).toBe("RateLimited")
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("wrong two-factor codes are limited per account across challenges", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      const { actor } = yield* loginAnn()
+      const { secret } = yield* enableTwoFactor(actor, ann.password)
+      yield* confirmTwoFactor(actor, yield* currentCode(secret))
+      const freshChallenge = Effect.flatMap(login({ email: ann.email, password: ann.password }), (o) =>
+        o._tag === "TwoFactorRequired" ? Effect.succeed(o.challengeToken) : Effect.dieMessage("expected a challenge"))
+      // Two challenges of 5 wrong codes each reach the account's 10.
+      for (let c = 0; c < 2; c++) {
+        const token = yield* freshChallenge
+        for (let i = 0; i < 5; i++) expect(yield* tagOf(verifyLoginChallenge(token, { _tag: "Totp", code: "000000" }))).toBe("Unauthenticated")
+      }
+      yield* TestClock.adjust("30 seconds")
+      const token = yield* freshChallenge
+      expect(yield* tagOf(verifyLoginChallenge(token, { _tag: "Totp", code: yield* currentCode(secret) }))).toBe("RateLimited")
+      yield* TestClock.adjust("15 minutes")
+      expect(yield* tagOf(verifyLoginChallenge(yield* freshChallenge, { _tag: "Totp", code: yield* currentCode(secret) }))).toBe("ok")
+    }).pipe(Effect.provide(UseCaseLayer)))
+})

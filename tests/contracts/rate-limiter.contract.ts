@@ -1,0 +1,48 @@
+import { describe, expect, type Vitest } from "@effect/vitest"
+import { DateTime, Duration, Effect } from "effect"
+import { RateLimiter } from "../../application/ports/rate-limiter.js"
+import { T0 } from "../support/fixtures.js"
+
+const minute = Duration.minutes(1)
+const key = () => `test:${crypto.randomUUID()}`
+
+/** What every RateLimiter adapter must do: exact counts under concurrency, fixed windows, reset, prune. */
+export const rateLimiterContract = <X extends boolean>(it: Vitest.MethodsNonLive<RateLimiter, X>) =>
+  describe("RateLimiter contract", () => {
+    it.effect("counts hits in a window, allows up to the limit, and says when the window ends", () =>
+      Effect.gen(function*() {
+        const limiter = yield* RateLimiter
+        const k = key()
+        const at = DateTime.add(T0, { seconds: 15 })
+        const verdicts = []
+        for (let i = 0; i < 4; i++) verdicts.push(yield* limiter.hit(k, 3, minute, at))
+        expect(verdicts.map((v) => [v.allowed, v.count])).toEqual([[true, 1], [true, 2], [true, 3], [false, 4]])
+        expect(verdicts[3]!.retryAfterSeconds).toBe(45)
+        expect(yield* limiter.peek(k, 3, minute, at)).toEqual({ allowed: false, count: 4, retryAfterSeconds: 45 })
+        // The next window starts afresh.
+        expect(yield* limiter.hit(k, 3, minute, DateTime.add(T0, { minutes: 1 }))).toEqual({ allowed: true, count: 1, retryAfterSeconds: 60 })
+      }))
+
+    it.effect("counts every one of many concurrent hits", () =>
+      Effect.gen(function*() {
+        const limiter = yield* RateLimiter
+        const k = key()
+        const verdicts = yield* Effect.all(Array.from({ length: 20 }, () => limiter.hit(k, 10, minute, T0)), { concurrency: "unbounded" })
+        expect(verdicts.filter((v) => v.allowed)).toHaveLength(10)
+        expect((yield* limiter.peek(k, 10, minute, T0)).count).toBe(20)
+      }))
+
+    it.effect("reset forgets a key; prune drops ended windows only", () =>
+      Effect.gen(function*() {
+        const limiter = yield* RateLimiter
+        const [a, b] = [key(), key()]
+        yield* limiter.hit(a, 5, minute, T0)
+        yield* limiter.hit(b, 5, Duration.hours(1), T0)
+        yield* limiter.reset(a)
+        expect((yield* limiter.peek(a, 5, minute, T0)).count).toBe(0)
+        yield* limiter.hit(a, 5, minute, T0)
+        expect(yield* limiter.prune(DateTime.add(T0, { minutes: 2 }))).toBeGreaterThanOrEqual(1)
+        expect((yield* limiter.peek(a, 5, minute, T0)).count).toBe(0)
+        expect((yield* limiter.peek(b, 5, Duration.hours(1), T0)).count).toBe(1)
+      }))
+  })
