@@ -19,7 +19,7 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
-import { MailSettingsLive, MailTransportLive } from "./mail.js"
+import { MailSettingsLive, MailerLive } from "./mail.js"
 import type { Secrets } from "./secrets.js"
 
 /** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
@@ -53,7 +53,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
   )
   return Layer.mergeAll(
     repositories,
-    MailTransportLive(config),
+    MailerLive(config),
     TotpOtplib,
     SecretBoxAesGcm(secrets.encryptionKey),
     MailSettingsLive(config),

@@ -1,15 +1,15 @@
 import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { dispatchDueMail } from "../application/mail/dispatch.js"
 import { MailSettings } from "../application/mail/settings.js"
-import { LogMailTransport } from "../adapters/outbox-mail/log-transport.js"
-import { SesMailTransport } from "../adapters/ses/ses-transport.js"
+import { LogMailer } from "../adapters/outbox-mail/log-mailer.js"
+import { SesMailer } from "../adapters/ses/ses-mailer.js"
 import type { AppConfig } from "./config.js"
 
 /** SES when SES_REGION is set; otherwise the embedded outbox, which logs each mail and keeps it in the database. */
-export const MailTransportLive = (config: AppConfig) =>
+export const MailerLive = (config: AppConfig) =>
   Option.match(config.sesRegion, {
-    onNone: () => LogMailTransport,
-    onSome: (region) => SesMailTransport({ region, from: config.mailFrom, endpoint: Option.getOrUndefined(config.sesEndpoint) })
+    onNone: () => LogMailer,
+    onSome: (region) => SesMailer({ region, from: config.mailFrom, endpoint: Option.getOrUndefined(config.sesEndpoint) })
   })
 
 export const MailSettingsLive = (config: AppConfig) =>

@@ -1,6 +1,5 @@
 import { DateTime, Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
-import { Unauthenticated } from "../../domain/identity/errors.js"
 import { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type { User } from "../../domain/identity/user.js"
 import { MailSettings } from "../mail/settings.js"
@@ -13,23 +12,14 @@ import { UserRepository } from "../ports/user-repository.js"
 import { enforce } from "../shared/rate-limit.js"
 import { recordAudit } from "./audit.js"
 import { policies } from "./limits.js"
+import { issueOneTimeToken } from "./one-time-token.js"
+import { requireUser } from "./users.js"
 
 const VERIFICATION_TTL = "24 hours"
 
 /** A fresh verification link for the user (older ones stop working), mailed through the outbox. */
 export const issueEmailVerification = Effect.fn("Identity.issueEmailVerification")(function*(user: User) {
-  const secrets = yield* SecretTokens
-  const tokens = yield* OneTimeTokens
-  const now = yield* DateTime.now
-  const token = yield* secrets.generate
-  yield* tokens.revokeAll(user.id, "verify-email", now)
-  yield* tokens.insert({
-    tokenHash: secrets.hash(token),
-    purpose: "verify-email",
-    userId: user.id,
-    createdAt: now,
-    expiresAt: DateTime.addDuration(now, VERIFICATION_TTL)
-  })
+  const token = yield* issueOneTimeToken(user.id, "verify-email", VERIFICATION_TTL)
   const { publicBaseUrl } = yield* MailSettings
   yield* queueMail(verificationMail(user.email, user.name, publicBaseUrl, token))
 })
@@ -45,8 +35,7 @@ export const verifyEmail = Effect.fn("Identity.verifyEmail")(function*(token: st
 
 export const resendVerification = Effect.fn("Identity.resendVerification")(function*(actor: Actor) {
   yield* enforce((yield* policies).resendPerUser, actor.userId)
-  const user = yield* (yield* UserRepository).findById(actor.userId)
-  if (Option.isNone(user)) return yield* new Unauthenticated({ reason: "user no longer exists" })
-  if (Option.isSome(user.value.emailVerifiedAt)) return yield* new EmailAlreadyVerified()
-  yield* (yield* UnitOfWork).transaction(issueEmailVerification(user.value))
+  const user = yield* requireUser(actor.userId)
+  if (Option.isSome(user.emailVerifiedAt)) return yield* new EmailAlreadyVerified()
+  yield* (yield* UnitOfWork).transaction(issueEmailVerification(user))
 })

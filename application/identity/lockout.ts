@@ -11,24 +11,14 @@ import { UserRepository } from "../ports/user-repository.js"
 import { forget, type RateLimitPolicy } from "../shared/rate-limit.js"
 import { recordAudit } from "./audit.js"
 import { policies } from "./limits.js"
+import { issueOneTimeToken } from "./one-time-token.js"
 
 /** Mails the owner of a locked account a link that lifts the lock at once (it lifts by itself when the window ends). */
 export const lockAccount = Effect.fn("Identity.lockAccount")(function*(user: User, lockout: RateLimitPolicy) {
-  const secrets = yield* SecretTokens
-  const tokens = yield* OneTimeTokens
-  const token = yield* secrets.generate
-  const now = yield* DateTime.now
   const { publicBaseUrl } = yield* MailSettings
   yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
-      yield* tokens.revokeAll(user.id, "unlock-account", now)
-      yield* tokens.insert({
-        tokenHash: secrets.hash(token),
-        purpose: "unlock-account",
-        userId: user.id,
-        createdAt: now,
-        expiresAt: DateTime.addDuration(now, lockout.window)
-      })
+      const token = yield* issueOneTimeToken(user.id, "unlock-account", lockout.window)
       yield* recordAudit(user.id, "account.locked", { failures: String(lockout.limit) })
       yield* queueMail(accountLockedMail(user.email, user.name, publicBaseUrl, token, Math.round(Duration.toMinutes(lockout.window))))
     })

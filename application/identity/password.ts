@@ -1,9 +1,9 @@
 import { DateTime, Duration, Effect, Option, Redacted } from "effect"
 import { type Actor } from "../../domain/identity/actor.js"
-import { Unauthenticated, WrongPassword } from "../../domain/identity/errors.js"
+import { WrongPassword } from "../../domain/identity/errors.js"
 import { checkPasswordPolicy } from "../../domain/identity/password-policy.js"
 import { InvalidOneTimeToken } from "../../domain/identity/tokens.js"
-import type { Email, User, UserId } from "../../domain/identity/user.js"
+import type { Email, User } from "../../domain/identity/user.js"
 import { Forbidden } from "../../domain/shared/errors.js"
 import { MailSettings } from "../mail/settings.js"
 import { queueMail } from "../mail/queue-mail.js"
@@ -17,49 +17,38 @@ import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
 import { enforce, forget } from "../shared/rate-limit.js"
 import { enforcePerAddress, policies } from "./limits.js"
+import { issueOneTimeToken } from "./one-time-token.js"
 import { IdentitySettings } from "./settings.js"
+import { requireUser } from "./users.js"
 
-const loadUser = (userId: UserId) =>
-  Effect.flatMap(UserRepository, (users) => users.findById(userId)).pipe(
-    Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(new Unauthenticated({ reason: "user no longer exists" })),
-      onSome: Effect.succeed
-    }))
+const issueResetLink = (user: User) =>
+  Effect.gen(function*() {
+    const { resetTokenTtl } = yield* IdentitySettings
+    const { publicBaseUrl } = yield* MailSettings
+    yield* (yield* UnitOfWork).transaction(
+      Effect.gen(function*() {
+        const token = yield* issueOneTimeToken(user.id, "reset-password", resetTokenTtl)
+        yield* queueMail(passwordResetMail(user.email, user.name, publicBaseUrl, token, Math.round(Duration.toMinutes(resetTokenTtl))))
+      })
+    )
+  }).pipe(
+    Effect.tapErrorCause((cause) => Effect.logError("password reset link could not be issued", cause)),
+    Effect.annotateLogs({ user_id: user.id })
   )
 
 /**
- * Mails a single-use reset link when the email belongs to an account; says nothing either way. Both
- * paths do one lookup before answering and the same kind of work after, so the answer's time does
- * not tell whether the account exists.
+ * Mails a single-use reset link when the email belongs to an account; says nothing either way (the
+ * caller answers 202 with one body). Both paths answer after the same work (limits and one lookup):
+ * the link is issued in the background, so the answer's time does not tell whether the account exists.
+ * Answers the background fiber, for callers that must wait for it (tests); the HTTP adapter does not.
  */
 export const forgotPassword = Effect.fn("Identity.forgotPassword")(function*(email: Email) {
   const limits = yield* policies
   yield* enforcePerAddress(limits.forgotPerIp)
   yield* enforce(limits.forgotPerEmail, email)
   const user = yield* (yield* UserRepository).findByEmail(email)
-  const secrets = yield* SecretTokens
-  const token = yield* secrets.generate
-  const tokenHash = secrets.hash(token)
-  if (Option.isNone(user)) return
-  const { resetTokenTtl } = yield* IdentitySettings
-  const { publicBaseUrl } = yield* MailSettings
-  const tokens = yield* OneTimeTokens
-  const now = yield* DateTime.now
-  yield* (yield* UnitOfWork).transaction(
-    Effect.gen(function*() {
-      yield* tokens.revokeAll(user.value.id, "reset-password", now)
-      yield* tokens.insert({
-        tokenHash,
-        purpose: "reset-password",
-        userId: user.value.id,
-        createdAt: now,
-        expiresAt: DateTime.addDuration(now, resetTokenTtl)
-      })
-      yield* queueMail(
-        passwordResetMail(user.value.email, user.value.name, publicBaseUrl, token, Math.round(Duration.toMinutes(resetTokenTtl)))
-      )
-    })
-  )
+  const work = Option.match(user, { onNone: () => Effect.void, onSome: issueResetLink })
+  return yield* Effect.forkDaemon(Effect.ignore(work))
 })
 
 const setNewPassword = (user: User, newPassword: Redacted.Redacted<string>) =>
@@ -118,7 +107,7 @@ export const changePassword = Effect.fn("Identity.changePassword")(function*(
   newPassword: Redacted.Redacted<string>
 ) {
   const sessionId = yield* requireSession(actor)
-  const user = yield* loadUser(actor.userId)
+  const user = yield* requireUser(actor.userId)
   yield* reauthenticate(user, currentPassword)
   const passwordHash = yield* setNewPassword(user, newPassword)
   yield* (yield* UnitOfWork).transaction(

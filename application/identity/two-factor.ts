@@ -23,20 +23,12 @@ import { SecretTokens } from "../ports/secret-tokens.js"
 import { Totp } from "../ports/totp.js"
 import { TwoFactorRepository, type TwoFactorState } from "../ports/two-factor-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
 import { reauthenticate, requireSession } from "./password.js"
 import { check, count } from "../shared/rate-limit.js"
 import { enforcePerAddress, policies } from "./limits.js"
 import { startSession } from "./tokens.js"
-
-const loadUser = (userId: UserId) =>
-  Effect.flatMap(UserRepository, (users) => users.findById(userId)).pipe(
-    Effect.flatMap(Option.match({
-      onNone: () => Effect.fail(new Unauthenticated({ reason: "user no longer exists" })),
-      onSome: Effect.succeed
-    }))
-  )
+import { requireUser } from "./users.js"
 
 const activeSecret = (state: Option.Option<TwoFactorState>) =>
   Option.flatMap(state, (s) => s.secret)
@@ -74,7 +66,7 @@ const acceptRecoveryCode = (user: User, code: string) =>
 /** Starts a setup: a new secret, kept sealed and pending until a code from it is confirmed. */
 export const enableTwoFactor = Effect.fn("Identity.enableTwoFactor")(function*(actor: Actor, password: Redacted.Redacted<string>) {
   yield* requireSession(actor)
-  const user = yield* loadUser(actor.userId)
+  const user = yield* requireUser(actor.userId)
   yield* reauthenticate(user, password)
   const repo = yield* TwoFactorRepository
   if (Option.isSome(activeSecret(yield* repo.find(user.id)))) return yield* new TwoFactorAlreadyEnabled()
@@ -92,7 +84,7 @@ const newRecoveryCodes = Effect.sync(() =>
 /** Activates a pending setup with a code from the authenticator; answers the recovery codes, shown once. */
 export const confirmTwoFactor = Effect.fn("Identity.confirmTwoFactor")(function*(actor: Actor, code: string) {
   yield* requireSession(actor)
-  const user = yield* loadUser(actor.userId)
+  const user = yield* requireUser(actor.userId)
   const repo = yield* TwoFactorRepository
   const state = yield* repo.find(user.id)
   if (Option.isSome(activeSecret(state))) return yield* new TwoFactorAlreadyEnabled()
@@ -119,7 +111,7 @@ export const disableTwoFactor = Effect.fn("Identity.disableTwoFactor")(function*
   code: string
 ) {
   yield* requireSession(actor)
-  const user = yield* loadUser(actor.userId)
+  const user = yield* requireUser(actor.userId)
   yield* reauthenticate(user, password)
   const repo = yield* TwoFactorRepository
   const state = yield* repo.find(user.id)
@@ -164,7 +156,7 @@ export const verifyLoginChallenge = Effect.fn("Identity.verifyLoginChallenge")(f
   if (Option.isNone(challenge) || !DateTime.lessThan(now, challenge.value.expiresAt) || challenge.value.attempts >= CHALLENGE_MAX_ATTEMPTS) {
     return yield* new Unauthenticated({ reason: "invalid or expired two-factor challenge" })
   }
-  const user = yield* loadUser(challenge.value.userId)
+  const user = yield* requireUser(challenge.value.userId)
   // Across challenges too: starting new logins must not buy more guesses.
   yield* check(limits.twoFactorFailuresPerUser, user.id)
   const state = yield* repo.find(user.id)

@@ -1,7 +1,7 @@
 import { DateTime, Effect, Option } from "effect"
 import { MAX_MAIL_ATTEMPTS, retryDelayMillis } from "../../domain/mail/mail.js"
 import { MailOutbox } from "../ports/mail-outbox.js"
-import { MailTransport } from "../ports/mail-transport.js"
+import { Mailer } from "../ports/mailer.js"
 
 /**
  * Delivers the mails that are due, one at a time; a failure schedules a retry with backoff, and after
@@ -9,7 +9,7 @@ import { MailTransport } from "../ports/mail-transport.js"
  */
 export const dispatchDueMail = Effect.fn("Mail.dispatchDue")(function*(batch: number) {
   const outbox = yield* MailOutbox
-  const transport = yield* MailTransport
+  const transport = yield* Mailer
   const due = yield* outbox.due(yield* DateTime.now, batch)
   let delivered = 0
   for (const mail of due) {

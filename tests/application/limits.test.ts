@@ -9,7 +9,7 @@ import { confirmTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../a
 import { RequestClient } from "../../application/identity/client.js"
 import { Email } from "../../domain/identity/user.js"
 import { IdentityTestLayer, TEST_RATE_LIMITS } from "../support/identity-layer.js"
-import { ann, loginAnn, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
+import { ann, loginAnn, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
 import { currentCode } from "../support/totp.js"
 
 const wrong = Redacted.make("not the password")
@@ -56,7 +56,7 @@ describe("lockout", () => {
     Effect.gen(function*() {
       yield* registerAnn
       for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ann.email, password: wrong }))
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const { token } = yield* tokenFromLastMail
       yield* resetPassword(token, Redacted.make("a brand new passphrase"))
       expect(yield* tagOf(login({ email: ann.email, password: Redacted.make("a brand new passphrase") }))).toBe("ok")

@@ -9,7 +9,7 @@ import { UserRepository } from "../../application/ports/user-repository.js"
 import { ALL_SCOPES, type Actor } from "../../domain/identity/actor.js"
 import { Email } from "../../domain/identity/user.js"
 import { MAX_MAIL_ATTEMPTS } from "../../domain/mail/mail.js"
-import { DeliveredMail } from "../../adapters/in-memory/mail-transport.memory.js"
+import { DeliveredMail } from "../../adapters/in-memory/mailer.memory.js"
 import { IdentityTestLayer } from "../support/identity-layer.js"
 
 const email = Email.make("ann@example.com")

@@ -2,13 +2,13 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted, TestClock } from "effect"
 import { listAuditLog } from "../../application/identity/audit.js"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
-import { changePassword, forgotPassword, resetPassword } from "../../application/identity/password.js"
+import { changePassword, resetPassword } from "../../application/identity/password.js"
 import { refresh } from "../../application/identity/refresh.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../application/identity/sessions.js"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
 import { Email } from "../../domain/identity/user.js"
 import { SessionId } from "../../domain/identity/session.js"
-import { ann, loginAnn, loginTokens, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
+import { ann, loginAnn, loginTokens, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
 
 const newPassword = Redacted.make("a brand new passphrase")
 const page = { limit: 50, cursor: Option.none() }
@@ -18,7 +18,7 @@ describe("forgot and reset password", () => {
     Effect.gen(function*() {
       yield* registerAnn
       const before = yield* loginAnn()
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const { subject, token } = yield* tokenFromLastMail
       expect(subject).toBe("Reset your password")
       yield* resetPassword(token, newPassword)
@@ -32,7 +32,7 @@ describe("forgot and reset password", () => {
   it.effect("says nothing for an unknown email, and mails nothing", () =>
     Effect.gen(function*() {
       yield* registerAnn
-      yield* forgotPassword(Email.make("nobody@example.com"))
+      yield* forgotPasswordAndWait(Email.make("nobody@example.com"))
       const mails = yield* (yield* MailOutbox).list(Option.none(), 100)
       expect(mails.map((m) => m.content.subject)).toEqual(["Confirm your email address"])
     }).pipe(Effect.provide(UseCaseLayer)))
@@ -40,9 +40,9 @@ describe("forgot and reset password", () => {
   it.effect("a link expires after 30 minutes, and a newer one voids the older", () =>
     Effect.gen(function*() {
       yield* registerAnn
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const first = (yield* tokenFromLastMail).token
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const second = (yield* tokenFromLastMail).token
       expect((yield* Effect.flip(resetPassword(first, newPassword)))._tag).toBe("InvalidOneTimeToken")
       yield* TestClock.adjust("30 minutes")
@@ -52,7 +52,7 @@ describe("forgot and reset password", () => {
   it.effect("a refused new password does not use the link up", () =>
     Effect.gen(function*() {
       yield* registerAnn
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const { token } = yield* tokenFromLastMail
       expect((yield* Effect.flip(resetPassword(token, Redacted.make("short"))))._tag).toBe("WeakPassword")
       yield* resetPassword(token, newPassword)

@@ -2,11 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Option, Redacted, TestClock } from "effect"
 import { listAuditLog } from "../../application/identity/audit.js"
 import { login } from "../../application/identity/login.js"
-import { resetPassword, forgotPassword } from "../../application/identity/password.js"
+import { resetPassword } from "../../application/identity/password.js"
 import { confirmTwoFactor, disableTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../application/identity/two-factor.js"
 import { TwoFactorRepository } from "../../application/ports/two-factor-repository.js"
 import { CHALLENGE_MAX_ATTEMPTS } from "../../domain/identity/two-factor.js"
-import { ann, loginAnn, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer } from "../support/identity-helpers.js"
+import { ann, loginAnn, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
 import { currentCode } from "../support/totp.js"
 
 /** Ann with 2FA on: her secret and recovery codes. */
@@ -132,7 +132,7 @@ describe("login with two-factor", () => {
   it.effect("a password reset does not switch two-factor off", () =>
     Effect.gen(function*() {
       yield* withTwoFactor
-      yield* forgotPassword(ann.email)
+      yield* forgotPasswordAndWait(ann.email)
       const { token } = yield* tokenFromLastMail
       yield* resetPassword(token, Redacted.make("a brand new passphrase"))
       expect((yield* login({ email: ann.email, password: Redacted.make("a brand new passphrase") }))._tag).toBe("TwoFactorRequired")

@@ -5,7 +5,7 @@ import type { Email } from "../../domain/identity/user.js"
 import { at, makeUser, T0, uniqueEmail } from "../support/fixtures.js"
 
 /** What every UserRepository adapter must do. Each test makes its own rows, so suites need no reset. */
-export const userRepositoryContract = (it: Vitest.MethodsNonLive<UserRepository>) =>
+export const userRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonLive<UserRepository, X>) =>
   describe("UserRepository contract", () => {
     it.effect("stores a user and finds it by id and by email, field for field", () =>
       Effect.gen(function*() {

@@ -1,10 +1,11 @@
-import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { RequestClient } from "../../application/identity/client.js"
 import { login } from "../../application/identity/login.js"
+import { forgotPassword } from "../../application/identity/password.js"
 import { register } from "../../application/identity/register.js"
 import { Email } from "../../domain/identity/user.js"
-import { DeliveredMail } from "../../adapters/in-memory/mail-transport.memory.js"
+import { DeliveredMail } from "../../adapters/in-memory/mailer.memory.js"
 import { dispatchDueMail } from "../../application/mail/dispatch.js"
 import { IdentityTestLayer } from "./identity-layer.js"
 
@@ -44,3 +45,6 @@ export const reasonOf = (error: { readonly _tag: string }) =>
 export const loginTokens = (input: Parameters<typeof login>[0]) =>
   Effect.flatMap(login(input), (outcome) =>
     outcome._tag === "Tokens" ? Effect.succeed(outcome.tokens) : Effect.dieMessage("expected tokens, got a 2FA challenge"))
+
+/** forgot-password issues its link in the background: this waits for it. */
+export const forgotPasswordAndWait = (email: Parameters<typeof forgotPassword>[0]) => Effect.flatMap(forgotPassword(email), Fiber.join)

@@ -9,7 +9,7 @@ import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-reposit
 import { RateLimiterMemory } from "../../adapters/in-memory/rate-limiter.memory.js"
 import { RateLimitSettings } from "../../application/identity/limits.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
-import { MailTransportMemory } from "../../adapters/in-memory/mail-transport.memory.js"
+import { MailerMemory } from "../../adapters/in-memory/mailer.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
 import { UnitOfWorkMemory } from "../../adapters/in-memory/unit-of-work.memory.js"
 import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
@@ -47,7 +47,7 @@ export const IdentityTestLayer = Layer.mergeAll(
   SecretBoxAesGcm(Redacted.make(Buffer.alloc(32, 9).toString("base64"))),
   OneTimeTokensMemory,
   MailOutboxMemory,
-  MailTransportMemory,
+  MailerMemory,
   UnitOfWorkMemory,
   Layer.succeed(MailSettings, { publicBaseUrl: "https://app.test" }),
   SessionRepositoryMemory,

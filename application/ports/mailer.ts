@@ -6,7 +6,7 @@ export class MailDeliveryFailed extends Schema.TaggedError<MailDeliveryFailed>()
 }) {}
 
 /** Hands one mail to whatever carries it (SES, the development log). Failures are retried by the dispatcher. */
-export class MailTransport extends Context.Tag("MailTransport")<MailTransport, {
+export class Mailer extends Context.Tag("Mailer")<Mailer, {
   readonly name: string
   readonly deliver: (mail: MailContent) => Effect.Effect<void, MailDeliveryFailed>
 }>() {}

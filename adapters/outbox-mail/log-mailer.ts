@@ -1,11 +1,11 @@
 import { Effect, Layer } from "effect"
-import { MailTransport } from "../../application/ports/mail-transport.js"
+import { Mailer } from "../../application/ports/mailer.js"
 
 /**
  * The embedded profile's mail: nothing leaves the machine. Each mail stays in the outbox table (read
  * it at GET /api/v1/admin/outbox) and is written to the log, links included, for development.
  */
-export const LogMailTransport = Layer.succeed(MailTransport, {
+export const LogMailer = Layer.succeed(Mailer, {
   name: "log",
   deliver: (mail) =>
     Effect.logInfo("mail (embedded outbox; not sent)").pipe(

@@ -1,6 +1,6 @@
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses"
 import { Effect, Layer } from "effect"
-import { MailDeliveryFailed, MailTransport } from "../../application/ports/mail-transport.js"
+import { MailDeliveryFailed, Mailer } from "../../application/ports/mailer.js"
 
 export interface SesOptions {
   readonly region: string
@@ -11,9 +11,9 @@ export interface SesOptions {
 }
 
 /** Amazon SES (v1 SendEmail): plain-text and HTML bodies. The SDK's own retries are off: the outbox retries. */
-export const SesMailTransport = (options: SesOptions) =>
+export const SesMailer = (options: SesOptions) =>
   Layer.scoped(
-    MailTransport,
+    Mailer,
     Effect.gen(function*() {
       const client = yield* Effect.acquireRelease(
         Effect.sync(() =>

@@ -1,5 +1,5 @@
 import { Context, Effect, Layer, Ref } from "effect"
-import { MailDeliveryFailed, MailTransport } from "../../application/ports/mail-transport.js"
+import { MailDeliveryFailed, Mailer } from "../../application/ports/mailer.js"
 import type { MailContent } from "../../domain/mail/mail.js"
 
 /** For tests only: what was delivered, and a switch to make the next deliveries fail. */
@@ -8,11 +8,11 @@ export class DeliveredMail extends Context.Tag("DeliveredMail")<DeliveredMail, {
   readonly failNext: (times: number) => Effect.Effect<void>
 }>() {}
 
-export const MailTransportMemory = Layer.effectContext(
+export const MailerMemory = Layer.effectContext(
   Effect.gen(function*() {
     const delivered = yield* Ref.make<ReadonlyArray<MailContent>>([])
     const failures = yield* Ref.make(0)
-    const transport = MailTransport.of({
+    const transport = Mailer.of({
       name: "memory",
       deliver: (mail) =>
         Ref.modify(failures, (n) => [n > 0, Math.max(0, n - 1)] as const).pipe(
@@ -23,7 +23,7 @@ export const MailTransportMemory = Layer.effectContext(
           )
         )
     })
-    return Context.make(MailTransport, transport).pipe(
+    return Context.make(Mailer, transport).pipe(
       Context.add(DeliveredMail, { all: Ref.get(delivered), failNext: (times) => Ref.set(failures, times) })
     )
   })

@@ -1,0 +1,65 @@
+import type { Vitest } from "@effect/vitest"
+import { Layer } from "effect"
+import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import type { AuditLog } from "../../application/ports/audit-log.js"
+import type { MailOutbox } from "../../application/ports/mail-outbox.js"
+import type { OneTimeTokens } from "../../application/ports/one-time-tokens.js"
+import type { RateLimiter } from "../../application/ports/rate-limiter.js"
+import type { SessionRepository } from "../../application/ports/session-repository.js"
+import type { TwoFactorRepository } from "../../application/ports/two-factor-repository.js"
+import type { UserRepository } from "../../application/ports/user-repository.js"
+import { ApiKeyRepositorySql } from "../../adapters/sql/api-key-repository.sql.js"
+import { AuditLogSql } from "../../adapters/sql/audit-log.sql.js"
+import { MailOutboxSql } from "../../adapters/sql/mail-outbox.sql.js"
+import { OneTimeTokensSql } from "../../adapters/sql/one-time-tokens.sql.js"
+import { RateLimiterSql } from "../../adapters/sql/rate-limiter.sql.js"
+import { SessionRepositorySql } from "../../adapters/sql/session-repository.sql.js"
+import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository.sql.js"
+import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
+import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
+import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
+import { auditLogContract } from "./audit-log.contract.js"
+import { mailOutboxContract } from "./mail-outbox.contract.js"
+import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
+import { rateLimiterContract } from "./rate-limiter.contract.js"
+import { sessionRepositoryContract } from "./session-repository.contract.js"
+import { twoFactorRepositoryContract } from "./two-factor-repository.contract.js"
+import { unitOfWorkContract } from "./unit-of-work.contract.js"
+import { userRepositoryContract } from "./user-repository.contract.js"
+
+export type StoragePorts =
+  | UserRepository
+  | SessionRepository
+  | MailOutbox
+  | OneTimeTokens
+  | AuditLog
+  | TwoFactorRepository
+  | ApiKeyRepository
+  | RateLimiter
+
+/** Every storage port's contract: each adapter family (in-memory, SQL on PGlite, SQL on PostgreSQL) runs them all. */
+export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<StoragePorts, X>) => {
+  userRepositoryContract(it)
+  sessionRepositoryContract(it)
+  mailOutboxContract(it)
+  oneTimeTokensContract(it)
+  auditLogContract(it)
+  twoFactorRepositoryContract(it)
+  apiKeyRepositoryContract(it)
+  rateLimiterContract(it)
+}
+
+/** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
+export const SqlAdapters = Layer.mergeAll(
+  UserRepositorySql,
+  SessionRepositorySql,
+  MailOutboxSql,
+  OneTimeTokensSql,
+  AuditLogSql,
+  TwoFactorRepositorySql,
+  ApiKeyRepositorySql,
+  RateLimiterSql,
+  UnitOfWorkSql
+)
+
+export { unitOfWorkContract }
