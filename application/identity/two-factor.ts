@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto"
 import { DateTime, Effect, Option, type Redacted } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { Unauthenticated } from "../../domain/identity/errors.js"
@@ -76,10 +75,8 @@ export const enableTwoFactor = Effect.fn("Identity.enableTwoFactor")(function*(a
   return { secret, otpauthUrl: totp.uri(secret, user.email) }
 })
 
-const newRecoveryCodes = Effect.sync(() =>
-  Array.from({ length: RECOVERY_CODE_COUNT }, () =>
-    formatRecoveryCode(Array.from({ length: 12 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]).join("")))
-)
+const newRecoveryCodes = Effect.flatMap(SecretTokens, (secrets) =>
+  Effect.all(Array.from({ length: RECOVERY_CODE_COUNT }, () => Effect.map(secrets.randomString(RECOVERY_ALPHABET, 12), formatRecoveryCode))))
 
 /** Activates a pending setup with a code from the authenticator; answers the recovery codes, shown once. */
 export const confirmTwoFactor = Effect.fn("Identity.confirmTwoFactor")(function*(actor: Actor, code: string) {

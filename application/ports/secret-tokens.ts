@@ -7,5 +7,7 @@ import { Context, type Effect } from "effect"
  */
 export class SecretTokens extends Context.Tag("SecretTokens")<SecretTokens, {
   readonly generate: Effect.Effect<string>
+  /** `length` characters drawn uniformly from `alphabet` (codes people type, such as recovery codes). */
+  readonly randomString: (alphabet: string, length: number) => Effect.Effect<string>
   readonly hash: (token: string) => string
 }>() {}
