@@ -15,6 +15,10 @@ import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sq
 import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositorySql } from "../adapters/sql/api-key-repository.sql.js"
 import { RateLimiterSql } from "../adapters/sql/rate-limiter.sql.js"
+import { ActivityLogSql } from "../adapters/sql/activity-log.sql.js"
+import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
+import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
+import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -49,7 +53,11 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AuditLogSql,
     TwoFactorRepositorySql,
     ApiKeyRepositorySql,
-    RateLimiterSql
+    RateLimiterSql,
+    ProjectRepositorySql,
+    TaskRepositorySql,
+    CommentRepositorySql,
+    ActivityLogSql
   )
   return Layer.mergeAll(
     repositories,

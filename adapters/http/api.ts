@@ -30,6 +30,7 @@ import {
   VerifyTwoFactorRequest
 } from "./identity-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
+import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
@@ -267,6 +268,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(SystemApi)
   .add(AuthApi)
   .add(AdminApi)
+  .add(ProjectsApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

@@ -11,6 +11,7 @@ import type {
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
+import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
   InvalidTwoFactorCode,
@@ -31,6 +32,10 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | ProjectArchived
+  | StaleVersion
+  | InvalidProjectChange
+  | AlreadyMember
   | RateLimited
   | InvalidApiKeyRequest
   | TwoFactorAlreadyEnabled
@@ -51,6 +56,8 @@ export type DomainFailure =
 
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
+  : E extends ProjectArchived | StaleVersion | AlreadyMember ? Conflict
+  : E extends InvalidProjectChange ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
   : E extends InvalidTwoFactorCode | InvalidApiKeyRequest ? ValidationFailed
@@ -65,6 +72,14 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "ProjectArchived":
+      return new Conflict({ detail: "The project is archived: restore it before changing it" })
+    case "StaleVersion":
+      return new Conflict({ detail: `The task changed since you read it (it is now at version ${error.current}); read it again` })
+    case "AlreadyMember":
+      return new Conflict({ detail: "That user is already a member" })
+    case "InvalidProjectChange":
+      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
     case "RateLimited":
       return new TooManyRequests({ detail: error.reason, retry_after_seconds: error.retryAfterSeconds })
     case "InvalidApiKeyRequest":

@@ -24,3 +24,27 @@ export const newestFirstAfter = <A extends { readonly id: string; readonly creat
       })
     )
     .slice(0, limit + 1)
+
+/** The twin of `ORDER BY created_at, id` with `(created_at, id) > after`: limit + 1 rows. */
+export const oldestFirstAfter = <A>(
+  items: Iterable<A>,
+  keyOf: (a: A) => { readonly at: number; readonly id: string },
+  after: Option.Option<Position>,
+  limit: number
+): ReadonlyArray<A> =>
+  [...items]
+    .sort((a, b) => {
+      const ka = keyOf(a)
+      const kb = keyOf(b)
+      return ka.at - kb.at || (ka.id < kb.id ? -1 : ka.id > kb.id ? 1 : 0)
+    })
+    .filter((item) =>
+      Option.match(after, {
+        onNone: () => true,
+        onSome: (p) => {
+          const k = keyOf(item)
+          return k.at > p.at || (k.at === p.at && k.id > p.id)
+        }
+      })
+    )
+    .slice(0, limit + 1)

@@ -1,0 +1,200 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { listActivity } from "../../../application/projects/activity.js"
+import { addComment, deleteComment, editComment, listComments } from "../../../application/projects/comments.js"
+import { addMember, changeMemberRole, listMembers, removeMember } from "../../../application/projects/members.js"
+import {
+  archiveProject,
+  createProject,
+  deleteProject,
+  getProject,
+  listProjects,
+  projectStats,
+  restoreProject,
+  transferProject,
+  updateProject
+} from "../../../application/projects/projects.js"
+import { createTask, deleteTask, getTask, listTasks, updateTask } from "../../../application/projects/tasks.js"
+import type { Actor } from "../../../domain/identity/actor.js"
+import { UserId } from "../../../domain/identity/user.js"
+import type { ActivityEntry } from "../../../domain/projects/activity.js"
+import { type Comment, CommentId } from "../../../domain/projects/comment.js"
+import { type Project, ProjectId, type ProjectRole } from "../../../domain/projects/project.js"
+import { type Task, TaskId } from "../../../domain/projects/task.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { httpErrors } from "../error-mapping.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+import {
+  ActivityResponse,
+  CommentResponse,
+  MemberResponse,
+  ProjectResponse,
+  ProjectStatsResponse,
+  TaskResponse
+} from "../project-schemas.js"
+import type { MemberView } from "../../../application/ports/project-repository.js"
+
+const toProjectResponse = ({ project, role }: { readonly project: Project; readonly role: ProjectRole }) =>
+  new ProjectResponse({
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    status: project.status,
+    role,
+    created_at: project.createdAt,
+    updated_at: project.updatedAt,
+    archived_at: Option.getOrNull(project.archivedAt)
+  })
+
+const toMemberResponse = (m: MemberView) =>
+  new MemberResponse({ user_id: m.membership.userId, email: m.email, name: m.name, role: m.membership.role, joined_at: m.membership.createdAt })
+
+const toTaskResponse = (t: Task) =>
+  new TaskResponse({
+    id: t.id,
+    project_id: t.projectId,
+    title: t.title,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    assignee_ids: t.assigneeIds,
+    labels: t.labels,
+    due_date: Option.getOrNull(t.dueDate),
+    position: t.position,
+    blocked_by: t.blockedBy,
+    completed_at: Option.getOrNull(t.completedAt),
+    created_by: t.createdBy,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    version: t.version
+  })
+
+const toCommentResponse = (c: Comment) =>
+  new CommentResponse({ id: c.id, task_id: c.taskId, author_id: c.authorId, body: c.body, created_at: c.createdAt, edited_at: Option.getOrNull(c.editedAt) })
+
+const toActivityResponse = (e: ActivityEntry) =>
+  new ActivityResponse({
+    id: e.id,
+    actor_id: e.actorId,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    changes: e.changes,
+    created_at: e.createdAt
+  })
+
+/** Runs a use-case for the request's actor. */
+const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
+const pid = (path: { readonly id: string }) => ProjectId.make(path.id)
+const tid = (path: { readonly task_id: string }) => TaskId.make(path.task_id)
+
+export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) => asActor((a) => createProject(a, payload)).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("list", ({ urlParams }) =>
+      asActor((a) =>
+        listProjects(a, { status: Option.fromNullable(urlParams.status), q: Option.fromNullable(urlParams.q) }, toPageRequest(urlParams))).pipe(
+          Effect.map((page) => toPageResponse(page, toProjectResponse)),
+          httpErrors
+        ))
+    .handle("get", ({ path }) => asActor((a) => getProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("update", ({ path, payload }) =>
+      asActor((a) => updateProject(a, pid(path), { name: Option.fromNullable(payload.name), description: Option.fromNullable(payload.description) }))
+        .pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("delete", ({ path }) => asActor((a) => deleteProject(a, pid(path))).pipe(httpErrors))
+    .handle("archive", ({ path }) => asActor((a) => archiveProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("restore", ({ path }) => asActor((a) => restoreProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("transfer", ({ path, payload }) => asActor((a) => transferProject(a, pid(path), UserId.make(payload.user_id))).pipe(httpErrors))
+    .handle("stats", ({ path }) =>
+      asActor((a) => projectStats(a, pid(path))).pipe(
+        Effect.map((s) =>
+          new ProjectStatsResponse({
+            by_status: s.byStatus,
+            total: Object.values(s.byStatus).reduce((x, y) => x + y, 0),
+            overdue: s.overdue,
+            per_assignee: s.perAssignee.map((p) => ({ user_id: p.userId, open: p.open, done: p.done }))
+          })
+        ),
+        httpErrors
+      ))
+    .handle("activity", ({ path, urlParams }) =>
+      asActor((a) => listActivity(a, pid(path), toPageRequest(urlParams))).pipe(
+        Effect.map((page) => toPageResponse(page, toActivityResponse)),
+        httpErrors
+      ))
+    .handle("listMembers", ({ path, urlParams }) =>
+      asActor((a) => listMembers(a, pid(path), toPageRequest(urlParams))).pipe(
+        Effect.map((page) => toPageResponse(page, toMemberResponse)),
+        httpErrors
+      ))
+    .handle("addMember", ({ path, payload }) =>
+      asActor((a) => addMember(a, pid(path), payload.email, payload.role)).pipe(Effect.map(toMemberResponse), httpErrors))
+    .handle("changeMemberRole", ({ path, payload }) =>
+      asActor((a) =>
+        Effect.gen(function*() {
+          const membership = yield* changeMemberRole(a, pid(path), UserId.make(path.user_id), payload.role)
+          const page = yield* listMembers(a, pid(path), { limit: 100, cursor: Option.none() })
+          const view = page.items.find((m) => m.membership.userId === membership.userId)
+          return toMemberResponse(view ? { ...view, membership } : { membership, email: "", name: "" })
+        })).pipe(httpErrors))
+    .handle("removeMember", ({ path }) => asActor((a) => removeMember(a, pid(path), UserId.make(path.user_id))).pipe(httpErrors))
+    .handle("createTask", ({ path, payload }) =>
+      asActor((a) =>
+        createTask(a, pid(path), {
+          title: payload.title,
+          description: payload.description,
+          status: payload.status,
+          priority: payload.priority,
+          assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)),
+          labels: payload.labels,
+          dueDate: Option.fromNullable(payload.due_date),
+          position: Option.fromNullable(payload.position),
+          blockedBy: payload.blocked_by.map((id) => TaskId.make(id))
+        })).pipe(Effect.map(toTaskResponse), httpErrors))
+    .handle("listTasks", ({ path, urlParams }) =>
+      asActor((a) =>
+        listTasks(
+          a,
+          pid(path),
+          {
+            status: Option.fromNullable(urlParams.status),
+            assigneeId: Option.map(Option.fromNullable(urlParams.assignee_id), (id) => UserId.make(id)),
+            priority: Option.fromNullable(urlParams.priority),
+            dueBefore: Option.fromNullable(urlParams.due_before),
+            label: Option.fromNullable(urlParams.label),
+            q: Option.fromNullable(urlParams.q)
+          },
+          urlParams.sort ?? "-created_at",
+          toPageRequest(urlParams)
+        )).pipe(Effect.map((page) => toPageResponse(page, toTaskResponse)), httpErrors))
+    .handle("getTask", ({ path }) => asActor((a) => getTask(a, pid(path), tid(path))).pipe(Effect.map(toTaskResponse), httpErrors))
+    .handle("updateTask", ({ path, payload }) =>
+      asActor((a) =>
+        updateTask(a, pid(path), tid(path), {
+          version: payload.version,
+          ...(payload.title !== undefined ? { title: payload.title } : {}),
+          ...(payload.description !== undefined ? { description: payload.description } : {}),
+          ...(payload.status !== undefined ? { status: payload.status } : {}),
+          ...(payload.priority !== undefined ? { priority: payload.priority } : {}),
+          ...(payload.assignee_ids !== undefined ? { assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)) } : {}),
+          ...(payload.labels !== undefined ? { labels: payload.labels } : {}),
+          ...(payload.due_date !== undefined ? { dueDate: Option.fromNullable(payload.due_date) } : {}),
+          ...(payload.position !== undefined ? { position: Option.some(payload.position) } : {}),
+          ...(payload.blocked_by !== undefined ? { blockedBy: payload.blocked_by.map((id) => TaskId.make(id)) } : {})
+        })).pipe(Effect.map(toTaskResponse), httpErrors))
+    .handle("deleteTask", ({ path }) => asActor((a) => deleteTask(a, pid(path), tid(path))).pipe(httpErrors))
+    .handle("listComments", ({ path, urlParams }) =>
+      asActor((a) => listComments(a, pid(path), tid(path), toPageRequest(urlParams))).pipe(
+        Effect.map((page) => toPageResponse(page, toCommentResponse)),
+        httpErrors
+      ))
+    .handle("addComment", ({ path, payload }) =>
+      asActor((a) => addComment(a, pid(path), tid(path), payload.body)).pipe(Effect.map(toCommentResponse), httpErrors))
+    .handle("editComment", ({ path, payload }) =>
+      asActor((a) => editComment(a, pid(path), tid(path), CommentId.make(path.comment_id), payload.body)).pipe(
+        Effect.map(toCommentResponse),
+        httpErrors
+      ))
+    .handle("deleteComment", ({ path }) =>
+      asActor((a) => deleteComment(a, pid(path), tid(path), CommentId.make(path.comment_id))).pipe(httpErrors)))

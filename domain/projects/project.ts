@@ -1,0 +1,29 @@
+import { Schema } from "effect"
+import { UserId } from "../identity/user.js"
+
+export const ProjectId = Schema.UUID.pipe(Schema.brand("ProjectId"))
+export type ProjectId = typeof ProjectId.Type
+
+export const ProjectStatus = Schema.Literal("active", "archived")
+export type ProjectStatus = typeof ProjectStatus.Type
+
+export const ProjectRole = Schema.Literal("owner", "admin", "member", "viewer")
+export type ProjectRole = typeof ProjectRole.Type
+
+export class Project extends Schema.Class<Project>("Project")({
+  id: ProjectId,
+  name: Schema.String,
+  description: Schema.String,
+  status: ProjectStatus,
+  createdBy: UserId,
+  createdAt: Schema.DateTimeUtcFromSelf,
+  updatedAt: Schema.DateTimeUtcFromSelf,
+  archivedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+}) {}
+
+export class Membership extends Schema.Class<Membership>("Membership")({
+  projectId: ProjectId,
+  userId: UserId,
+  role: ProjectRole,
+  createdAt: Schema.DateTimeUtcFromSelf
+}) {}

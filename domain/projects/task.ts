@@ -1,0 +1,69 @@
+import { DateTime, Option, Schema } from "effect"
+import { UserId } from "../identity/user.js"
+import { ProjectId } from "./project.js"
+
+export const TaskId = Schema.UUID.pipe(Schema.brand("TaskId"))
+export type TaskId = typeof TaskId.Type
+
+export const TaskStatus = Schema.Literal("todo", "in_progress", "in_review", "done", "cancelled")
+export type TaskStatus = typeof TaskStatus.Type
+
+export const TaskPriority = Schema.Literal("low", "medium", "high", "urgent")
+export type TaskPriority = typeof TaskPriority.Type
+export const PRIORITY_RANK: Record<TaskPriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 }
+
+/** A calendar date, `YYYY-MM-DD`. */
+export const DueDate = Schema.String.pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "due_date must be a date such as 2026-12-31" }),
+  Schema.filter((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || "due_date must be a real date"),
+  Schema.brand("DueDate")
+)
+export type DueDate = typeof DueDate.Type
+
+export class Task extends Schema.Class<Task>("Task")({
+  id: TaskId,
+  projectId: ProjectId,
+  title: Schema.String,
+  description: Schema.String,
+  status: TaskStatus,
+  priority: TaskPriority,
+  assigneeIds: Schema.Array(UserId),
+  labels: Schema.Array(Schema.String),
+  dueDate: Schema.OptionFromNullOr(DueDate),
+  position: Schema.Number,
+  blockedBy: Schema.Array(TaskId),
+  completedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
+  createdBy: UserId,
+  createdAt: Schema.DateTimeUtcFromSelf,
+  updatedAt: Schema.DateTimeUtcFromSelf,
+  /** Bumped by every change: a PATCH names the version it read, and a stale one is refused. */
+  version: Schema.Int
+}) {}
+
+/** `completed_at` follows the status: set on entering done, cleared on leaving it. */
+export const completedAtFor = (before: Option.Option<DateTime.Utc>, wasDone: boolean, status: TaskStatus, now: DateTime.Utc) =>
+  status === "done" ? (wasDone ? before : Option.some(now)) : Option.none()
+
+export const isOverdue = (task: Task, today: string): boolean =>
+  Option.isSome(task.dueDate) && task.dueDate.value < today && task.status !== "done" && task.status !== "cancelled"
+
+/**
+ * Whether making `taskId` blocked by `blockers` closes a cycle, given every other task's blockers.
+ * A depth-first walk from each new blocker looking for `taskId`.
+ */
+export const createsCycle = (
+  taskId: string,
+  blockers: ReadonlyArray<string>,
+  blockedByOf: (id: string) => ReadonlyArray<string>
+): boolean => {
+  const seen = new Set<string>()
+  const stack = [...blockers]
+  while (stack.length > 0) {
+    const id = stack.pop()!
+    if (id === taskId) return true
+    if (seen.has(id)) continue
+    seen.add(id)
+    stack.push(...blockedByOf(id))
+  }
+  return false
+}
