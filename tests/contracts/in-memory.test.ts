@@ -5,6 +5,7 @@ import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { OneTimeTokensMemory } from "../../adapters/in-memory/one-time-tokens.memory.js"
 import { PasswordHasherMemory } from "../../adapters/in-memory/password-hasher.memory.js"
+import { ProjectsMemory } from "../../adapters/in-memory/projects.memory.js"
 import { RateLimiterMemory } from "../../adapters/in-memory/rate-limiter.memory.js"
 import { SessionRepositoryMemory } from "../../adapters/in-memory/session-repository.memory.js"
 import { TwoFactorRepositoryMemory } from "../../adapters/in-memory/two-factor-repository.memory.js"
@@ -12,8 +13,9 @@ import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.m
 import { passwordHasherContract } from "./password-hasher.contract.js"
 import { storageContracts } from "./storage-contracts.js"
 
+// One UserRepositoryMemory, provided to ProjectsMemory (members' names and emails) and kept in the output
+// for the users contract and the fixtures: the same users serve both.
 const MemoryAdapters = Layer.mergeAll(
-  UserRepositoryMemory,
   SessionRepositoryMemory,
   MailOutboxMemory,
   OneTimeTokensMemory,
@@ -21,8 +23,9 @@ const MemoryAdapters = Layer.mergeAll(
   TwoFactorRepositoryMemory,
   ApiKeyRepositoryMemory,
   RateLimiterMemory,
-  PasswordHasherMemory
-)
+  PasswordHasherMemory,
+  ProjectsMemory
+).pipe(Layer.provideMerge(UserRepositoryMemory))
 
 layer(MemoryAdapters)("in-memory adapters", (it) => {
   storageContracts(it)

@@ -1,19 +1,27 @@
 import type { Vitest } from "@effect/vitest"
 import { Layer } from "effect"
+import type { ActivityLog } from "../../application/ports/activity-log.js"
 import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import type { AuditLog } from "../../application/ports/audit-log.js"
+import type { CommentRepository } from "../../application/ports/comment-repository.js"
 import type { MailOutbox } from "../../application/ports/mail-outbox.js"
 import type { OneTimeTokens } from "../../application/ports/one-time-tokens.js"
+import type { ProjectRepository } from "../../application/ports/project-repository.js"
 import type { RateLimiter } from "../../application/ports/rate-limiter.js"
 import type { SessionRepository } from "../../application/ports/session-repository.js"
+import type { TaskRepository } from "../../application/ports/task-repository.js"
 import type { TwoFactorRepository } from "../../application/ports/two-factor-repository.js"
 import type { UserRepository } from "../../application/ports/user-repository.js"
+import { ActivityLogSql } from "../../adapters/sql/activity-log.sql.js"
 import { ApiKeyRepositorySql } from "../../adapters/sql/api-key-repository.sql.js"
 import { AuditLogSql } from "../../adapters/sql/audit-log.sql.js"
+import { CommentRepositorySql } from "../../adapters/sql/comment-repository.sql.js"
 import { MailOutboxSql } from "../../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../../adapters/sql/one-time-tokens.sql.js"
+import { ProjectRepositorySql } from "../../adapters/sql/project-repository.sql.js"
 import { RateLimiterSql } from "../../adapters/sql/rate-limiter.sql.js"
 import { SessionRepositorySql } from "../../adapters/sql/session-repository.sql.js"
+import { TaskRepositorySql } from "../../adapters/sql/task-repository.sql.js"
 import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository.sql.js"
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
@@ -21,6 +29,7 @@ import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
+import { projectsContract } from "./projects.contract.js"
 import { rateLimiterContract } from "./rate-limiter.contract.js"
 import { sessionRepositoryContract } from "./session-repository.contract.js"
 import { twoFactorRepositoryContract } from "./two-factor-repository.contract.js"
@@ -36,6 +45,10 @@ export type StoragePorts =
   | TwoFactorRepository
   | ApiKeyRepository
   | RateLimiter
+  | ProjectRepository
+  | TaskRepository
+  | CommentRepository
+  | ActivityLog
 
 /** Every storage port's contract: each adapter family (in-memory, SQL on PGlite, SQL on PostgreSQL) runs them all. */
 export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<StoragePorts, X>) => {
@@ -47,6 +60,7 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   twoFactorRepositoryContract(it)
   apiKeyRepositoryContract(it)
   rateLimiterContract(it)
+  projectsContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
@@ -59,6 +73,10 @@ export const SqlAdapters = Layer.mergeAll(
   TwoFactorRepositorySql,
   ApiKeyRepositorySql,
   RateLimiterSql,
+  ProjectRepositorySql,
+  TaskRepositorySql,
+  CommentRepositorySql,
+  ActivityLogSql,
   UnitOfWorkSql
 )
 
