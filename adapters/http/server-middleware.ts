@@ -56,9 +56,11 @@ const toErrorResponse = (cause: Cause.Cause<unknown>, request: HttpServerRequest
     // Some of these arrive as failures, others as defects (a body that is not JSON dies inside HttpApi).
     const error: unknown = Cause.squash(cause)
     if (error instanceof HttpApiDecodeError) {
-      // One entry per field: an optional field's union adds a second, less helpful message for the same path.
-      const errors = error.issues
-        .map((issue) => ({ path: formatPath(issue.path), message: issue.message }))
+      // One entry per field, the most specific: an optional field's union adds a second, vaguer
+      // message ("Expected undefined") for the same field or for its parent.
+      const issues = error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }))
+      const errors = issues
+        .filter((e) => !issues.some((other) => other.path !== e.path && other.path.startsWith(`${e.path}.`)))
         .filter((e, i, all) => all.findIndex((other) => other.path === e.path) === i)
       const detail = `Invalid request: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`
       return errorBody(422, "validation_failed", detail, { errors })

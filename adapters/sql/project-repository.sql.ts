@@ -89,6 +89,7 @@ export const ProjectRepositorySql = Layer.effect(
             WHERE id = ${p.id}`.pipe(Effect.asVoid, orStorageFailure),
       delete: (id) => sql`DELETE FROM projects WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       listForUser: (userId, filter, after, limit) => {
+        if (filter.statuses.length === 0) return Effect.succeed([])
         const conditions = [
           sql`m.user_id = ${userId}`,
           sql`p.status IN ${sql.in(filter.statuses as Array<string>)}`,

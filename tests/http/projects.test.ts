@@ -1,0 +1,96 @@
+import { expect, layer } from "@effect/vitest"
+import { Effect } from "effect"
+import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+
+const password = "correct horse battery staple"
+
+layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("HTTP: projects and tasks", (it) => {
+  it.effect("a project's tasks: create, filter, sort, page, edit with a version, archive", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const email = uniqueEmail("pm")
+      const me = (yield* register(email, password)).body
+      const { access_token: token } = yield* loginAs(email, password)
+      const call = (method: string, path: string, json?: unknown) =>
+        request(server.url(`/api/v1/projects${path}`), { method, token, ...(json !== undefined ? { json } : {}) })
+
+      const project = yield* call("POST", "", { name: "  Apollo  ", description: "Moon" })
+      expect(project.status).toBe(201)
+      expect(project.body).toMatchObject({ name: "Apollo", status: "active", role: "owner", archived_at: null })
+      const base = `/${project.body.id}/tasks`
+
+      const specs = [
+        { title: "Fix login bug", priority: "urgent", labels: ["bug"], due_date: "2026-02-01", assignee_ids: [me.id] },
+        { title: "Write docs", priority: "low", labels: ["docs"], due_date: "2026-01-15" },
+        { title: "Ship it", priority: "high", status: "done" },
+        { title: "Review PR", priority: "medium", labels: ["bug", "review"], status: "in_review" }
+      ]
+      const created = []
+      for (const spec of specs) {
+        const response = yield* call("POST", base, spec)
+        expect(response.status).toBe(201)
+        created.push(response.body)
+      }
+      expect(created[2].completed_at).not.toBeNull()
+      expect(created[0]).toMatchObject({ version: 1, assignee_ids: [me.id], labels: ["bug"], due_date: "2026-02-01", blocked_by: [] })
+
+      const titles = (query: string) => Effect.map(call("GET", `${base}?${query}`), (r) => r.body.items.map((x: any) => x.title))
+      expect(yield* titles("label=bug&sort=created_at")).toEqual(["Fix login bug", "Review PR"])
+      expect(yield* titles("status=done")).toEqual(["Ship it"])
+      expect(yield* titles(`assignee_id=${me.id}`)).toEqual(["Fix login bug"])
+      expect(yield* titles("due_before=2026-01-20")).toEqual(["Write docs"])
+      expect(yield* titles("q=DOCS")).toEqual(["Write docs"])
+      expect(yield* titles("sort=-priority")).toEqual(["Fix login bug", "Ship it", "Review PR", "Write docs"])
+      expect(yield* titles("sort=due_date&limit=2")).toEqual(["Write docs", "Fix login bug"])
+
+      // Paging: two pages of two, then the end; a cursor of one sort is refused by another.
+      const first = yield* call("GET", `${base}?limit=2&sort=created_at`)
+      const second = yield* call("GET", `${base}?limit=2&sort=created_at&cursor=${first.body.next_cursor}`)
+      expect([...first.body.items, ...second.body.items].map((x: any) => x.title)).toEqual(specs.map((s) => s.title))
+      expect(second.body.next_cursor).toBeNull()
+      expect((yield* call("GET", `${base}?limit=2&sort=-priority&cursor=${first.body.next_cursor}`)).status).toBe(400)
+
+      // Bad input is a 422 naming the field.
+      const bad = yield* call("POST", base, { title: "", status: "someday", due_date: "2026-13-45", assignee_ids: ["not-a-uuid"] })
+      expect(bad.status).toBe(422)
+      expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(["assignee_ids.0", "due_date", "status", "title"])
+      expect((yield* call("PATCH", `${base}/${created[1].id}`, { title: "no version" })).status).toBe(422)
+      expect((yield* call("GET", `${base}?assignee_id=${crypto.randomUUID()}`)).status).toBe(404)
+
+      // Edits name the version they read.
+      const edited = yield* call("PATCH", `${base}/${created[1].id}`, { version: 1, status: "done", due_date: null })
+      expect(edited.body).toMatchObject({ version: 2, status: "done", due_date: null })
+      expect(edited.body.completed_at).not.toBeNull()
+      const stale = yield* call("PATCH", `${base}/${created[1].id}`, { version: 1, title: "lost" })
+      expect(stale.status).toBe(409)
+      expect(stale.body.detail).toContain("version 2")
+
+      const blocked = yield* call("PATCH", `${base}/${created[0].id}`, { version: 1, blocked_by: [created[3].id] })
+      expect(blocked.body.blocked_by).toEqual([created[3].id])
+      const cycle = yield* call("PATCH", `${base}/${created[3].id}`, { version: 1, blocked_by: [created[0].id] })
+      expect(cycle.status).toBe(422)
+      expect(cycle.body.errors[0].path).toBe("blocked_by")
+
+      const stats = yield* call("GET", `/${project.body.id}/stats`)
+      expect(stats.body).toMatchObject({ total: 4, by_status: { todo: 1, in_review: 1, done: 2 }, overdue: 1 })
+      expect(stats.body.per_assignee).toEqual([{ user_id: me.id, open: 1, done: 0 }])
+
+      const comment = yield* call("POST", `${base}/${created[0].id}/comments`, { body: "On it" })
+      expect(comment.status).toBe(201)
+      const edited2 = yield* call("PATCH", `${base}/${created[0].id}/comments/${comment.body.id}`, { body: "On it, edited" })
+      expect(edited2.body.edited_at).not.toBeNull()
+
+      expect((yield* call("POST", `/${project.body.id}/archive`)).body.status).toBe("archived")
+      const refused = yield* call("POST", base, { title: "late" })
+      expect(refused.status).toBe(409)
+      expect(refused.body.detail).toBe("The project is archived: restore it before changing it")
+      expect((yield* call("GET", "")).body.items).toHaveLength(0)
+      expect((yield* call("GET", "?status=archived")).body.items).toHaveLength(1)
+      expect((yield* call("POST", `/${project.body.id}/restore`)).body.status).toBe("active")
+
+      const activity = yield* call("GET", `/${project.body.id}/activity?limit=3`)
+      expect(activity.body.items.map((e: any) => e.action)).toEqual(["project.restored", "project.archived", "comment.edited"])
+      expect((yield* call("DELETE", `/${project.body.id}`)).status).toBe(204)
+      expect((yield* call("GET", `/${project.body.id}`)).status).toBe(404)
+    }))
+})
