@@ -47,13 +47,17 @@ const toTask = (row: typeof TaskRow.Type) =>
     version: row.version
   })
 
-/** Each sort as one number per task (the same numbers the in-memory adapter computes), and its direction. */
-const SORT_KEYS: Record<TaskSort, { readonly expr: string; readonly desc: boolean }> = {
-  "-created_at": { expr: "(extract(epoch from t.created_at) * 1000)::double precision", desc: true },
-  "created_at": { expr: "(extract(epoch from t.created_at) * 1000)::double precision", desc: false },
-  "position": { expr: "t.position", desc: false },
-  "-priority": { expr: "t.priority_rank::double precision", desc: true },
-  "due_date": { expr: "COALESCE((t.due_date - DATE '1970-01-01'), 2147483647)::double precision", desc: false }
+/**
+ * Each sort's column (ordered as it is stored, so the indexes on (project_id, created_at, id) and
+ * (project_id, status, position, id) can hand rows over in order), how a cursor's number becomes a
+ * value of that column, and the direction. The cursor numbers are the ones the in-memory adapter uses.
+ */
+const SORT_KEYS: Record<TaskSort, { readonly expr: string; readonly cursor: (k: number) => unknown; readonly cast: string; readonly desc: boolean }> = {
+  "-created_at": { expr: "t.created_at", cursor: (k) => new Date(k).toISOString(), cast: "timestamptz", desc: true },
+  "created_at": { expr: "t.created_at", cursor: (k) => new Date(k).toISOString(), cast: "timestamptz", desc: false },
+  "position": { expr: "t.position", cursor: (k) => k, cast: "double precision", desc: false },
+  "-priority": { expr: "t.priority_rank", cursor: (k) => k, cast: "integer", desc: true },
+  "due_date": { expr: "COALESCE((t.due_date - DATE '1970-01-01'), 2147483647)", cursor: (k) => Math.round(k), cast: "integer", desc: false }
 }
 
 export const TaskRepositorySql = Layer.effect(
@@ -138,15 +142,16 @@ export const TaskRepositorySql = Layer.effect(
           ...Option.toArray(Option.map(filter.dueBefore, (d) => sql`t.due_date < ${d}::date`)),
           ...Option.toArray(Option.map(filter.label, (l) => sql`t.labels @> ARRAY[${l}]::text[]`)),
           ...Option.toArray(Option.map(filter.assigneeId, (u) =>
-            sql`EXISTS (SELECT 1 FROM task_assignees a WHERE a.task_id = t.id AND a.user_id = ${u})`)),
+            // Naming the project lets the lookup use task_assignees_user_idx (project_id, user_id, task_id).
+            sql`EXISTS (SELECT 1 FROM task_assignees a WHERE a.project_id = ${projectId} AND a.user_id = ${u} AND a.task_id = t.id)`)),
           ...Option.toArray(Option.map(filter.q, (q) => {
             const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
             return sql`(t.title ILIKE ${pattern} OR t.description ILIKE ${pattern})`
           })),
           ...Option.toArray(Option.map(after, (p) =>
             key.desc
-              ? sql`(${sql.literal(key.expr)}, t.id) < (${p.k}::double precision, ${p.id}::uuid)`
-              : sql`(${sql.literal(key.expr)}, t.id) > (${p.k}::double precision, ${p.id}::uuid)`))
+              ? sql`(${sql.literal(key.expr)}, t.id) < (${key.cursor(p.k)}::${sql.literal(key.cast)}, ${p.id}::uuid)`
+              : sql`(${sql.literal(key.expr)}, t.id) > (${key.cursor(p.k)}::${sql.literal(key.cast)}, ${p.id}::uuid)`))
         ]
         const direction = key.desc ? "DESC" : "ASC"
         return select(
@@ -178,7 +183,7 @@ export const TaskRepositorySql = Layer.effect(
             SELECT a.user_id,
                    count(*) FILTER (WHERE t.status NOT IN ('done', 'cancelled')) AS open,
                    count(*) FILTER (WHERE t.status = 'done') AS done
-            FROM task_assignees a JOIN tasks t ON t.id = a.task_id
+            FROM task_assignees a JOIN tasks t ON t.id = a.task_id AND t.project_id = ${projectId}
             WHERE a.project_id = ${projectId} GROUP BY a.user_id ORDER BY a.user_id`
           const counts = { todo: 0, in_progress: 0, in_review: 0, done: 0, cancelled: 0 }
           for (const row of byStatus) counts[row.status] = Number(row.n)
