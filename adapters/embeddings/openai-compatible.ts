@@ -1,0 +1,72 @@
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
+import { normalize } from "../../domain/memory/vectors.js"
+
+export interface OpenAiEmbedderOptions {
+  /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1 (…/embeddings is appended). */
+  readonly url: string
+  readonly model: string
+  readonly dimensions: number
+  readonly apiKey: Option.Option<Redacted.Redacted<string>>
+  readonly timeout: Duration.DurationInput
+  /** Texts per request. */
+  readonly batchSize: number
+}
+
+const EmbeddingsResponse = Schema.Struct({
+  data: Schema.Array(Schema.Struct({ index: Schema.Int, embedding: Schema.Array(Schema.Number) }))
+})
+
+/**
+ * The server profile's embedder: POST {url}/embeddings ({model, input, dimensions}) through the
+ * platform HttpClient, each request under a timeout and retried on transient failures (network
+ * errors, 429 and 5xx) with backoff. Vectors of another length than configured are refused.
+ */
+export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
+  Layer.effect(
+    Embedder,
+    Effect.gen(function*() {
+      const client = (yield* HttpClient.HttpClient).pipe(
+        HttpClient.mapRequest((request) =>
+          Option.match(options.apiKey, { onNone: () => request, onSome: (key) => HttpClientRequest.bearerToken(request, Redacted.value(key)) })),
+        HttpClient.filterStatusOk,
+        HttpClient.transformResponse(Effect.timeout(options.timeout)),
+        HttpClient.retryTransient({ times: 3, schedule: Schedule.exponential("200 millis") })
+      )
+      const url = `${options.url.replace(/\/+$/, "")}/embeddings`
+      const embedBatch = (texts: ReadonlyArray<string>) =>
+        client.execute(
+          HttpClientRequest.post(url).pipe(
+            HttpClientRequest.bodyUnsafeJson({ model: options.model, input: texts, dimensions: options.dimensions })
+          )
+        ).pipe(
+          Effect.flatMap(HttpClientResponse.schemaBodyJson(EmbeddingsResponse)),
+          Effect.scoped,
+          Effect.flatMap((body) => {
+            const vectors = [...body.data].sort((a, b) => a.index - b.index).map((d) => d.embedding)
+            if (vectors.length !== texts.length) {
+              return Effect.fail(new EmbeddingFailed({ message: `asked for ${texts.length} embeddings, got ${vectors.length}` }))
+            }
+            const wrong = vectors.find((v) => v.length !== options.dimensions)
+            if (wrong) {
+              return Effect.fail(new EmbeddingFailed({ message: `expected ${options.dimensions} dimensions, got ${wrong.length}` }))
+            }
+            return Effect.succeed(vectors.map(normalize))
+          }),
+          Effect.catchAll((error) =>
+            error instanceof EmbeddingFailed
+              ? Effect.fail(error)
+              : Effect.fail(new EmbeddingFailed({ message: `embedding endpoint failed: ${error._tag}: ${error.message}` })))
+        )
+      return {
+        model: options.model,
+        dimensions: options.dimensions,
+        embed: (texts) =>
+          Effect.forEach(
+            Array.from({ length: Math.ceil(texts.length / options.batchSize) }, (_, i) => texts.slice(i * options.batchSize, (i + 1) * options.batchSize)),
+            embedBatch
+          ).pipe(Effect.map((batches) => batches.flat()))
+      }
+    })
+  )
