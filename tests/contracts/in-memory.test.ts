@@ -1,5 +1,6 @@
 import { layer } from "@effect/vitest"
 import { Layer } from "effect"
+import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
@@ -16,6 +17,7 @@ import { storageContracts } from "./storage-contracts.js"
 // One UserRepositoryMemory, provided to ProjectsMemory (members' names and emails) and kept in the output
 // for the users contract and the fixtures: the same users serve both.
 const MemoryAdapters = Layer.mergeAll(
+  MemoriesMemory,
   SessionRepositoryMemory,
   MailOutboxMemory,
   OneTimeTokensMemory,

@@ -2,6 +2,7 @@ import type { Vitest } from "@effect/vitest"
 import { Layer } from "effect"
 import type { ActivityLog } from "../../application/ports/activity-log.js"
 import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import type { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
 import type { AuditLog } from "../../application/ports/audit-log.js"
 import type { CommentRepository } from "../../application/ports/comment-repository.js"
 import type { MailOutbox } from "../../application/ports/mail-outbox.js"
@@ -14,6 +15,7 @@ import type { TwoFactorRepository } from "../../application/ports/two-factor-rep
 import type { UserRepository } from "../../application/ports/user-repository.js"
 import { ActivityLogSql } from "../../adapters/sql/activity-log.sql.js"
 import { ApiKeyRepositorySql } from "../../adapters/sql/api-key-repository.sql.js"
+import { CollectionRepositorySql, MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js"
 import { AuditLogSql } from "../../adapters/sql/audit-log.sql.js"
 import { CommentRepositorySql } from "../../adapters/sql/comment-repository.sql.js"
 import { MailOutboxSql } from "../../adapters/sql/mail-outbox.sql.js"
@@ -26,6 +28,7 @@ import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
+import { memoriesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
@@ -37,6 +40,8 @@ import { unitOfWorkContract } from "./unit-of-work.contract.js"
 import { userRepositoryContract } from "./user-repository.contract.js"
 
 export type StoragePorts =
+  | MemoryRepository
+  | CollectionRepository
   | UserRepository
   | SessionRepository
   | MailOutbox
@@ -61,10 +66,13 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   apiKeyRepositoryContract(it)
   rateLimiterContract(it)
   projectsContract(it)
+  memoriesContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
 export const SqlAdapters = Layer.mergeAll(
+  MemoryRepositorySql,
+  CollectionRepositorySql,
   UserRepositorySql,
   SessionRepositorySql,
   MailOutboxSql,

@@ -1,0 +1,155 @@
+import { SqlClient } from "@effect/sql"
+import type { Statement } from "@effect/sql"
+import { DateTime, Effect, Layer, Option, Schema } from "effect"
+import { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
+import { UserId } from "../../domain/identity/user.js"
+import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import { orStorageFailure } from "./storage-errors.js"
+
+const MemoryRow = Schema.Struct({
+  id: Schema.String,
+  owner_id: Schema.String,
+  collection_id: Schema.NullOr(Schema.String),
+  title: Schema.NullOr(Schema.String),
+  content: Schema.String,
+  tags: Schema.Array(Schema.String),
+  metadata: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  memory_type: Schema.String,
+  pinned: Schema.Boolean,
+  created_at: Schema.DateFromSelf,
+  updated_at: Schema.DateFromSelf
+})
+const decodeMemories = Schema.decodeUnknown(Schema.Array(MemoryRow))
+
+const toMemory = (row: typeof MemoryRow.Type) =>
+  new Memory({
+    id: MemoryId.make(row.id),
+    ownerId: UserId.make(row.owner_id),
+    collectionId: Option.map(Option.fromNullable(row.collection_id), (id) => CollectionId.make(id)),
+    title: Option.fromNullable(row.title),
+    content: row.content,
+    tags: row.tags,
+    metadata: row.metadata,
+    memoryType: row.memory_type,
+    pinned: row.pinned,
+    createdAt: DateTime.unsafeFromDate(row.created_at),
+    updatedAt: DateTime.unsafeFromDate(row.updated_at)
+  })
+
+const CollectionRow = Schema.Struct({
+  id: Schema.String,
+  owner_id: Schema.String,
+  name: Schema.String,
+  description: Schema.String,
+  created_at: Schema.DateFromSelf,
+  updated_at: Schema.DateFromSelf
+})
+const decodeCollections = Schema.decodeUnknown(Schema.Array(CollectionRow))
+const toCollection = (row: typeof CollectionRow.Type) =>
+  new Collection({
+    id: CollectionId.make(row.id),
+    ownerId: UserId.make(row.owner_id),
+    name: row.name,
+    description: row.description,
+    createdAt: DateTime.unsafeFromDate(row.created_at),
+    updatedAt: DateTime.unsafeFromDate(row.updated_at)
+  })
+
+const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at"
+const textArray = (values: ReadonlyArray<string>) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+export const MemoryRepositorySql = Layer.effect(
+  MemoryRepository,
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const columns = (m: Memory) => ({
+      collection_id: Option.getOrNull(m.collectionId),
+      title: Option.getOrNull(m.title),
+      content: m.content,
+      tags: textArray(m.tags),
+      metadata: JSON.stringify(m.metadata),
+      memory_type: m.memoryType,
+      pinned: m.pinned,
+      updated_at: DateTime.toDateUtc(m.updatedAt)
+    })
+    return {
+      insert: (m) =>
+        sql`INSERT INTO memories ${sql.insert({ id: m.id, owner_id: m.ownerId, created_at: DateTime.toDateUtc(m.createdAt), ...columns(m) })}`.pipe(
+          Effect.asVoid,
+          orStorageFailure
+        ),
+      findById: (id) =>
+        sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id = ${id}`.pipe(
+          Effect.flatMap(decodeMemories),
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toMemory)),
+          orStorageFailure
+        ),
+      update: (m) => sql`UPDATE memories SET ${sql.update(columns(m))} WHERE id = ${m.id}`.pipe(Effect.asVoid, orStorageFailure),
+      delete: (id) => sql`DELETE FROM memories WHERE id = ${id} RETURNING id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
+      list: (filter, after, limit) => {
+        const conditions: Array<Statement.Fragment> = [
+          sql`owner_id = ${filter.ownerId}`,
+          ...Option.toArray(Option.map(filter.collectionId, (id) => sql`collection_id = ${id}`)),
+          ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
+          ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),
+          ...Option.toArray(Option.map(filter.pinned, (p) => sql`pinned = ${p}`)),
+          ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${likePattern(q)} OR content ILIKE ${likePattern(q)})`)),
+          ...Option.toArray(Option.map(filter.createdFrom, (d) => sql`created_at >= ${DateTime.toDateUtc(d)}`)),
+          ...Option.toArray(Option.map(filter.createdTo, (d) => sql`created_at < ${DateTime.toDateUtc(d)}`)),
+          ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))
+        ]
+        return sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE ${sql.and(conditions)}
+                   ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`.pipe(
+          Effect.flatMap(decodeMemories),
+          Effect.map((rows) => rows.map(toMemory)),
+          orStorageFailure
+        )
+      }
+    }
+  })
+)
+
+export const CollectionRepositorySql = Layer.effect(
+  CollectionRepository,
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    return {
+      insert: (c) =>
+        sql`INSERT INTO memory_collections ${
+          sql.insert({
+            id: c.id,
+            owner_id: c.ownerId,
+            name: c.name,
+            description: c.description,
+            created_at: DateTime.toDateUtc(c.createdAt),
+            updated_at: DateTime.toDateUtc(c.updatedAt)
+          })
+        }`.pipe(Effect.asVoid, orStorageFailure),
+      findById: (id) =>
+        sql`SELECT * FROM memory_collections WHERE id = ${id}`.pipe(
+          Effect.flatMap(decodeCollections),
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toCollection)),
+          orStorageFailure
+        ),
+      update: (c) =>
+        sql`UPDATE memory_collections SET name = ${c.name}, description = ${c.description}, updated_at = ${DateTime.toDateUtc(c.updatedAt)}
+            WHERE id = ${c.id}`.pipe(Effect.asVoid, orStorageFailure),
+      // Keeping the memories is the foreign key's ON DELETE SET NULL; deleting them is one statement more.
+      delete: (id, deleteMemories) =>
+        sql.withTransaction(
+          Effect.zipRight(
+            deleteMemories ? Effect.asVoid(sql`DELETE FROM memories WHERE collection_id = ${id}`) : Effect.void,
+            sql`DELETE FROM memory_collections WHERE id = ${id}`
+          )
+        ).pipe(Effect.asVoid, orStorageFailure),
+      list: (ownerId, after, limit) =>
+        Option.match(after, {
+          onNone: () => sql`SELECT * FROM memory_collections WHERE owner_id = ${ownerId} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+          onSome: (p) =>
+            sql`SELECT * FROM memory_collections WHERE owner_id = ${ownerId} AND (created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)
+                ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
+        }).pipe(Effect.flatMap(decodeCollections), Effect.map((rows) => rows.map(toCollection)), orStorageFailure)
+    }
+  })
+)

@@ -1,0 +1,37 @@
+import { Context, type DateTime, type Effect, type Option } from "effect"
+import type { UserId } from "../../domain/identity/user.js"
+import type { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import type { Position } from "../shared/pagination.js"
+import type { StorageUnavailable } from "./errors.js"
+
+export interface MemoryFilter {
+  readonly ownerId: UserId
+  readonly collectionId: Option.Option<CollectionId>
+  readonly tag: Option.Option<string>
+  readonly memoryType: Option.Option<string>
+  readonly pinned: Option.Option<boolean>
+  /** Case-insensitive substring of the title or content. */
+  readonly q: Option.Option<string>
+  readonly createdFrom: Option.Option<DateTime.Utc>
+  /** Exclusive. */
+  readonly createdTo: Option.Option<DateTime.Utc>
+}
+
+export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepository, {
+  readonly insert: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
+  readonly findById: (id: MemoryId) => Effect.Effect<Option.Option<Memory>, StorageUnavailable>
+  readonly update: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
+  readonly delete: (id: MemoryId) => Effect.Effect<boolean, StorageUnavailable>
+  /** Newest first (keyset on created_at, id); limit + 1 rows. */
+  readonly list: (filter: MemoryFilter, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
+}>() {}
+
+export class CollectionRepository extends Context.Tag("CollectionRepository")<CollectionRepository, {
+  readonly insert: (collection: Collection) => Effect.Effect<void, StorageUnavailable>
+  readonly findById: (id: CollectionId) => Effect.Effect<Option.Option<Collection>, StorageUnavailable>
+  readonly update: (collection: Collection) => Effect.Effect<void, StorageUnavailable>
+  /** Deletes the collection; its memories go too, or stay without a collection. */
+  readonly delete: (id: CollectionId, deleteMemories: boolean) => Effect.Effect<void, StorageUnavailable>
+  /** A user's collections, newest first; limit + 1 rows. */
+  readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Collection>, StorageUnavailable>
+}>() {}

@@ -1,0 +1,131 @@
+import { describe, expect, type Vitest } from "@effect/vitest"
+import { DateTime, Effect, Option } from "effect"
+import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import type { UserId } from "../../domain/identity/user.js"
+import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { at, makeUser } from "../support/fixtures.js"
+
+const owner = Effect.gen(function*() {
+  const user = makeUser()
+  yield* (yield* UserRepository).insert(user)
+  return user
+})
+
+const memory = (ownerId: UserId, minutes: number, overrides: Partial<ConstructorParameters<typeof Memory>[0]> = {}) =>
+  new Memory({
+    id: MemoryId.make(uuidV7(DateTime.toEpochMillis(at(`${minutes} minutes`)))),
+    ownerId,
+    collectionId: Option.none(),
+    title: Option.some(`Memory ${minutes}`),
+    content: `Content number ${minutes}`,
+    tags: [],
+    metadata: {},
+    memoryType: "note",
+    pinned: false,
+    createdAt: at(`${minutes} minutes`),
+    updatedAt: at(`${minutes} minutes`),
+    ...overrides
+  })
+
+const collection = (ownerId: UserId, minutes: number, name = "Reading") =>
+  new Collection({
+    id: CollectionId.make(uuidV7(DateTime.toEpochMillis(at(`${minutes} minutes`)))),
+    ownerId,
+    name,
+    description: "",
+    createdAt: at(`${minutes} minutes`),
+    updatedAt: at(`${minutes} minutes`)
+  })
+
+const allOf = (ownerId: UserId): MemoryFilter => ({
+  ownerId,
+  collectionId: Option.none(),
+  tag: Option.none(),
+  memoryType: Option.none(),
+  pinned: Option.none(),
+  q: Option.none(),
+  createdFrom: Option.none(),
+  createdTo: Option.none()
+})
+
+/** What every MemoryRepository and CollectionRepository adapter must do. */
+export const memoriesContract = <X extends boolean>(
+  it: Vitest.MethodsNonLive<MemoryRepository | CollectionRepository | UserRepository, X>
+) =>
+  describe("Memory and Collection repositories contract", () => {
+    it.effect("store a memory field for field (tags, JSON metadata, collection), update and delete it", () =>
+      Effect.gen(function*() {
+        const memories = yield* MemoryRepository
+        const user = yield* owner
+        const c = collection(user.id, 1)
+        yield* (yield* CollectionRepository).insert(c)
+        const m = memory(user.id, 2, {
+          collectionId: Option.some(c.id),
+          tags: ["a \"quoted\" tag", "b,c"],
+          metadata: { source: "chat", nested: { n: 1, list: [true, null] } },
+          pinned: true,
+          title: Option.none()
+        })
+        yield* memories.insert(m)
+        expect(yield* memories.findById(m.id)).toEqual(Option.some(m))
+        const edited = new Memory({ ...m, content: "changed", tags: ["x"], updatedAt: at("3 minutes") })
+        yield* memories.update(edited)
+        expect(yield* memories.findById(m.id)).toEqual(Option.some(edited))
+        expect(yield* memories.delete(m.id)).toBe(true)
+        expect(yield* memories.delete(m.id)).toBe(false)
+        expect(yield* memories.findById(m.id)).toEqual(Option.none())
+      }))
+
+    it.effect("list only the owner's memories, newest first, by every filter, in pages", () =>
+      Effect.gen(function*() {
+        const memories = yield* MemoryRepository
+        const [user, other] = [yield* owner, yield* owner]
+        const c = collection(user.id, 10)
+        yield* (yield* CollectionRepository).insert(c)
+        const ms = [
+          memory(user.id, 11, { tags: ["work"], memoryType: "fact" }),
+          memory(user.id, 12, { collectionId: Option.some(c.id), pinned: true }),
+          memory(user.id, 13, { content: "The Invoice from ACME", tags: ["work", "money"] }),
+          memory(other.id, 14, { tags: ["work"] })
+        ]
+        yield* Effect.forEach(ms, memories.insert)
+        const ids = (filter: Partial<MemoryFilter>) =>
+          Effect.map(memories.list({ ...allOf(user.id), ...filter }, Option.none(), 50), (rows) => rows.map((m) => m.id))
+        expect(yield* ids({})).toEqual([ms[2]!.id, ms[1]!.id, ms[0]!.id])
+        expect(yield* ids({ tag: Option.some("work") })).toEqual([ms[2]!.id, ms[0]!.id])
+        expect(yield* ids({ collectionId: Option.some(c.id) })).toEqual([ms[1]!.id])
+        expect(yield* ids({ memoryType: Option.some("fact") })).toEqual([ms[0]!.id])
+        expect(yield* ids({ pinned: Option.some(true) })).toEqual([ms[1]!.id])
+        expect(yield* ids({ q: Option.some("invoice") })).toEqual([ms[2]!.id])
+        expect(yield* ids({ q: Option.some("%") })).toEqual([])
+        expect(yield* ids({ createdFrom: Option.some(at("12 minutes")), createdTo: Option.some(at("13 minutes")) })).toEqual([ms[1]!.id])
+        const first = yield* memories.list(allOf(user.id), Option.none(), 2)
+        expect(first).toHaveLength(3)
+        const last = first[1]!
+        const rest = yield* memories.list(allOf(user.id), Option.some({ at: DateTime.toEpochMillis(last.createdAt), id: last.id }), 2)
+        expect(rest.map((m) => m.id)).toEqual([ms[0]!.id])
+      }))
+
+    it.effect("collections: store, rename, list per owner; deleting keeps or deletes the memories as asked", () =>
+      Effect.gen(function*() {
+        const collections = yield* CollectionRepository
+        const memories = yield* MemoryRepository
+        const user = yield* owner
+        const [keep, drop] = [collection(user.id, 20, "Keep"), collection(user.id, 21, "Drop")]
+        yield* Effect.forEach([keep, drop], collections.insert)
+        expect(yield* collections.findById(keep.id)).toEqual(Option.some(keep))
+        const renamed = new Collection({ ...keep, name: "Kept", description: "d", updatedAt: at("22 minutes") })
+        yield* collections.update(renamed)
+        expect((yield* collections.list(user.id, Option.none(), 10)).map((c) => c.name)).toEqual(["Drop", "Kept"])
+        const inKeep = memory(user.id, 23, { collectionId: Option.some(keep.id) })
+        const inDrop = memory(user.id, 24, { collectionId: Option.some(drop.id) })
+        yield* Effect.forEach([inKeep, inDrop], memories.insert)
+        yield* collections.delete(keep.id, false)
+        yield* collections.delete(drop.id, true)
+        expect(Option.map(yield* memories.findById(inKeep.id), (m) => m.collectionId)).toEqual(Option.some(Option.none()))
+        expect(yield* memories.findById(inDrop.id)).toEqual(Option.none())
+        expect(yield* collections.list(user.id, Option.none(), 10)).toEqual([])
+      }))
+  })
