@@ -7,7 +7,8 @@ import type { ActivityEntry } from "../../domain/projects/activity.js"
 import { Comment } from "../../domain/projects/comment.js"
 import { AlreadyMember } from "../../domain/projects/errors.js"
 import { Membership, type Project } from "../../domain/projects/project.js"
-import { PRIORITY_RANK, Task } from "../../domain/projects/task.js"
+import { Task } from "../../domain/projects/task.js"
+import { sortNumber } from "../../application/projects/tasks.js"
 import type { User } from "../../domain/identity/user.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { newestFirstAfter, oldestFirstAfter } from "./keyset.js"
@@ -23,20 +24,8 @@ interface State {
 const memberKey = (projectId: string, userId: string) => `${projectId}/${userId}`
 const ms = DateTime.toEpochMillis
 
-/** The numbers the SQL adapter sorts by (see task-repository.sql.ts), for the same orders. */
-export const sortKey = (sort: TaskSort, task: Task): number => {
-  switch (sort) {
-    case "-created_at":
-    case "created_at":
-      return ms(task.createdAt)
-    case "position":
-      return task.position
-    case "-priority":
-      return PRIORITY_RANK[task.priority]
-    case "due_date":
-      return Option.match(task.dueDate, { onNone: () => 2147483647, onSome: (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000 })
-  }
-}
+/** The numbers tasks sort by (the use-cases build cursors from the same function). */
+export const sortKey = sortNumber
 const descending = (sort: TaskSort) => sort.startsWith("-")
 /** True when there is no condition, or the condition holds. */
 const holds = <A>(condition: Option.Option<A>, f: (a: A) => boolean) => Option.isNone(condition) || f(condition.value)

@@ -4,6 +4,7 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import { containsPattern, textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
 const MemoryRow = Schema.Struct({
@@ -56,8 +57,6 @@ const toCollection = (row: typeof CollectionRow.Type) =>
   })
 
 const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at"
-const textArray = (values: ReadonlyArray<string>) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export const MemoryRepositorySql = Layer.effect(
   MemoryRepository,
@@ -94,7 +93,7 @@ export const MemoryRepositorySql = Layer.effect(
           ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
           ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),
           ...Option.toArray(Option.map(filter.pinned, (p) => sql`pinned = ${p}`)),
-          ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${likePattern(q)} OR content ILIKE ${likePattern(q)})`)),
+          ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${containsPattern(q)} OR content ILIKE ${containsPattern(q)})`)),
           ...Option.toArray(Option.map(filter.createdFrom, (d) => sql`created_at >= ${DateTime.toDateUtc(d)}`)),
           ...Option.toArray(Option.map(filter.createdTo, (d) => sql`created_at < ${DateTime.toDateUtc(d)}`)),
           ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))

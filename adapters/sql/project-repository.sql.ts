@@ -4,6 +4,7 @@ import { ProjectRepository } from "../../application/ports/project-repository.js
 import { UserId } from "../../domain/identity/user.js"
 import { AlreadyMember } from "../../domain/projects/errors.js"
 import { Membership, Project, ProjectId, ProjectRole, ProjectStatus } from "../../domain/projects/project.js"
+import { containsPattern } from "./sql-values.js"
 import { isUniqueViolation, orStorageFailure, storageFailure } from "./storage-errors.js"
 import type { StorageUnavailable } from "../../application/ports/errors.js"
 
@@ -47,7 +48,6 @@ const toMembership = (row: { project_id: string; user_id: string; role: ProjectR
     createdAt: DateTime.unsafeFromDate(row.created_at)
   })
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 export const ProjectRepositorySql = Layer.effect(
   ProjectRepository,
@@ -95,7 +95,7 @@ export const ProjectRepositorySql = Layer.effect(
           sql`p.status IN ${sql.in(filter.statuses as Array<string>)}`,
           ...Option.match(filter.q, {
             onNone: () => [],
-            onSome: (q) => [sql`(p.name ILIKE ${likePattern(q)} OR p.description ILIKE ${likePattern(q)})`]
+            onSome: (q) => [sql`(p.name ILIKE ${containsPattern(q)} OR p.description ILIKE ${containsPattern(q)})`]
           }),
           ...Option.match(after, { onNone: () => [], onSome: (pos) => [sql`(p.created_at, p.id) < (${new Date(pos.at)}, ${pos.id})`] })
         ]

@@ -5,6 +5,7 @@ import { type TaskSort, TaskRepository, type TaskStats } from "../../application
 import { UserId } from "../../domain/identity/user.js"
 import { ProjectId } from "../../domain/projects/project.js"
 import { DueDate, PRIORITY_RANK, Task, TaskId, TaskPriority, TaskStatus } from "../../domain/projects/task.js"
+import { containsPattern, textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
 const TaskRow = Schema.Struct({
@@ -88,7 +89,7 @@ export const TaskRepositorySql = Layer.effect(
       status: task.status,
       priority: task.priority,
       priority_rank: PRIORITY_RANK[task.priority],
-      labels: `{${task.labels.map((l) => `"${l.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`,
+      labels: textArray(task.labels),
       due_date: Option.getOrNull(task.dueDate),
       position: task.position,
       completed_at: Option.getOrNull(Option.map(task.completedAt, DateTime.toDateUtc)),
@@ -145,7 +146,7 @@ export const TaskRepositorySql = Layer.effect(
             // Naming the project lets the lookup use task_assignees_user_idx (project_id, user_id, task_id).
             sql`EXISTS (SELECT 1 FROM task_assignees a WHERE a.project_id = ${projectId} AND a.user_id = ${u} AND a.task_id = t.id)`)),
           ...Option.toArray(Option.map(filter.q, (q) => {
-            const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+            const pattern = containsPattern(q)
             return sql`(t.title ILIKE ${pattern} OR t.description ILIKE ${pattern})`
           })),
           ...Option.toArray(Option.map(after, (p) =>
