@@ -1,132 +1,35 @@
 // Login throughput with argon2id, and whether hashing blocks the event loop (/auth/me latency under login load);
 // then forgot-password timing for existing vs unknown emails.
 // Usage: npx tsx bench/login.ts [--connections N] [--duration S]   (or BENCH_CONNECTIONS / BENCH_DURATION)
-import { spawn, type ChildProcess } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
-import * as net from "node:net"
 import * as os from "node:os"
-import * as path from "node:path"
 import { parseArgs } from "node:util"
 import argon2 from "argon2"
 import { ARGON2_OPTIONS } from "../adapters/argon2/password-hasher.argon2.js"
+import {
+  autocannon,
+  type AutocannonResult,
+  failedRun,
+  guard,
+  HOST,
+  positiveInt,
+  post,
+  postJson,
+  run,
+  startServer,
+  warnIfFailed
+} from "./support/server.js"
 
-// autocannon ships no types: only what this script reads.
-interface Histogram { readonly average: number; readonly p50: number; readonly p99: number }
-interface AutocannonResult {
-  readonly requests: Histogram & { readonly total: number }
-  readonly latency: Histogram
-  readonly non2xx: number; readonly errors: number; readonly timeouts: number
-  readonly statusCodeStats: Record<string, { count: number }>
-}
-type Autocannon = (opts: {
-  url: string; connections: number; duration: number; pipelining: 1
-  method?: "GET" | "POST"; headers?: Record<string, string>; body?: string
-}) => Promise<AutocannonResult>
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon
-
-const HOST = "127.0.0.1"
 const WARMUP_SECONDS = 2
 const ME_CONNECTIONS = 2
 const FORGOT_PER_SIDE = 5 // the server allows 10 forgot-password requests per hour per address
 
-const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
-  if (raw === undefined || raw === "") return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`)
-  return n
-}
 const { values: args } = parseArgs({ options: { connections: { type: "string" }, duration: { type: "string" } } })
 const connections = positiveInt("connections", args.connections ?? process.env["BENCH_CONNECTIONS"], 8)
 const duration = positiveInt("duration", args.duration ?? process.env["BENCH_DURATION"], 10)
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer().once("error", reject)
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-let child: ChildProcess | undefined
-let childOutput = ""
-let dataDir: string | undefined
-
-const startBrainOps = (port: number, dir: string) => {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dir, LOG_LEVEL: "warning",
-    // all traffic comes from 127.0.0.1 and one account: lift the per-IP / per-account limits
-    RATE_LIMIT_LOGIN_PER_MINUTE: "1000000", RATE_LIMIT_API_PER_MINUTE: "1000000",
-    LOCKOUT_THRESHOLD: "1000000", RATE_LIMIT_REGISTER_PER_HOUR: "1000000"
-  }
-  delete env["DATABASE_URL"] // always the embedded (PGlite) profile in the fresh folder
-  // detached: own process group, so tsx and the node process it starts can be killed together.
-  const proc = spawn("node_modules/.bin/tsx", ["bootstrap/server.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-  const keep = (chunk: Buffer) => { childOutput = (childOutput + chunk.toString()).slice(-4000) }
-  proc.stdout?.on("data", keep)
-  proc.stderr?.on("data", keep)
-  return proc
-}
-const groupAlive = (pid: number) => {
-  try { process.kill(-pid, 0); return true } catch { return false }
-}
-const stopBrainOps = async () => {
-  const proc = child
-  child = undefined
-  if (proc?.pid === undefined) return
-  const pid = proc.pid
-  if (groupAlive(pid)) process.kill(-pid, "SIGTERM")
-  for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100)
-  if (groupAlive(pid)) process.kill(-pid, "SIGKILL")
-}
-const cleanup = async () => {
-  await stopBrainOps()
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
-  dataDir = undefined
-}
-
-const waitForHealth = async (base: string, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`BrainOps exited during startup:\n${childOutput}`)
-    }
-    try {
-      const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })
-      if (res.status === 200) return
-    } catch { /* not listening yet */ }
-    await sleep(250)
-  }
-  throw new Error(`BrainOps did not answer GET /health with 200 within ${timeoutMs / 1000} s:\n${childOutput}`)
-}
-
-// POST JSON; returns status, parsed body (if any) and the time to the full answer.
-const post = async (url: string, body: unknown) => {
-  const started = performance.now()
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000)
-  })
-  const text = await res.text()
-  return { status: res.status, text, ms: performance.now() - started }
-}
-const postJson = async (url: string, body: unknown, expected: number) => {
-  const { status, text } = await post(url, body)
-  if (status !== expected) throw new Error(`POST ${url}: expected ${expected}, got ${status}: ${text}`)
-  return JSON.parse(text) as unknown
-}
-
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN
 const median = (xs: ReadonlyArray<number>) => quantile([...xs].sort((a, b) => a - b), 0.5)
 const timed = async (f: () => Promise<unknown>) => { const t = performance.now(); await f(); return performance.now() - t }
-const bad = (r: AutocannonResult) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0 || r.requests.total === 0
-const warnIfBad = (name: string, r: AutocannonResult) => {
-  if (bad(r)) process.stderr.write(`  WARNING ${name}: non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts} status=${JSON.stringify(r.statusCodeStats)}\n`)
-}
 
 const table = (rows: ReadonlyArray<readonly [string, AutocannonResult]>) => {
   const header = ["phase", "req/s avg", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"]
@@ -139,11 +42,13 @@ const table = (rows: ReadonlyArray<readonly [string, AutocannonResult]>) => {
 }
 
 const main = async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-login-"))
-  const port = await freePort()
-  const base = `http://${HOST}:${port}`
-  child = startBrainOps(port, dataDir)
-  await waitForHealth(base, 60_000)
+  // All traffic comes from 127.0.0.1 and one account: lift the per-address and per-account limits.
+  const { base } = await startServer({
+    RATE_LIMIT_LOGIN_PER_MINUTE: "1000000",
+    RATE_LIMIT_API_PER_MINUTE: "1000000",
+    LOCKOUT_THRESHOLD: "1000000",
+    RATE_LIMIT_REGISTER_PER_HOUR: "1000000"
+  })
   const credentials = { email: "bench@example.com", password: "bench-password-123" }
   await postJson(`${base}/api/v1/auth/register`, { ...credentials, name: "Bench" }, 201)
   const login = (await postJson(`${base}/api/v1/auth/login`, credentials, 200)) as { access_token?: unknown }
@@ -163,11 +68,11 @@ const main = async () => {
   const hashMs = median(hashTimes), loginMs = median(loginTimes)
   process.stderr.write(`baseline: /auth/me alone for ${duration} s...\n`)
   const baseline = await autocannon({ ...me, duration })
-  warnIfBad("baseline", baseline)
+  warnIfFailed("baseline", baseline)
   process.stderr.write(`login load (${connections} conns) + /auth/me together for ${duration} s...\n`)
   const [logins, underLoad] = await Promise.all([autocannon({ ...loginLoad, duration }), autocannon({ ...me, duration })])
-  warnIfBad("login", logins)
-  warnIfBad("/auth/me under load", underLoad)
+  warnIfFailed("login", logins)
+  warnIfFailed("/auth/me under load", underLoad)
 
   // forgot-password: distinct emails, each asked once, existing and unknown alternating
   process.stderr.write(`forgot-password: ${FORGOT_PER_SIDE} existing + ${FORGOT_PER_SIDE} unknown emails...\n`)
@@ -207,26 +112,10 @@ const main = async () => {
   }
   console.log(skipped.length > 0 ? `  skipped (429, rate-limited, not measured): ${skipped.join(", ")}` : "  no 429 answers: all requests answered 202")
 
-  const failed = ([["baseline", baseline], ["login", logins], ["/auth/me under load", underLoad]] as const).filter(([, r]) => bad(r))
+  const failed = ([["baseline", baseline], ["login", logins], ["/auth/me under load", underLoad]] as const).filter(([, r]) => failedRun(r))
   if (failed.length > 0) throw new Error(`non-2xx responses or errors on: ${failed.map(([name]) => name).join(", ")}`)
 }
 
-// Watchdog: startup (60 s) + warm-up + 2 phases + forgot-password part + slack; never hang.
-const watchdog = setTimeout(() => {
-  console.error("bench: overall timeout")
-  void cleanup().finally(() => process.exit(3))
-}, (60 + WARMUP_SECONDS + 2 * duration + 60 + 60) * 1000)
-watchdog.unref()
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)))
-}
-
-try {
-  await main()
-  await cleanup()
-  process.exit(0)
-} catch (error) {
-  console.error("bench failed:", error instanceof Error ? error.message : error)
-  await cleanup()
-  process.exit(1)
-}
+// Startup (60 s) + warm-up + 2 phases + forgot-password part + slack; never hang.
+guard(60 + WARMUP_SECONDS + 2 * duration + 60 + 60)
+await run(main)
