@@ -56,7 +56,12 @@ describe("configuration", () => {
     [{ MAX_BODY_BYTES: "-1" }, "MAX_BODY_BYTES"],
     [{ BRAINOPS_ADMIN_EMAIL: "root@example.com" }, "BRAINOPS_ADMIN_PASSWORD"],
     [{ BRAINOPS_ADMIN_PASSWORD: "admin-password" }, "BRAINOPS_ADMIN_EMAIL"],
-    [{ BRAINOPS_ADMIN_EMAIL: "not-an-email", BRAINOPS_ADMIN_PASSWORD: "admin-password" }, "BRAINOPS_ADMIN_EMAIL"]
+    [{ BRAINOPS_ADMIN_EMAIL: "not-an-email", BRAINOPS_ADMIN_PASSWORD: "admin-password" }, "BRAINOPS_ADMIN_EMAIL"],
+    [{ PUBLIC_BASE_URL: "app.example.com" }, "PUBLIC_BASE_URL"],
+    [{ MAIL_POLL_INTERVAL: "often" }, "MAIL_POLL_INTERVAL"],
+    [{ RESET_TOKEN_TTL: "0 seconds" }, "RESET_TOKEN_TTL"],
+    [{ RATE_LIMIT_API_PER_MINUTE: "0" }, "RATE_LIMIT_API_PER_MINUTE"],
+    [{ LOCKOUT_THRESHOLD: "many" }, "LOCKOUT_THRESHOLD"]
   ] as const)("refuses %j, naming %s", ([env, variable]) =>
     Effect.gen(function*() {
       expect(yield* errorOf(env)).toContain(variable)
