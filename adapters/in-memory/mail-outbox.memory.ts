@@ -1,6 +1,6 @@
 import { DateTime, Effect, Layer, Option, Ref } from "effect"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
-import { OutboxMail } from "../../domain/mail/mail.js"
+import { MailContent, OutboxMail } from "../../domain/mail/mail.js"
 import { newestFirstAfter } from "./keyset.js"
 
 /** For tests only. */
@@ -21,8 +21,15 @@ export const MailOutboxMemory = Layer.effect(
             .filter((m) => m.status === "pending" && DateTime.lessThanOrEqualTo(m.nextAttemptAt, now))
             .sort((a, b) => DateTime.toEpochMillis(a.nextAttemptAt) - DateTime.toEpochMillis(b.nextAttemptAt))
             .slice(0, limit)),
-      markSent: (id, now) =>
-        update(id, (m) => new OutboxMail({ ...m, status: "sent", sentAt: Option.some(now), attempts: m.attempts + 1 })),
+      markSent: (id, now, forgetBodies) =>
+        update(id, (m) =>
+          new OutboxMail({
+            ...m,
+            content: forgetBodies ? new MailContent({ ...m.content, text: "", html: "" }) : m.content,
+            status: "sent",
+            sentAt: Option.some(now),
+            attempts: m.attempts + 1
+          })),
       markAttemptFailed: (id, error, next) =>
         update(id, (m) =>
           new OutboxMail({

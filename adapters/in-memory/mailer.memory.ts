@@ -14,6 +14,7 @@ export const MailerMemory = Layer.effectContext(
     const failures = yield* Ref.make(0)
     const transport = Mailer.of({
       name: "memory",
+      keepsBodiesInOutbox: true,
       deliver: (mail) =>
         Ref.modify(failures, (n) => [n > 0, Math.max(0, n - 1)] as const).pipe(
           Effect.flatMap((fail) =>

@@ -7,6 +7,7 @@ import { Mailer } from "../../application/ports/mailer.js"
  */
 export const LogMailer = Layer.succeed(Mailer, {
   name: "log",
+  keepsBodiesInOutbox: true,
   deliver: (mail) =>
     Effect.logInfo("mail (embedded outbox; not sent)").pipe(
       Effect.annotateLogs({ to: mail.to, subject: mail.subject, text: mail.text })

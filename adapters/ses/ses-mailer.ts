@@ -28,6 +28,7 @@ export const SesMailer = (options: SesOptions) =>
       )
       return {
         name: "ses",
+        keepsBodiesInOutbox: false,
         deliver: (mail) =>
           Effect.tryPromise({
             try: (signal) =>

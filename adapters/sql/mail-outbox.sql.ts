@@ -69,9 +69,12 @@ export const MailOutboxSql = Layer.effect(
           })
         }`.pipe(Effect.asVoid, orStorageFailure),
       due: (now, limit) => due({ now: DateTime.toDateUtc(now), limit }).pipe(Effect.map((rows) => rows.map(toMail)), orStorageFailure),
-      markSent: (id, now) =>
-        sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${DateTime.toDateUtc(now)}, attempts = attempts + 1
-            WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
+      markSent: (id, now, forgetBodies) =>
+        (forgetBodies
+          ? sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${DateTime.toDateUtc(now)}, attempts = attempts + 1,
+                text_body = '', html_body = '' WHERE id = ${id}`
+          : sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${DateTime.toDateUtc(now)}, attempts = attempts + 1
+                WHERE id = ${id}`).pipe(Effect.asVoid, orStorageFailure),
       markAttemptFailed: (id, error, next) =>
         Option.match(next, {
           onNone: () =>

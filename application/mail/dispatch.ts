@@ -16,7 +16,7 @@ export const dispatchDueMail = Effect.fn("Mail.dispatchDue")(function*(batch: nu
     const result = yield* Effect.either(transport.deliver(mail.content))
     const now = yield* DateTime.now
     if (result._tag === "Right") {
-      yield* outbox.markSent(mail.id, now)
+      yield* outbox.markSent(mail.id, now, !transport.keepsBodiesInOutbox)
       delivered++
       continue
     }

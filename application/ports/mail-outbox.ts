@@ -8,7 +8,11 @@ export class MailOutbox extends Context.Tag("MailOutbox")<MailOutbox, {
   readonly enqueue: (mail: OutboxMail) => Effect.Effect<void, StorageUnavailable>
   /** Pending mails due at `now`, oldest first. */
   readonly due: (now: DateTime.Utc, limit: number) => Effect.Effect<ReadonlyArray<OutboxMail>, StorageUnavailable>
-  readonly markSent: (id: MailId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
+  /**
+   * Records the delivery. With `forgetBodies` the text and HTML are erased (they hold live links with
+   * tokens; once the mail is out, the database need not keep them). Recipient and subject stay.
+   */
+  readonly markSent: (id: MailId, now: DateTime.Utc, forgetBodies: boolean) => Effect.Effect<void, StorageUnavailable>
   /** Records a failed attempt; with no next attempt the mail is given up (status failed). */
   readonly markAttemptFailed: (
     id: MailId,

@@ -8,5 +8,10 @@ export class MailDeliveryFailed extends Schema.TaggedError<MailDeliveryFailed>()
 /** Hands one mail to whatever carries it (SES, the development log). Failures are retried by the dispatcher. */
 export class Mailer extends Context.Tag("Mailer")<Mailer, {
   readonly name: string
+  /**
+   * Whether the outbox is where people read the mail (the embedded profile's log mailer): then the
+   * bodies are kept after delivery. A mailer that hands mail to a real service does not need them kept.
+   */
+  readonly keepsBodiesInOutbox: boolean
   readonly deliver: (mail: MailContent) => Effect.Effect<void, MailDeliveryFailed>
 }>() {}

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Option, Redacted, TestClock } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { resendVerification, verifyEmail } from "../../application/identity/email-verification.js"
 import { register } from "../../application/identity/register.js"
 import { dispatchDueMail } from "../../application/mail/dispatch.js"
 import { listOutbox } from "../../application/mail/list-outbox.js"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
+import { Mailer } from "../../application/ports/mailer.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { ALL_SCOPES, type Actor } from "../../domain/identity/actor.js"
 import { Email } from "../../domain/identity/user.js"
@@ -107,6 +108,16 @@ describe("mail dispatch", () => {
       expect(mail?.lastError).toEqual(Option.some("simulated failure"))
       expect(yield* (yield* MailOutbox).due(DateTime.unsafeMake("2100-01-01"), 10)).toEqual([])
     }).pipe(Effect.provide(IdentityTestLayer)))
+
+  it.effect("a mailer that hands mail to a real service leaves no live links in the outbox", () =>
+    Effect.gen(function*() {
+      yield* setup
+      expect(yield* dispatchDueMail(10)).toBe(1)
+      const [mail] = yield* (yield* MailOutbox).list(Option.none(), 10)
+      expect([mail?.status, mail?.content.subject, mail?.content.text, mail?.content.html]).toEqual(["sent", "Confirm your email address", "", ""])
+    }).pipe(
+      Effect.provide(Layer.merge(IdentityTestLayer, Layer.succeed(Mailer, { name: "remote", keepsBodiesInOutbox: false, deliver: () => Effect.void })))
+    ))
 
   it.effect("the outbox is for administrators only", () =>
     Effect.gen(function*() {

@@ -38,7 +38,7 @@ export const mailOutboxContract = <X extends boolean>(it: Vitest.MethodsNonLive<
         const base = at("2000 days")
         const [sent, retried, abandoned] = [mail(base), mail(base), mail(base)]
         yield* Effect.forEach([sent, retried, abandoned], outbox.enqueue)
-        yield* outbox.markSent(sent.id, base)
+        yield* outbox.markSent(sent.id, base, false)
         yield* outbox.markAttemptFailed(retried.id, "boom", Option.some(DateTime.add(base, { minutes: 5 })))
         yield* outbox.markAttemptFailed(abandoned.id, "gone", Option.none())
         const dueNow = (yield* outbox.due(base, 1000)).map((m) => m.id)
@@ -74,5 +74,18 @@ export const mailOutboxContract = <X extends boolean>(it: Vitest.MethodsNonLive<
         ).map((m) => m.id)
         expect(ours).toEqual(expected)
         expect(new Set(seen).size).toBe(seen.length)
+      }))
+
+    it.effect("a sent mail can forget its bodies, keeping who and what", () =>
+      Effect.gen(function*() {
+        const outbox = yield* MailOutbox
+        const base = at("4000 days")
+        const m = mail(base)
+        yield* outbox.enqueue(m)
+        yield* outbox.markSent(m.id, base, true)
+        const [stored] = (yield* outbox.list(Option.none(), 1000)).filter((x) => x.id === m.id)
+        expect([stored?.status, stored?.content.to, stored?.content.subject, stored?.content.text, stored?.content.html]).toEqual(
+          ["sent", m.content.to, "Hi", "", ""]
+        )
       }))
   })
