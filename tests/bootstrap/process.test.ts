@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
@@ -43,13 +44,28 @@ describe("the server process (embedded profile)", () => {
     expect(await within(cli.exited, 20_000, "cli exit")).toBe(1)
     expect(cli.output()).toContain("is in use by another BrainOps process")
 
-    // A login hashes with argon2 (tens of ms): SIGTERM arrives while it is in flight.
-    const inFlight = post(url("/api/v1/auth/login"), credentials)
-    await new Promise((r) => setTimeout(r, 5))
-    server.child.kill("SIGTERM")
+    // A login whose body is still arriving when SIGTERM comes: the request is certainly in flight.
+    const body = JSON.stringify(credentials)
+    const { port } = new URL(url("/"))
+    const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: "127.0.0.1", port, method: "POST", path: "/api/v1/auth/login", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          let text = ""
+          res.on("data", (chunk) => (text += chunk))
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }))
+        }
+      )
+      req.on("error", reject)
+      req.write(body.slice(0, 10))
+      setTimeout(() => {
+        server.child.kill("SIGTERM")
+        setTimeout(() => req.end(body.slice(10)), 300)
+      }, 300)
+    })
     const response = await within(inFlight, 10_000, "in-flight login")
     expect(response.status).toBe(200)
-    expect(((await response.json()) as { token_type: string }).token_type).toBe("bearer")
+    expect((JSON.parse(response.text) as { token_type: string }).token_type).toBe("bearer")
     expect(await within(server.exited, 15_000, "server exit")).toBe(0)
     expect(server.output()).toContain("SIGTERM: shutting down")
     expect(fs.existsSync(path.join(dataDir, "brainops.lock"))).toBe(false)
