@@ -1,0 +1,32 @@
+import { Effect, Layer, Option, Ref } from "effect"
+import { bestChunkPerMemory, type VectorEntry, VectorIndex } from "../../application/ports/vector-index.js"
+import { cosine } from "../../domain/memory/vectors.js"
+
+/** For tests only: exact search, every chunk compared. */
+export const VectorIndexMemory = Layer.effect(
+  VectorIndex,
+  Effect.gen(function*() {
+    const entries = yield* Ref.make<ReadonlyArray<VectorEntry>>([])
+    return {
+      upsert: (added) =>
+        Ref.update(entries, (all) => {
+          const replaced = new Set(added.map((e) => e.memoryId as string))
+          return [...all.filter((e) => !replaced.has(e.memoryId)), ...added]
+        }),
+      remove: (memoryId) => Ref.update(entries, (all) => all.filter((e) => e.memoryId !== memoryId)),
+      search: (query, filter, k) =>
+        Effect.map(Ref.get(entries), (all) =>
+          bestChunkPerMemory(
+            all
+              .filter((e) =>
+                e.ownerId === filter.readableBy &&
+                (Option.isNone(filter.collectionId) || Option.contains(e.collectionId, filter.collectionId.value)) &&
+                filter.tags.every((t) => e.tags.includes(t)) &&
+                (Option.isNone(filter.memoryType) || e.memoryType === filter.memoryType.value)
+              )
+              .map((e) => ({ memoryId: e.memoryId, chunkIndex: e.chunkIndex, text: e.text, score: cosine(query, e.vector) })),
+            k
+          ))
+    }
+  })
+)

@@ -1,0 +1,95 @@
+import { SqlClient } from "@effect/sql"
+import type { Statement } from "@effect/sql"
+import { Effect, Layer, Option } from "effect"
+import { bestChunkPerMemory, VectorIndex, type VectorHit } from "../../application/ports/vector-index.js"
+import { MemoryId } from "../../domain/memory/memory.js"
+import { textArray } from "./sql-values.js"
+import { orStorageFailure } from "./storage-errors.js"
+
+export class PgvectorUnavailable extends Error {
+  override readonly name = "PgvectorUnavailable"
+}
+
+const literal = (v: ReadonlyArray<number>) => `[${v.join(",")}]`
+
+/**
+ * pgvector (HNSW, cosine) over memory_chunks, for the embedder's model and dimension. Filters are in
+ * the same query as the nearest-neighbour scan, with pgvector's iterative index scan switched on so
+ * that rows removed by a filter are replaced by further neighbours instead of shrinking the answer.
+ */
+export const VectorIndexPgvector = (options: { readonly model: string; readonly dimensions: number }) =>
+  Layer.effect(
+    VectorIndex,
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const dims = options.dimensions
+      if (!Number.isInteger(dims) || dims <= 0 || dims > 16_000) return yield* Effect.die(new Error(`bad vector dimension ${dims}`))
+      const [present] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
+      if (!present?.ok) {
+        return yield* Effect.die(new PgvectorUnavailable("pgvector is not installed in this database: memory_chunks was not created (configure QDRANT_URL instead)"))
+      }
+      // One HNSW index per dimension, over the rows of that dimension.
+      yield* sql.unsafe(
+        `CREATE INDEX IF NOT EXISTS memory_chunks_hnsw_${dims} ON memory_chunks USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE dimensions = ${dims}`
+      ).pipe(Effect.orDie)
+      const distance = sql.literal(`(embedding::vector(${dims})) <=> `)
+      const cast = sql.literal(`::vector(${dims})`)
+      return {
+        upsert: (entries) =>
+          sql.withTransaction(
+            Effect.gen(function*() {
+              const ids = [...new Set(entries.map((e) => e.memoryId as string))]
+              if (ids.length === 0) return
+              yield* sql`DELETE FROM memory_chunks WHERE memory_id IN ${sql.in(ids)}`
+              yield* sql`INSERT INTO memory_chunks ${
+                sql.insert(entries.map((e) => ({
+                  memory_id: e.memoryId,
+                  chunk_index: e.chunkIndex,
+                  owner_id: e.ownerId,
+                  collection_id: Option.getOrNull(e.collectionId),
+                  tags: textArray(e.tags),
+                  memory_type: e.memoryType,
+                  text: e.text,
+                  model: options.model,
+                  dimensions: dims,
+                  embedding: literal(e.vector)
+                })))
+              }`
+            })
+          ).pipe(Effect.asVoid, orStorageFailure),
+        remove: (memoryId) => sql`DELETE FROM memory_chunks WHERE memory_id = ${memoryId}`.pipe(Effect.asVoid, orStorageFailure),
+        search: (query, filter, k) => {
+          const q = literal(query)
+          const conditions: Array<Statement.Fragment> = [
+            sql`dimensions = ${dims}`,
+            sql`model = ${options.model}`,
+            sql`owner_id = ${filter.readableBy}`,
+            ...Option.toArray(Option.map(filter.collectionId, (c) => sql`collection_id = ${c}`)),
+            ...(filter.tags.length > 0 ? [sql`tags @> ${textArray(filter.tags)}::text[]`] : []),
+            ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`))
+          ]
+          // Several chunks of one memory may fill the limit: widen until k memories or no more rows.
+          const scan = (limit: number) =>
+            sql.withTransaction(
+              Effect.gen(function*() {
+                yield* sql`SET LOCAL hnsw.iterative_scan = relaxed_order`
+                yield* sql.unsafe(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, limit))}`)
+                return yield* sql<{ memory_id: string; chunk_index: number; text: string; distance: number }>`
+                  SELECT memory_id, chunk_index, text, ${distance}${q}${cast} AS distance
+                  FROM memory_chunks WHERE ${sql.and(conditions)}
+                  ORDER BY ${distance}${q}${cast} LIMIT ${limit}`
+              })
+            )
+          const go = (limit: number): Effect.Effect<ReadonlyArray<VectorHit>, import("@effect/sql/SqlError").SqlError> =>
+            Effect.flatMap(scan(limit), (rows) => {
+              const hits = bestChunkPerMemory(
+                rows.map((r) => ({ memoryId: MemoryId.make(r.memory_id), chunkIndex: r.chunk_index, text: r.text, score: 1 - Number(r.distance) })),
+                k
+              )
+              return hits.length < k && rows.length === limit && limit < 20_000 ? go(limit * 4) : Effect.succeed(hits)
+            })
+          return go(Math.max(k * 4, 20)).pipe(orStorageFailure)
+        }
+      }
+    })
+  )
