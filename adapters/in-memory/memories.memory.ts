@@ -1,5 +1,5 @@
 import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
-import { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
+import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { type Collection, Memory } from "../../domain/memory/memory.js"
 import { newestFirstAfter } from "./keyset.js"
 
@@ -9,6 +9,18 @@ export const MemoriesMemory = Layer.effectContext(
     const memories = yield* Ref.make(new Map<string, Memory>())
     const collections = yield* Ref.make(new Map<string, Collection>())
     const holds = <A>(condition: Option.Option<A>, f: (a: A) => boolean) => Option.isNone(condition) || f(condition.value)
+    const matches = (m: Memory, filter: MemoryFilter) => {
+      const q = Option.map(filter.q, (x) => x.toLowerCase())
+      return m.ownerId === filter.ownerId &&
+        holds(filter.collectionId, (id) => Option.contains(m.collectionId, id)) &&
+        holds(filter.tag, (tag) => m.tags.includes(tag)) &&
+        holds(filter.memoryType, (t) => m.memoryType === t) &&
+        holds(filter.pinned, (p) => m.pinned === p) &&
+        holds(q, (x) => `${Option.getOrElse(m.title, () => "")}\n${m.content}`.toLowerCase().includes(x)) &&
+        holds(filter.createdFrom, (d) => DateTime.greaterThanOrEqualTo(m.createdAt, d)) &&
+        holds(filter.createdTo, (d) => DateTime.lessThan(m.createdAt, d))
+    }
+    const words = (text: string): Array<string> => [...(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
     const memoryRepository = MemoryRepository.of({
       insert: (m) => Ref.update(memories, (all) => new Map(all).set(m.id, m)),
       findById: (id) => Effect.map(Ref.get(memories), (all) => Option.fromNullable(all.get(id))),
@@ -21,22 +33,23 @@ export const MemoriesMemory = Layer.effectContext(
           return [true, rest] as const
         }),
       list: (filter, after, limit) =>
+        Effect.map(Ref.get(memories), (all) => newestFirstAfter([...all.values()].filter((m) => matches(m, filter)), after, limit)),
+      // A simplified web-search: every plain word must occur, no "-word" may; no stemming.
+      keywordSearch: (filter, query, k) =>
         Effect.map(Ref.get(memories), (all) => {
-          const q = Option.map(filter.q, (x) => x.toLowerCase())
-          return newestFirstAfter(
-            [...all.values()].filter((m) =>
-              m.ownerId === filter.ownerId &&
-              holds(filter.collectionId, (id) => Option.contains(m.collectionId, id)) &&
-              holds(filter.tag, (tag) => m.tags.includes(tag)) &&
-              holds(filter.memoryType, (t) => m.memoryType === t) &&
-              holds(filter.pinned, (p) => m.pinned === p) &&
-              holds(q, (x) => `${Option.getOrElse(m.title, () => "")}\n${m.content}`.toLowerCase().includes(x)) &&
-              holds(filter.createdFrom, (d) => DateTime.greaterThanOrEqualTo(m.createdAt, d)) &&
-              holds(filter.createdTo, (d) => DateTime.lessThan(m.createdAt, d))
-            ),
-            after,
-            limit
-          )
+          const terms = query.split(/\s+/).filter((t) => t.length > 0)
+          const required = terms.filter((t) => !t.startsWith("-")).flatMap((t) => words(t))
+          const excluded = terms.filter((t) => t.startsWith("-")).flatMap((t) => words(t.slice(1)))
+          return [...all.values()]
+            .filter((m) => matches(m, filter))
+            .map((memory) => {
+              const text = words(`${Option.getOrElse(memory.title, () => "")} ${memory.content}`)
+              const ok = required.length > 0 && required.every((w) => text.includes(w)) && !excluded.some((w) => text.includes(w))
+              return { memory, score: ok ? required.reduce((n, w) => n + text.filter((x) => x === w).length, 0) / text.length : 0 }
+            })
+            .filter((r) => r.score > 0)
+            .sort((a, b) => b.score - a.score || DateTime.toEpochMillis(b.memory.createdAt) - DateTime.toEpochMillis(a.memory.createdAt))
+            .slice(0, k)
         })
     })
     const collectionRepository = CollectionRepository.of({

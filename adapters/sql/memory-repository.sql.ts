@@ -1,7 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import type { Statement } from "@effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
-import { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
+import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import { containsPattern, textArray } from "./sql-values.js"
@@ -62,6 +62,16 @@ export const MemoryRepositorySql = Layer.effect(
   MemoryRepository,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
+    const filterConditions = (filter: MemoryFilter): Array<Statement.Fragment> => [
+      sql`owner_id = ${filter.ownerId}`,
+      ...Option.toArray(Option.map(filter.collectionId, (id) => sql`collection_id = ${id}`)),
+      ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
+      ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),
+      ...Option.toArray(Option.map(filter.pinned, (p) => sql`pinned = ${p}`)),
+      ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${containsPattern(q)} OR content ILIKE ${containsPattern(q)})`)),
+      ...Option.toArray(Option.map(filter.createdFrom, (d) => sql`created_at >= ${DateTime.toDateUtc(d)}`)),
+      ...Option.toArray(Option.map(filter.createdTo, (d) => sql`created_at < ${DateTime.toDateUtc(d)}`))
+    ]
     const columns = (m: Memory) => ({
       collection_id: Option.getOrNull(m.collectionId),
       title: Option.getOrNull(m.title),
@@ -86,16 +96,18 @@ export const MemoryRepositorySql = Layer.effect(
         ),
       update: (m) => sql`UPDATE memories SET ${sql.update(columns(m))} WHERE id = ${m.id}`.pipe(Effect.asVoid, orStorageFailure),
       delete: (id) => sql`DELETE FROM memories WHERE id = ${id} RETURNING id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
+      keywordSearch: (filter, query, k) =>
+        sql`SELECT ${sql.literal(MEMORY_COLUMNS)}, ts_rank_cd(search, websearch_to_tsquery('english', ${query})) AS score
+            FROM memories WHERE ${sql.and([...filterConditions(filter), sql`search @@ websearch_to_tsquery('english', ${query})`])}
+            ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`.pipe(
+          Effect.flatMap((rows) =>
+            Effect.map(decodeMemories(rows), (decoded) => decoded.map((row, i) => ({ memory: toMemory(row), score: Number((rows[i] as { score: unknown }).score) })))
+          ),
+          orStorageFailure
+        ),
       list: (filter, after, limit) => {
         const conditions: Array<Statement.Fragment> = [
-          sql`owner_id = ${filter.ownerId}`,
-          ...Option.toArray(Option.map(filter.collectionId, (id) => sql`collection_id = ${id}`)),
-          ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
-          ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),
-          ...Option.toArray(Option.map(filter.pinned, (p) => sql`pinned = ${p}`)),
-          ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${containsPattern(q)} OR content ILIKE ${containsPattern(q)})`)),
-          ...Option.toArray(Option.map(filter.createdFrom, (d) => sql`created_at >= ${DateTime.toDateUtc(d)}`)),
-          ...Option.toArray(Option.map(filter.createdTo, (d) => sql`created_at < ${DateTime.toDateUtc(d)}`)),
+          ...filterConditions(filter),
           ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))
         ]
         return sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE ${sql.and(conditions)}

@@ -24,6 +24,15 @@ export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepo
   readonly delete: (id: MemoryId) => Effect.Effect<boolean, StorageUnavailable>
   /** Newest first (keyset on created_at, id); limit + 1 rows. */
   readonly list: (filter: MemoryFilter, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
+  /**
+   * Full-text search (web-search syntax: words, "phrases", -exclusions, OR) over title and content,
+   * best first, at most `k`; scores are relative ranks, comparable within one answer only.
+   */
+  readonly keywordSearch: (
+    filter: MemoryFilter,
+    query: string,
+    k: number
+  ) => Effect.Effect<ReadonlyArray<{ readonly memory: Memory; readonly score: number }>, StorageUnavailable>
 }>() {}
 
 export class CollectionRepository extends Context.Tag("CollectionRepository")<CollectionRepository, {

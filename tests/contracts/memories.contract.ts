@@ -128,4 +128,28 @@ export const memoriesContract = <X extends boolean>(
         expect(yield* memories.findById(inDrop.id)).toEqual(Option.none())
         expect(yield* collections.list(user.id, Option.none(), 10)).toEqual([])
       }))
+
+    it.effect("keyword search: every word must occur, -words must not, best first, the caller's own only, at most k", () =>
+      Effect.gen(function*() {
+        const memories = yield* MemoryRepository
+        const [user, other] = [yield* owner, yield* owner]
+        const ms = [
+          memory(user.id, 30, { title: Option.some("Quarterly report"), content: "The quarterly report covers revenue and the quarterly budget." }),
+          memory(user.id, 31, { content: "A short report about the garden." }),
+          memory(user.id, 32, { content: "Revenue report for the board, with the quarterly numbers." }),
+          memory(other.id, 33, { content: "Another user's quarterly report." })
+        ]
+        yield* Effect.forEach(ms, memories.insert)
+        const ids = (query: string, k = 10) =>
+          Effect.map(memories.keywordSearch(allOf(user.id), query, k), (rows) => rows.map((r) => r.memory.id))
+        const quarterly = yield* ids("quarterly report")
+        expect(new Set(quarterly)).toEqual(new Set([ms[0]!.id, ms[2]!.id]))
+        expect(quarterly[0]).toBe(ms[0]!.id)
+        expect(yield* ids("report -quarterly")).toEqual([ms[1]!.id])
+        expect(yield* ids("garden")).toEqual([ms[1]!.id])
+        expect(yield* ids("nothing matches this")).toEqual([])
+        expect(yield* ids("report", 1)).toHaveLength(1)
+        const scored = yield* memories.keywordSearch(allOf(user.id), "quarterly report", 10)
+        expect(scored[0]!.score).toBeGreaterThan(scored[1]!.score)
+      }))
   })
