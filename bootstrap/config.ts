@@ -121,6 +121,12 @@ export const AppConfig = Config.all({
   sesRegion: optionalNonEmpty("SES_REGION"),
   sesEndpoint: optionalNonEmpty("SES_ENDPOINT"),
   mailPollInterval: positiveDuration("MAIL_POLL_INTERVAL", "1 second"),
+  embeddings: Config.all({
+    url: optionalNonEmpty("EMBEDDINGS_URL"),
+    model: Config.string("EMBEDDINGS_MODEL").pipe(Config.withDefault("text-embedding-3-small")),
+    apiKey: Config.redacted("EMBEDDINGS_API_KEY").pipe(Config.option),
+    dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
+  }),
   rateLimits: Config.all({
     apiPerMinute: positiveInt("RATE_LIMIT_API_PER_MINUTE", 600),
     loginPerMinutePerIp: positiveInt("RATE_LIMIT_LOGIN_PER_MINUTE", 20),

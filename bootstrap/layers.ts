@@ -19,11 +19,13 @@ import { ActivityLogSql } from "../adapters/sql/activity-log.sql.js"
 import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
 import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
 import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
+import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/memory-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
+import { EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
 /** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
@@ -57,8 +59,11 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     ProjectRepositorySql,
     TaskRepositorySql,
     CommentRepositorySql,
-    ActivityLogSql
+    ActivityLogSql,
+    MemoryRepositorySql,
+    CollectionRepositorySql
   )
+  const embedder = EmbedderLive(config)
   return Layer.mergeAll(
     repositories,
     MailerLive(config),
@@ -70,6 +75,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     PasswordHasherArgon2,
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
-    Layer.succeed(RateLimitSettings, config.rateLimits)
+    Layer.succeed(RateLimitSettings, config.rateLimits),
+    VectorIndexLive.pipe(Layer.provideMerge(embedder))
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

@@ -30,6 +30,7 @@ import {
   VerifyTwoFactorRequest
 } from "./identity-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
+import { MemoriesApi } from "./memories-api.js"
 import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
@@ -269,6 +270,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(AuthApi)
   .add(AdminApi)
   .add(ProjectsApi)
+  .add(MemoriesApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

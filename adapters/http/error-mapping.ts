@@ -10,7 +10,9 @@ import type {
 } from "../../domain/identity/errors.js"
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
+import type { EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
+import type { MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -25,6 +27,7 @@ import {
   FieldError,
   Forbidden,
   NotFound,
+  PayloadTooLarge,
   ServiceUnavailable,
   TooManyRequests,
   Unauthorized,
@@ -32,6 +35,8 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | MemoryTooLarge
+  | EmbeddingFailed
   | ProjectArchived
   | StaleVersion
   | InvalidProjectChange
@@ -56,6 +61,8 @@ export type DomainFailure =
 
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
+  : E extends MemoryTooLarge ? PayloadTooLarge
+  : E extends EmbeddingFailed ? ServiceUnavailable
   : E extends ProjectArchived | StaleVersion | AlreadyMember ? Conflict
   : E extends InvalidProjectChange ? ValidationFailed
   : E extends
@@ -72,6 +79,10 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
 /** The one place where domain errors meet HTTP statuses. */
 const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
+    case "MemoryTooLarge":
+      return new PayloadTooLarge({ detail: error.reason })
+    case "EmbeddingFailed":
+      return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
     case "ProjectArchived":
       return new Conflict({ detail: "The project is archived: restore it before changing it" })
     case "StaleVersion":

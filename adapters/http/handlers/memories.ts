@@ -1,0 +1,93 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
+import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
+import { searchMemories } from "../../../application/memory/search.js"
+import type { Actor } from "../../../domain/identity/actor.js"
+import { type Collection, CollectionId, type Memory, MemoryId } from "../../../domain/memory/memory.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { httpErrors } from "../error-mapping.js"
+import { CollectionResponse, MemoryResponse, SearchResponse } from "../memory-schemas.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+
+const toMemoryResponse = (m: Memory) =>
+  new MemoryResponse({
+    id: m.id,
+    owner_id: m.ownerId,
+    collection_id: Option.getOrNull(m.collectionId),
+    title: Option.getOrNull(m.title),
+    content: m.content,
+    tags: m.tags,
+    metadata: m.metadata,
+    memory_type: m.memoryType,
+    pinned: m.pinned,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt
+  })
+
+const toCollectionResponse = (c: Collection) =>
+  new CollectionResponse({ id: c.id, name: c.name, description: c.description, created_at: c.createdAt, updated_at: c.updatedAt })
+
+const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
+const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullable(id), (x) => CollectionId.make(x))
+
+export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) =>
+      asActor((a) =>
+        createMemory(a, {
+          content: payload.content,
+          title: Option.fromNullable(payload.title),
+          tags: payload.tags,
+          metadata: payload.metadata,
+          memoryType: payload.memory_type,
+          pinned: payload.pinned,
+          collectionId: collectionOf(payload.collection_id)
+        })).pipe(Effect.map(toMemoryResponse), httpErrors))
+    .handle("list", ({ urlParams }) =>
+      asActor((a) =>
+        listMemories(a, {
+          collectionId: collectionOf(urlParams.collection_id),
+          tag: Option.fromNullable(urlParams.tag),
+          memoryType: Option.fromNullable(urlParams.memory_type),
+          pinned: Option.fromNullable(urlParams.pinned),
+          q: Option.fromNullable(urlParams.q),
+          createdFrom: Option.fromNullable(urlParams.created_from),
+          createdTo: Option.fromNullable(urlParams.created_to)
+        }, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toMemoryResponse)), httpErrors))
+    .handle("search", ({ payload }) =>
+      asActor((a) =>
+        searchMemories(a, {
+          query: payload.query,
+          limit: payload.limit,
+          mode: payload.mode,
+          collectionId: collectionOf(payload.collection_id),
+          tags: payload.tags
+        })).pipe(
+          Effect.map((results) => new SearchResponse({ results: results.map((r) => ({ memory: toMemoryResponse(r.memory), score: r.score, snippet: r.snippet })) })),
+          httpErrors
+        ))
+    .handle("createCollection", ({ payload }) => asActor((a) => createCollection(a, payload)).pipe(Effect.map(toCollectionResponse), httpErrors))
+    .handle("listCollections", ({ urlParams }) =>
+      asActor((a) => listCollections(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toCollectionResponse)), httpErrors))
+    .handle("getCollection", ({ path }) => asActor((a) => getCollection(a, CollectionId.make(path.id))).pipe(Effect.map(toCollectionResponse), httpErrors))
+    .handle("updateCollection", ({ path, payload }) =>
+      asActor((a) =>
+        updateCollection(a, CollectionId.make(path.id), { name: Option.fromNullable(payload.name), description: Option.fromNullable(payload.description) }))
+        .pipe(Effect.map(toCollectionResponse), httpErrors))
+    .handle("deleteCollection", ({ path, urlParams }) =>
+      asActor((a) => deleteCollection(a, CollectionId.make(path.id), urlParams.delete_memories)).pipe(httpErrors))
+    .handle("get", ({ path }) => asActor((a) => getMemory(a, MemoryId.make(path.id))).pipe(Effect.map(toMemoryResponse), httpErrors))
+    .handle("update", ({ path, payload }) =>
+      asActor((a) =>
+        updateMemory(a, MemoryId.make(path.id), {
+          ...(payload.content !== undefined ? { content: payload.content } : {}),
+          ...(payload.title !== undefined ? { title: Option.fromNullable(payload.title) } : {}),
+          ...(payload.tags !== undefined ? { tags: payload.tags } : {}),
+          ...(payload.metadata !== undefined ? { metadata: payload.metadata } : {}),
+          ...(payload.memory_type !== undefined ? { memoryType: payload.memory_type } : {}),
+          ...(payload.pinned !== undefined ? { pinned: payload.pinned } : {}),
+          ...(payload.collection_id !== undefined ? { collectionId: collectionOf(payload.collection_id) } : {})
+        })).pipe(Effect.map(toMemoryResponse), httpErrors))
+    .handle("delete", ({ path }) => asActor((a) => deleteMemory(a, MemoryId.make(path.id))).pipe(httpErrors)))

@@ -1,0 +1,54 @@
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { Access } from "./access.js"
+import { Authentication } from "./current-actor.js"
+import { BadRequest, NotFound, PayloadTooLarge } from "./errors.js"
+import {
+  CollectionRequest,
+  CollectionResponse,
+  CreateMemoryRequest,
+  DeleteCollectionQuery,
+  MemoryListQuery,
+  MemoryResponse,
+  SearchRequest,
+  SearchResponse,
+  UpdateCollectionRequest,
+  UpdateMemoryRequest
+} from "./memory-schemas.js"
+import { PageOf, PageQuery } from "./pagination.js"
+
+const read = Access.scope("memories:read")
+const write = Access.scope("memories:write")
+const IdPath = Schema.Struct({ id: Schema.UUID })
+const ListQuery = Schema.Struct({ ...PageQuery.fields, ...MemoryListQuery.fields }).annotations({ parseOptions: { errors: "all" } })
+
+/** /memories: the caller's memories and collections (sharing comes with a later change). */
+export class MemoriesApi extends HttpApiGroup.make("memories")
+  .add(HttpApiEndpoint.post("create", "/").setPayload(CreateMemoryRequest).addSuccess(MemoryResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Create a memory; it is embedded and indexed before this answers"))
+  .add(HttpApiEndpoint.get("list", "/").setUrlParams(ListQuery).addSuccess(PageOf(MemoryResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your memories, newest first, filtered"))
+  .add(HttpApiEndpoint.post("search", "/search").setPayload(SearchRequest).addSuccess(SearchResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Ranked search: hybrid (default), vector or keyword"))
+  .add(HttpApiEndpoint.post("createCollection", "/collections").setPayload(CollectionRequest).addSuccess(CollectionResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Create a collection"))
+  .add(HttpApiEndpoint.get("listCollections", "/collections").setUrlParams(PageQuery).addSuccess(PageOf(CollectionResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your collections"))
+  .add(HttpApiEndpoint.get("getCollection", "/collections/:id").setPath(IdPath).addSuccess(CollectionResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "A collection"))
+  .add(HttpApiEndpoint.patch("updateCollection", "/collections/:id").setPath(IdPath).setPayload(UpdateCollectionRequest).addSuccess(CollectionResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Rename or describe a collection"))
+  .add(HttpApiEndpoint.del("deleteCollection", "/collections/:id").setPath(IdPath).setUrlParams(DeleteCollectionQuery).addSuccess(HttpApiSchema.NoContent)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Delete a collection; ?delete_memories=true deletes its memories too"))
+  .add(HttpApiEndpoint.get("get", "/:id").setPath(IdPath).addSuccess(MemoryResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "A memory"))
+  .add(HttpApiEndpoint.patch("update", "/:id").setPath(IdPath).setPayload(UpdateMemoryRequest).addSuccess(MemoryResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Edit a memory (re-indexed before this answers)"))
+  .add(HttpApiEndpoint.del("delete", "/:id").setPath(IdPath).addSuccess(HttpApiSchema.NoContent)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Delete a memory (gone from search at once)"))
+  .addError(BadRequest)
+  .addError(NotFound)
+  .addError(PayloadTooLarge)
+  .middleware(Authentication)
+  .prefix("/api/v1/memories")
+{}

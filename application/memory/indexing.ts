@@ -1,0 +1,27 @@
+import { Effect } from "effect"
+import { chunkText } from "../../domain/memory/chunking.js"
+import type { Memory } from "../../domain/memory/memory.js"
+import { Embedder } from "../ports/embedder.js"
+import type { VectorEntry } from "../ports/vector-index.js"
+
+/** The text a memory is found by: its title, then its content. */
+const searchableText = (memory: Memory) => (memory.title._tag === "Some" ? `${memory.title.value}\n\n${memory.content}` : memory.content)
+
+/**
+ * Chunks and embeds a memory, before any transaction opens (embedding is slow next to a write, and on
+ * PGlite an open transaction holds the only connection).
+ */
+export const embedMemory = Effect.fn("Memory.embed")(function*(memory: Memory) {
+  const chunks = chunkText(searchableText(memory))
+  const vectors = yield* (yield* Embedder).embed(chunks.map((c) => c.text))
+  return chunks.map((chunk, i): VectorEntry => ({
+    memoryId: memory.id,
+    chunkIndex: chunk.index,
+    ownerId: memory.ownerId,
+    collectionId: memory.collectionId,
+    tags: memory.tags,
+    memoryType: memory.memoryType,
+    text: chunk.text,
+    vector: vectors[i]!
+  }))
+})

@@ -1,0 +1,84 @@
+import { Effect, Option } from "effect"
+import type { Actor } from "../../domain/identity/actor.js"
+import type { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import { Embedder } from "../ports/embedder.js"
+import { MemoryRepository } from "../ports/memory-repository.js"
+import { VectorIndex } from "../ports/vector-index.js"
+import { ownCollection } from "./collections.js"
+import { reciprocalRankFusion } from "./fusion.js"
+
+export type SearchMode = "hybrid" | "vector" | "keyword"
+
+export interface SearchInput {
+  readonly query: string
+  readonly limit: number
+  readonly mode: SearchMode
+  readonly collectionId: Option.Option<CollectionId>
+  /** Memories carrying every one of these tags. */
+  readonly tags: ReadonlyArray<string>
+}
+
+export interface SearchResult {
+  readonly memory: Memory
+  readonly score: number
+  /** The passage that matched best (the best chunk for vector search). */
+  readonly snippet: string
+}
+
+const vectorSearch = (actor: Actor, input: SearchInput, k: number) =>
+  Effect.gen(function*() {
+    const [query] = yield* (yield* Embedder).embed([input.query])
+    return yield* (yield* VectorIndex).search(query!, {
+      readableBy: actor.userId,
+      collectionId: input.collectionId,
+      tags: input.tags,
+      memoryType: Option.none()
+    }, k)
+  })
+
+const keywordSearch = (actor: Actor, input: SearchInput, k: number) =>
+  Effect.gen(function*() {
+    // One tag is filtered in the query; further tags are checked on a wider candidate set.
+    const rows = yield* (yield* MemoryRepository).keywordSearch({
+      ownerId: actor.userId,
+      collectionId: input.collectionId,
+      tag: Option.fromNullable(input.tags[0]),
+      memoryType: Option.none(),
+      pinned: Option.none(),
+      q: Option.none(),
+      createdFrom: Option.none(),
+      createdTo: Option.none()
+    }, input.query, input.tags.length > 1 ? k * 4 : k)
+    return rows.filter((r) => input.tags.every((t) => r.memory.tags.includes(t))).slice(0, k)
+  })
+
+const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.content.slice(0, 300)}…` : memory.content
+
+/**
+ * Ranked memories the caller may read. `vector` ranks by meaning, `keyword` by words (PostgreSQL
+ * full-text search), `hybrid` fuses both rankings (reciprocal rank fusion).
+ */
+export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor, input: SearchInput) {
+  if (Option.isSome(input.collectionId)) yield* ownCollection(actor, input.collectionId.value)
+  const memories = yield* MemoryRepository
+  const load = (id: MemoryId) => memories.findById(id)
+  if (input.mode === "keyword") {
+    const rows = yield* keywordSearch(actor, input, input.limit)
+    return rows.map((r): SearchResult => ({ memory: r.memory, score: r.score, snippet: snippetOf(r.memory) }))
+  }
+  if (input.mode === "vector") {
+    const hits = yield* vectorSearch(actor, input, input.limit)
+    const found = yield* Effect.forEach(hits, (hit) => Effect.map(load(hit.memoryId), Option.map((memory): SearchResult => ({ memory, score: hit.score, snippet: hit.text }))))
+    return found.flatMap(Option.toArray)
+  }
+  const [vector, keyword] = yield* Effect.all([vectorSearch(actor, input, input.limit * 2), keywordSearch(actor, input, input.limit * 2)])
+  const snippets = new Map<string, string>(vector.map((h) => [h.memoryId, h.text]))
+  const fused = reciprocalRankFusion([vector.map((h) => h.memoryId as string), keyword.map((r) => r.memory.id as string)]).slice(0, input.limit)
+  const known = new Map<string, Memory>(keyword.map((r) => [r.memory.id, r.memory]))
+  const found = yield* Effect.forEach(fused, ({ id, score }) =>
+    Effect.map(
+      Option.match(Option.fromNullable(known.get(id)), { onNone: () => load(id as MemoryId), onSome: (m) => Effect.succeed(Option.some(m)) }),
+      Option.map((memory): SearchResult => ({ memory, score, snippet: snippets.get(id) ?? snippetOf(memory) }))
+    ))
+  return found.flatMap(Option.toArray)
+})

@@ -1,0 +1,41 @@
+import { FetchHttpClient } from "@effect/platform"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, Option } from "effect"
+import { Embedder } from "../application/ports/embedder.js"
+import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
+import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
+import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
+import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
+import type { AppConfig } from "./config.js"
+
+/** The local sentence encoder (no network) unless EMBEDDINGS_URL names an OpenAI-compatible endpoint. */
+export const EmbedderLive = (config: AppConfig) =>
+  Option.match(config.embeddings.url, {
+    onNone: () => LocalEmbedder,
+    onSome: (url) =>
+      OpenAiEmbedder({
+        url,
+        model: config.embeddings.model,
+        dimensions: config.embeddings.dimensions,
+        apiKey: config.embeddings.apiKey,
+        timeout: "30 seconds",
+        batchSize: 64
+      }).pipe(Layer.provide(FetchHttpClient.layer))
+  })
+
+/**
+ * pgvector where the database has it (always on the embedded profile), else exact search in SQL.
+ * The index is for the configured embedder's model and dimension.
+ */
+export const VectorIndexLive = Layer.unwrapEffect(
+  Effect.gen(function*() {
+    const embedder = yield* Embedder
+    const sql = yield* SqlClient.SqlClient
+    const [row] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
+    const options = { model: embedder.model, dimensions: embedder.dimensions }
+    yield* Effect.logInfo("vector index").pipe(
+      Effect.annotateLogs({ kind: row?.ok ? "pgvector" : "exact-sql", model: embedder.model, dimensions: embedder.dimensions })
+    )
+    return row?.ok ? VectorIndexPgvector(options) : VectorIndexExactSql(options)
+  })
+)
