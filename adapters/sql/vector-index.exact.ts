@@ -6,6 +6,7 @@ import { MemoryId } from "../../domain/memory/memory.js"
 import { normalize } from "../../domain/memory/vectors.js"
 import { textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
+import { refuseOtherModels } from "./vector-model-check.js"
 
 const floatArray = (v: ReadonlyArray<number>) => `{${normalize(v).join(",")}}`
 
@@ -19,6 +20,7 @@ export const VectorIndexExactSql = (options: { readonly model: string; readonly 
     VectorIndex,
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
+      yield* refuseOtherModels("memory_chunk_vectors", options.model, options.dimensions)
       return {
         upsert: (entries) =>
           sql.withTransaction(

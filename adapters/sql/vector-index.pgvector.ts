@@ -5,6 +5,7 @@ import { bestChunkPerMemory, VectorIndex, type VectorHit } from "../../applicati
 import { MemoryId } from "../../domain/memory/memory.js"
 import { textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
+import { refuseOtherModels } from "./vector-model-check.js"
 
 export class PgvectorUnavailable extends Error {
   override readonly name = "PgvectorUnavailable"
@@ -28,6 +29,7 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       if (!present?.ok) {
         return yield* Effect.die(new PgvectorUnavailable("pgvector is not installed in this database: memory_chunks was not created (configure QDRANT_URL instead)"))
       }
+      yield* refuseOtherModels("memory_chunks", options.model, dims)
       // One HNSW index per dimension, over the rows of that dimension.
       yield* sql.unsafe(
         `CREATE INDEX IF NOT EXISTS memory_chunks_hnsw_${dims} ON memory_chunks USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE dimensions = ${dims}`

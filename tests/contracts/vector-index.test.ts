@@ -1,5 +1,6 @@
-import { layer } from "@effect/vitest"
-import { Layer } from "effect"
+import { SqlClient } from "@effect/sql"
+import { describe, expect, it, layer } from "@effect/vitest"
+import { Context, Effect, Layer } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
@@ -35,3 +36,21 @@ if (url === undefined) {
     (it) => vectorIndexContract(it)
   )
 }
+
+describe("SQL vector indexes and a changed embedding model", () => {
+  it.scopedLive("refuse to start over vectors of another model, naming both", () =>
+    Effect.gen(function*() {
+      const context = yield* Layer.build(VectorIndexExactSql(model).pipe(Layer.provideMerge(PgliteTestDatabase)))
+      const sql = Context.get(context, SqlClient.SqlClient)
+      yield* sql`INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
+                 VALUES ('00000000-0000-7000-8000-000000000001', 'v@x.io', 'V', 'user', 'h', now(), now())`
+      yield* sql`INSERT INTO memories (id, owner_id, content, memory_type, created_at, updated_at)
+                 VALUES ('00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', 'c', 'note', now(), now())`
+      yield* sql`INSERT INTO memory_chunk_vectors (memory_id, chunk_index, owner_id, memory_type, text, model, dimensions, embedding)
+                 VALUES ('00000000-0000-7000-8000-000000000002', 0, '00000000-0000-7000-8000-000000000001', 'note', 't', 'test-model', ${VECTOR_DIMS}, '{1,0,0,0,0,0,0,0}')`
+      const refused = yield* Effect.flip(Layer.build(VectorIndexExactSql({ model: "another-model", dimensions: 16 })).pipe(Effect.provide(context)))
+      expect(refused.message).toContain("made by test-model (8 dimensions)")
+      expect(refused.message).toContain("another-model (16 dimensions)")
+      yield* Layer.build(VectorIndexExactSql(model)).pipe(Effect.provide(context))
+    }), 60_000)
+})
