@@ -26,6 +26,7 @@ import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { EmbedderLive, VectorIndexLive } from "./memory.js"
+import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import type { Secrets } from "./secrets.js"
 
 /** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
@@ -76,6 +77,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
-    VectorIndexLive.pipe(Layer.provideMerge(embedder))
+    Layer.merge(VectorIndexLive, ExtractiveAnswers).pipe(Layer.provideMerge(embedder))
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

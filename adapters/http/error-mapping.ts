@@ -10,6 +10,7 @@ import type {
 } from "../../domain/identity/errors.js"
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
+import type { AnswerFailed } from "../../application/ports/answer-generator.js"
 import type { EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { MemoryTooLarge } from "../../domain/memory/errors.js"
@@ -37,6 +38,7 @@ import {
 export type DomainFailure =
   | MemoryTooLarge
   | EmbeddingFailed
+  | AnswerFailed
   | ProjectArchived
   | StaleVersion
   | InvalidProjectChange
@@ -62,7 +64,7 @@ export type DomainFailure =
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
-  : E extends EmbeddingFailed ? ServiceUnavailable
+  : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
   : E extends ProjectArchived | StaleVersion | AlreadyMember ? Conflict
   : E extends InvalidProjectChange ? ValidationFailed
   : E extends
@@ -81,6 +83,8 @@ const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
     case "MemoryTooLarge":
       return new PayloadTooLarge({ detail: error.reason })
+    case "AnswerFailed":
+      return new ServiceUnavailable({ detail: "The answer service is unavailable; retry later" })
     case "EmbeddingFailed":
       return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
     case "ProjectArchived":

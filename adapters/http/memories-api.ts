@@ -10,6 +10,8 @@ import {
   DeleteCollectionQuery,
   MemoryListQuery,
   MemoryResponse,
+  RagRequest,
+  RagResponse,
   SearchRequest,
   SearchResponse,
   UpdateCollectionRequest,
@@ -30,6 +32,8 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, read).annotate(OpenApi.Summary, "Your memories, newest first, filtered"))
   .add(HttpApiEndpoint.post("search", "/search").setPayload(SearchRequest).addSuccess(SearchResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "Ranked search: hybrid (default), vector or keyword"))
+  .add(HttpApiEndpoint.post("rag", "/rag").setPayload(RagRequest).addSuccess(RagResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Answer a question from your memories only, with citations; says so when nothing is relevant"))
   .add(HttpApiEndpoint.post("createCollection", "/collections").setPayload(CollectionRequest).addSuccess(CollectionResponse, { status: 201 })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a collection"))
   .add(HttpApiEndpoint.get("listCollections", "/collections").setUrlParams(PageQuery).addSuccess(PageOf(CollectionResponse))

@@ -86,3 +86,14 @@ export class CollectionResponse extends Schema.Class<CollectionResponse>("Collec
   created_at: Schema.DateTimeUtc,
   updated_at: Schema.DateTimeUtc
 }) {}
+
+export const RagRequest = requestBody({
+  question: Schema.Trim.pipe(Schema.minLength(1, { message: () => "question must not be empty" }), Schema.maxLength(2000)),
+  limit: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 20, { message: () => "limit must be between 1 and 20" })), { default: () => 5 }),
+  collection_id: Schema.optional(Schema.UUID)
+})
+
+export class RagResponse extends Schema.Class<RagResponse>("RagResponse")({
+  answer: Schema.String,
+  citations: Schema.Array(Schema.Struct({ memory_id: Schema.UUID, snippet: Schema.String, score: Schema.Number }))
+}) {}

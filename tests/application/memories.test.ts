@@ -7,10 +7,15 @@ import { DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
 import { MEMORY_LIMITS } from "../../domain/memory/memory.js"
+import { ExtractiveAnswers } from "../../adapters/llm/extractive-answers.js"
+import { answerQuestion } from "../../application/memory/rag.js"
+import { NOTHING_FOUND } from "../../application/ports/answer-generator.js"
 import { person } from "../support/projects-helpers.js"
 import { UseCaseLayer } from "../support/identity-helpers.js"
 
-const MemoryTestLayer = Layer.mergeAll(MemoriesMemory, VectorIndexMemory, DeterministicEmbedder).pipe(Layer.provideMerge(UseCaseLayer))
+const MemoryTestLayer = Layer.mergeAll(MemoriesMemory, VectorIndexMemory, ExtractiveAnswers.pipe(Layer.provideMerge(DeterministicEmbedder))).pipe(
+  Layer.provideMerge(UseCaseLayer)
+)
 
 const input = (content: string, overrides: Partial<MemoryInput> = {}): MemoryInput => ({
   content,
@@ -123,5 +128,21 @@ describe("memories", () => {
       const { actor } = yield* person("ann")
       expect(yield* tagOf(createMemory(actor, input("x".repeat(MEMORY_LIMITS.contentChars + 1))))).toBe("MemoryTooLarge")
       expect(yield* tagOf(createMemory(actor, input("ok", { metadata: { blob: "y".repeat(MEMORY_LIMITS.metadataBytes) } })))).toBe("MemoryTooLarge")
+    }).pipe(Effect.provide(MemoryTestLayer)))
+})
+
+describe("answers (RAG)", () => {
+  it.effect("quotes and cites the caller's relevant memory, and says so when nothing is relevant", () =>
+    Effect.gen(function*() {
+      const ann = yield* person("ann")
+      const bob = yield* person("bob")
+      const passport = yield* createMemory(ann.actor, input("The passport expires in march. Renew the passport before the trip."))
+      yield* createMemory(ann.actor, input("The garden needs water every morning."))
+      yield* createMemory(bob.actor, input("Bob keeps the passport of the company in the safe."))
+      const answer = yield* answerQuestion(ann.actor, { question: "when does the passport expire", limit: 5, collectionId: Option.none() })
+      expect(answer.answer).toContain("The passport expires in march.")
+      expect(answer.citations.map((c) => c.memoryId)).toEqual([passport.id])
+      const nothing = yield* answerQuestion(ann.actor, { question: "quantum chromodynamics lecture", limit: 5, collectionId: Option.none() })
+      expect(nothing).toEqual({ answer: NOTHING_FOUND, citations: [] })
     }).pipe(Effect.provide(MemoryTestLayer)))
 })

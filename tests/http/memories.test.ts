@@ -58,6 +58,14 @@ layer(TestServerLive(), { timeout: "90 seconds", excludeTestServices: true })("H
       const list = yield* call("GET", "?pinned=true")
       expect(list.body.items.map((m: any) => m.id)).toEqual([created[1].id])
 
+      const answer = yield* call("POST", "/rag", { question: "What does the dog do in the morning?" })
+      expect(answer.status).toBe(200)
+      expect(answer.body.citations.map((c: any) => c.memory_id)).toEqual([created[1].id])
+      expect(answer.body.answer).toContain("The dog barks at the mailman every morning.")
+      const unknown = yield* call("POST", "/rag", { question: "What is the capital of Peru?" })
+      expect(unknown.body).toEqual({ answer: "I found nothing in your memories that answers this.", citations: [] })
+      expect((yield* call("POST", "/rag", { question: "How did revenue grow?" }, bobToken)).body.citations).toEqual([])
+
       expect((yield* call("POST", "", { content: "   " })).status).toBe(422)
       expect((yield* call("POST", "", { content: "x", tags: Array.from({ length: 21 }, (_, i) => `t${i}`) })).status).toBe(422)
       const huge = yield* call("POST", "", { content: "y", metadata: { blob: "z".repeat(20_000) } })

@@ -2,13 +2,14 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
+import { answerQuestion } from "../../../application/memory/rag.js"
 import { searchMemories } from "../../../application/memory/search.js"
 import type { Actor } from "../../../domain/identity/actor.js"
 import { type Collection, CollectionId, type Memory, MemoryId } from "../../../domain/memory/memory.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
-import { CollectionResponse, MemoryResponse, SearchResponse } from "../memory-schemas.js"
+import { CollectionResponse, MemoryResponse, RagResponse, SearchResponse } from "../memory-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
 const toMemoryResponse = (m: Memory) =>
@@ -68,6 +69,11 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
           Effect.map((results) => new SearchResponse({ results: results.map((r) => ({ memory: toMemoryResponse(r.memory), score: r.score, snippet: r.snippet })) })),
           httpErrors
         ))
+    .handle("rag", ({ payload }) =>
+      asActor((a) => answerQuestion(a, { question: payload.question, limit: payload.limit, collectionId: collectionOf(payload.collection_id) })).pipe(
+        Effect.map((r) => new RagResponse({ answer: r.answer, citations: r.citations.map((c) => ({ memory_id: c.memoryId, snippet: c.snippet, score: c.score })) })),
+        httpErrors
+      ))
     .handle("createCollection", ({ payload }) => asActor((a) => createCollection(a, payload)).pipe(Effect.map(toCollectionResponse), httpErrors))
     .handle("listCollections", ({ urlParams }) =>
       asActor((a) => listCollections(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toCollectionResponse)), httpErrors))
