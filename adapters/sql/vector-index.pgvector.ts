@@ -1,11 +1,9 @@
 import { SqlClient } from "@effect/sql"
-import type { Statement } from "@effect/sql"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import { bestChunkPerMemory, VectorIndex, type VectorHit } from "../../application/ports/vector-index.js"
 import { MemoryId } from "../../domain/memory/memory.js"
-import { textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
-import { refuseOtherModels } from "./vector-model-check.js"
+import { chunkStore } from "./chunk-store.js"
 
 export class PgvectorUnavailable extends Error {
   override readonly name = "PgvectorUnavailable"
@@ -29,7 +27,8 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       if (!present?.ok) {
         return yield* Effect.die(new PgvectorUnavailable("pgvector is not installed in this database: memory_chunks was not created (configure QDRANT_URL instead)"))
       }
-      yield* refuseOtherModels("memory_chunks", options.model, dims)
+      const store = chunkStore(sql, "memory_chunks", options, literal)
+      yield* store.refuseOtherModels
       // One HNSW index per dimension, over the rows of that dimension.
       yield* sql.unsafe(
         `CREATE INDEX IF NOT EXISTS memory_chunks_hnsw_${dims} ON memory_chunks USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE dimensions = ${dims}`
@@ -37,39 +36,10 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       const distance = sql.literal(`(embedding::vector(${dims})) <=> `)
       const cast = sql.literal(`::vector(${dims})`)
       return {
-        upsert: (entries) =>
-          sql.withTransaction(
-            Effect.gen(function*() {
-              const ids = [...new Set(entries.map((e) => e.memoryId as string))]
-              if (ids.length === 0) return
-              yield* sql`DELETE FROM memory_chunks WHERE memory_id IN ${sql.in(ids)}`
-              yield* sql`INSERT INTO memory_chunks ${
-                sql.insert(entries.map((e) => ({
-                  memory_id: e.memoryId,
-                  chunk_index: e.chunkIndex,
-                  owner_id: e.ownerId,
-                  collection_id: Option.getOrNull(e.collectionId),
-                  tags: textArray(e.tags),
-                  memory_type: e.memoryType,
-                  text: e.text,
-                  model: options.model,
-                  dimensions: dims,
-                  embedding: literal(e.vector)
-                })))
-              }`
-            })
-          ).pipe(Effect.asVoid, orStorageFailure),
-        remove: (memoryId) => sql`DELETE FROM memory_chunks WHERE memory_id = ${memoryId}`.pipe(Effect.asVoid, orStorageFailure),
+        upsert: store.upsert,
+        remove: store.remove,
         search: (query, filter, k) => {
           const q = literal(query)
-          const conditions: Array<Statement.Fragment> = [
-            sql`dimensions = ${dims}`,
-            sql`model = ${options.model}`,
-            sql`owner_id = ${filter.readableBy}`,
-            ...Option.toArray(Option.map(filter.collectionId, (c) => sql`collection_id = ${c}`)),
-            ...(filter.tags.length > 0 ? [sql`tags @> ${textArray(filter.tags)}::text[]`] : []),
-            ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`))
-          ]
           // Several chunks of one memory may fill the limit: widen until k memories or no more rows.
           const scan = (limit: number) =>
             sql.withTransaction(
@@ -78,7 +48,7 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
                 yield* sql.unsafe(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, limit))}`)
                 return yield* sql<{ memory_id: string; chunk_index: number; text: string; distance: number }>`
                   SELECT memory_id, chunk_index, text, ${distance}${q}${cast} AS distance
-                  FROM memory_chunks WHERE ${sql.and(conditions)}
+                  FROM memory_chunks WHERE ${sql.and(store.conditions(filter))}
                   ORDER BY ${distance}${q}${cast} LIMIT ${limit}`
               })
             )

@@ -1,0 +1,68 @@
+import type { Statement } from "@effect/sql"
+import type { SqlClient } from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Option } from "effect"
+import type { VectorEntry, VectorFilter } from "../../application/ports/vector-index.js"
+import type { MemoryId } from "../../domain/memory/memory.js"
+import { textArray } from "./sql-values.js"
+import { orStorageFailure } from "./storage-errors.js"
+
+type ChunkTable = "memory_chunks" | "memory_chunk_vectors"
+
+/**
+ * What the two SQL vector indexes share: their chunk tables have the same columns and differ only
+ * in how the embedding is stored (pgvector's `vector` or a float array) and searched.
+ */
+export const chunkStore = (
+  sql: SqlClient,
+  table: ChunkTable,
+  options: { readonly model: string; readonly dimensions: number },
+  encode: (vector: ReadonlyArray<number>) => string
+) => ({
+  /** Vectors of another model (or dimension) are not comparable with new ones: refuse to start over them. */
+  refuseOtherModels: Effect.gen(function*() {
+    const [other] = yield* sql<{ model: string; dimensions: number }>`
+      SELECT model, dimensions FROM ${sql(table)} WHERE model <> ${options.model} OR dimensions <> ${options.dimensions} LIMIT 1`
+    if (other !== undefined) {
+      return yield* Effect.fail(
+        new SqlError({
+          message: `the stored memory vectors were made by ${other.model} (${other.dimensions} dimensions), but the configured embedder is ` +
+            `${options.model} (${options.dimensions} dimensions). Restore the previous EMBEDDINGS_* settings, or re-embed every memory (the reindex job) before switching`
+        })
+      )
+    }
+  }),
+  /** Replaces every chunk of the memories given, in one transaction. */
+  upsert: (entries: ReadonlyArray<VectorEntry>) =>
+    sql.withTransaction(
+      Effect.gen(function*() {
+        const ids = [...new Set(entries.map((e) => e.memoryId as string))]
+        if (ids.length === 0) return
+        yield* sql`DELETE FROM ${sql(table)} WHERE memory_id IN ${sql.in(ids)}`
+        yield* sql`INSERT INTO ${sql(table)} ${
+          sql.insert(entries.map((e) => ({
+            memory_id: e.memoryId,
+            chunk_index: e.chunkIndex,
+            owner_id: e.ownerId,
+            collection_id: Option.getOrNull(e.collectionId),
+            tags: textArray(e.tags),
+            memory_type: e.memoryType,
+            text: e.text,
+            model: options.model,
+            dimensions: options.dimensions,
+            embedding: encode(e.vector)
+          })))
+        }`
+      })
+    ).pipe(Effect.asVoid, orStorageFailure),
+  remove: (memoryId: MemoryId) => sql`DELETE FROM ${sql(table)} WHERE memory_id = ${memoryId}`.pipe(Effect.asVoid, orStorageFailure),
+  /** The search filters, as the WHERE of the nearest-neighbour query itself. */
+  conditions: (filter: VectorFilter): Array<Statement.Fragment> => [
+    sql`dimensions = ${options.dimensions}`,
+    sql`model = ${options.model}`,
+    sql`owner_id = ${filter.readableBy}`,
+    ...Option.toArray(Option.map(filter.collectionId, (c) => sql`collection_id = ${c}`)),
+    ...(filter.tags.length > 0 ? [sql`tags @> ${textArray(filter.tags)}::text[]`] : []),
+    ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`))
+  ]
+})
