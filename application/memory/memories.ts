@@ -4,10 +4,11 @@ import { MemoryTooLarge } from "../../domain/memory/errors.js"
 import { type CollectionId, Memory, MEMORY_LIMITS, MemoryId } from "../../domain/memory/memory.js"
 import { NotFound } from "../../domain/shared/errors.js"
 import { Ids } from "../ports/ids.js"
-import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../ports/memory-repository.js"
+import { type MemoryFilter, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
+import { ownCollection } from "./collections.js"
 import { embedMemory } from "./indexing.js"
 
 export interface MemoryInput {
@@ -32,16 +33,9 @@ const checkSize = (input: MemoryInput) =>
     }
   })
 
-/** The actor's own collection, or NotFound (someone else's answers the same). */
-const ownCollection = (actor: Actor, id: Option.Option<CollectionId>) =>
-  Option.match(id, {
-    onNone: () => Effect.void,
-    onSome: (collectionId) =>
-      Effect.flatMap(CollectionRepository, (c) => c.findById(collectionId)).pipe(
-        Effect.flatMap((found) =>
-          Option.isSome(found) && found.value.ownerId === actor.userId ? Effect.void : Effect.fail(new NotFound({ resource: "Collection" })))
-      )
-  })
+/** When a collection is named, it must be the actor's own (someone else's answers NotFound). */
+export const ownCollectionIfAny = (actor: Actor, id: Option.Option<CollectionId>) =>
+  Option.match(id, { onNone: () => Effect.void, onSome: (collectionId) => Effect.asVoid(ownCollection(actor, collectionId)) })
 
 /** The actor's memory, or NotFound for a missing one and for anyone else's. */
 export const ownMemory = (actor: Actor, id: MemoryId) =>
@@ -53,7 +47,7 @@ export const ownMemory = (actor: Actor, id: MemoryId) =>
 /** Stores a memory and its vectors together: it is searchable as soon as this answers. */
 export const createMemory = Effect.fn("Memory.create")(function*(actor: Actor, input: MemoryInput) {
   yield* checkSize(input)
-  yield* ownCollection(actor, input.collectionId)
+  yield* ownCollectionIfAny(actor, input.collectionId)
   const now = yield* DateTime.now
   const memory = new Memory({
     id: MemoryId.make(yield* (yield* Ids).next),
@@ -89,7 +83,7 @@ export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, i
     collectionId: patch.collectionId ?? current.collectionId
   }
   yield* checkSize(merged)
-  yield* ownCollection(actor, merged.collectionId)
+  yield* ownCollectionIfAny(actor, merged.collectionId)
   const updated = new Memory({ ...current, ...merged, tags: [...new Set(merged.tags)], updatedAt: yield* DateTime.now })
   // Re-indexed whatever changed: the chunks also carry the fields searches filter on.
   const entries = yield* embedMemory(updated)
@@ -108,7 +102,7 @@ export const deleteMemory = Effect.fn("Memory.delete")(function*(actor: Actor, i
 })
 
 export const listMemories = Effect.fn("Memory.list")(function*(actor: Actor, filter: Omit<MemoryFilter, "ownerId">, page: PageRequest) {
-  yield* ownCollection(actor, filter.collectionId)
+  yield* ownCollectionIfAny(actor, filter.collectionId)
   const after = yield* decodeCursor(page.cursor)
   const rows = yield* (yield* MemoryRepository).list({ ...filter, ownerId: actor.userId }, after, page.limit)
   return toPage(rows, page.limit, (m) => ({ at: DateTime.toEpochMillis(m.createdAt), id: m.id }))

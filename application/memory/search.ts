@@ -4,7 +4,7 @@ import type { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.
 import { Embedder } from "../ports/embedder.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { VectorIndex } from "../ports/vector-index.js"
-import { ownCollection } from "./collections.js"
+import { ownCollectionIfAny } from "./memories.js"
 import { reciprocalRankFusion } from "./fusion.js"
 
 export type SearchMode = "hybrid" | "vector" | "keyword"
@@ -59,7 +59,7 @@ const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.co
  * full-text search), `hybrid` fuses both rankings (reciprocal rank fusion).
  */
 export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor, input: SearchInput) {
-  if (Option.isSome(input.collectionId)) yield* ownCollection(actor, input.collectionId.value)
+  yield* ownCollectionIfAny(actor, input.collectionId)
   const memories = yield* MemoryRepository
   const load = (id: MemoryId) => memories.findById(id)
   if (input.mode === "keyword") {

@@ -7,16 +7,11 @@ import type { TaskId } from "../../domain/projects/task.js"
 import { Forbidden, NotFound } from "../../domain/shared/errors.js"
 import { CommentRepository } from "../ports/comment-repository.js"
 import { Ids } from "../ports/ids.js"
-import { TaskRepository } from "../ports/task-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
 import { recordActivity } from "./activity.js"
-
-const requireTask = (projectId: ProjectId, taskId: TaskId) =>
-  Effect.flatMap(TaskRepository, (tasks) => tasks.findById(projectId, taskId)).pipe(
-    Effect.flatMap(Option.match({ onNone: () => Effect.fail(new NotFound({ resource: "Task" })), onSome: () => Effect.void }))
-  )
+import { findTask } from "./tasks.js"
 
 const requireComment = (projectId: ProjectId, taskId: TaskId, commentId: CommentId) =>
   Effect.flatMap(CommentRepository, (comments) => comments.findById(projectId, taskId, commentId)).pipe(
@@ -25,7 +20,7 @@ const requireComment = (projectId: ProjectId, taskId: TaskId, commentId: Comment
 
 export const listComments = Effect.fn("Projects.listComments")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, page: PageRequest) {
   yield* accessProject(actor, projectId)
-  yield* requireTask(projectId, taskId)
+  yield* findTask(projectId, taskId)
   const after = yield* decodeCursor(page.cursor)
   const rows = yield* (yield* CommentRepository).list(taskId, after, page.limit)
   return toPage(rows, page.limit, (c) => ({ at: DateTime.toEpochMillis(c.createdAt), id: c.id }))
@@ -33,7 +28,7 @@ export const listComments = Effect.fn("Projects.listComments")(function*(actor: 
 
 export const addComment = Effect.fn("Projects.addComment")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, body: string) {
   yield* accessForChange(actor, projectId, can.writeTasks, "comment")
-  yield* requireTask(projectId, taskId)
+  yield* findTask(projectId, taskId)
   const comment = new Comment({
     id: CommentId.make(yield* (yield* Ids).next),
     projectId,

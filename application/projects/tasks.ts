@@ -108,7 +108,8 @@ export const createTask = Effect.fn("Projects.createTask")(function*(actor: Acto
   return task
 })
 
-const findTask = (projectId: ProjectId, taskId: TaskId) =>
+/** The task within its project, or NotFound (a task of another project answers the same). */
+export const findTask = (projectId: ProjectId, taskId: TaskId) =>
   Effect.flatMap(TaskRepository, (tasks) => tasks.findById(projectId, taskId)).pipe(
     Effect.flatMap(Option.match({ onNone: () => Effect.fail(new NotFound({ resource: "Task" })), onSome: Effect.succeed }))
   )
