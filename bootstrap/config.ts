@@ -127,6 +127,13 @@ export const AppConfig = Config.all({
     apiKey: Config.redacted("EMBEDDINGS_API_KEY").pipe(Config.option),
     dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
   }),
+  answers: Config.all({
+    url: optionalNonEmpty("ANSWERS_URL"),
+    model: Config.string("ANSWERS_MODEL").pipe(Config.withDefault("gpt-4o-mini")),
+    apiKey: Config.redacted("ANSWERS_API_KEY").pipe(Config.option),
+    timeout: positiveDuration("ANSWERS_TIMEOUT", "30 seconds"),
+    maxTokens: positiveInt("ANSWERS_MAX_TOKENS", 512)
+  }),
   rateLimits: Config.all({
     apiPerMinute: positiveInt("RATE_LIMIT_API_PER_MINUTE", 600),
     loginPerMinutePerIp: positiveInt("RATE_LIMIT_LOGIN_PER_MINUTE", 20),

@@ -1,9 +1,12 @@
 import { FetchHttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Effect, Layer, Option } from "effect"
+import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
 import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
 import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
+import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
+import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
 import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
@@ -20,6 +23,20 @@ export const EmbedderLive = (config: AppConfig) =>
         apiKey: config.embeddings.apiKey,
         timeout: "30 seconds",
         batchSize: 64
+      }).pipe(Layer.provide(FetchHttpClient.layer))
+  })
+
+/** Extractive answers (quoting the passages, by the embedder) unless ANSWERS_URL names an OpenAI-compatible chat endpoint. */
+export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenerator, never, Embedder> =>
+  Option.match(config.answers.url, {
+    onNone: () => ExtractiveAnswers,
+    onSome: (url) =>
+      OpenAiChatAnswers({
+        url,
+        model: config.answers.model,
+        apiKey: config.answers.apiKey,
+        timeout: config.answers.timeout,
+        maxTokens: config.answers.maxTokens
       }).pipe(Layer.provide(FetchHttpClient.layer))
   })
 

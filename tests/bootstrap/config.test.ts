@@ -61,7 +61,9 @@ describe("configuration", () => {
     [{ MAIL_POLL_INTERVAL: "often" }, "MAIL_POLL_INTERVAL"],
     [{ RESET_TOKEN_TTL: "0 seconds" }, "RESET_TOKEN_TTL"],
     [{ RATE_LIMIT_API_PER_MINUTE: "0" }, "RATE_LIMIT_API_PER_MINUTE"],
-    [{ LOCKOUT_THRESHOLD: "many" }, "LOCKOUT_THRESHOLD"]
+    [{ LOCKOUT_THRESHOLD: "many" }, "LOCKOUT_THRESHOLD"],
+    [{ ANSWERS_TIMEOUT: "0 seconds" }, "ANSWERS_TIMEOUT"],
+    [{ ANSWERS_MAX_TOKENS: "0" }, "ANSWERS_MAX_TOKENS"]
   ] as const)("refuses %j, naming %s", ([env, variable]) =>
     Effect.gen(function*() {
       expect(yield* errorOf(env)).toContain(variable)
