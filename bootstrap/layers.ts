@@ -20,13 +20,13 @@ import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
 import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
 import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/memory-repository.sql.js"
+import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
-import { EmbedderLive, VectorIndexLive } from "./memory.js"
-import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
+import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
 /** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
@@ -62,7 +62,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     CommentRepositorySql,
     ActivityLogSql,
     MemoryRepositorySql,
-    CollectionRepositorySql
+    CollectionRepositorySql,
+    MemoryShareRepositorySql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(
@@ -77,6 +78,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
-    Layer.merge(VectorIndexLive, ExtractiveAnswers).pipe(Layer.provideMerge(embedder))
+    Layer.merge(VectorIndexLive, AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder))
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

@@ -13,7 +13,7 @@ import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { AnswerFailed } from "../../application/ports/answer-generator.js"
 import type { EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
-import type { MemoryTooLarge } from "../../domain/memory/errors.js"
+import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -37,6 +37,7 @@ import {
 
 export type DomainFailure =
   | MemoryTooLarge
+  | InvalidShare
   | EmbeddingFailed
   | AnswerFailed
   | ProjectArchived
@@ -66,7 +67,7 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
   : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
   : E extends ProjectArchived | StaleVersion | AlreadyMember ? Conflict
-  : E extends InvalidProjectChange ? ValidationFailed
+  : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
   : E extends InvalidTwoFactorCode | InvalidApiKeyRequest ? ValidationFailed
@@ -93,6 +94,8 @@ const toHttpError = (error: DomainFailure) => {
       return new Conflict({ detail: `The task changed since you read it (it is now at version ${error.current}); read it again` })
     case "AlreadyMember":
       return new Conflict({ detail: "That user is already a member" })
+    case "InvalidShare":
+      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: "email", message: error.reason })] })
     case "InvalidProjectChange":
       return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
     case "RateLimited":

@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, NotFound, PayloadTooLarge } from "./errors.js"
+import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
 import {
   CollectionRequest,
   CollectionResponse,
@@ -14,6 +14,10 @@ import {
   RagResponse,
   SearchRequest,
   SearchResponse,
+  SharedItemResponse,
+  ShareRequest,
+  ShareResponse,
+  SharesResponse,
   UpdateCollectionRequest,
   UpdateMemoryRequest
 } from "./memory-schemas.js"
@@ -22,9 +26,10 @@ import { PageOf, PageQuery } from "./pagination.js"
 const read = Access.scope("memories:read")
 const write = Access.scope("memories:write")
 const IdPath = Schema.Struct({ id: Schema.UUID })
+const SharePath = Schema.Struct({ id: Schema.UUID, user_id: Schema.UUID })
 const ListQuery = Schema.Struct({ ...PageQuery.fields, ...MemoryListQuery.fields }).annotations({ parseOptions: { errors: "all" } })
 
-/** /memories: the caller's memories and collections (sharing comes with a later change). */
+/** /memories: the caller's memories and collections, and those shared with them. */
 export class MemoriesApi extends HttpApiGroup.make("memories")
   .add(HttpApiEndpoint.post("create", "/").setPayload(CreateMemoryRequest).addSuccess(MemoryResponse, { status: 201 })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a memory; it is embedded and indexed before this answers"))
@@ -44,6 +49,20 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, write).annotate(OpenApi.Summary, "Rename or describe a collection"))
   .add(HttpApiEndpoint.del("deleteCollection", "/collections/:id").setPath(IdPath).setUrlParams(DeleteCollectionQuery).addSuccess(HttpApiSchema.NoContent)
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a collection; ?delete_memories=true deletes its memories too"))
+  .add(HttpApiEndpoint.get("sharedWithMe", "/shared-with-me").setUrlParams(PageQuery).addSuccess(PageOf(SharedItemResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Memories and collections others shared with you, newest share first"))
+  .add(HttpApiEndpoint.post("shareCollection", "/collections/:id/shares").setPath(IdPath).setPayload(ShareRequest).addSuccess(ShareResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Share a collection (and every memory in it) with a user, to read or to edit; sharing again changes the permission"))
+  .add(HttpApiEndpoint.get("collectionShares", "/collections/:id/shares").setPath(IdPath).addSuccess(SharesResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Who your collection is shared with (owner only)"))
+  .add(HttpApiEndpoint.del("revokeCollectionShare", "/collections/:id/shares/:user_id").setPath(SharePath).addSuccess(HttpApiSchema.NoContent)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Stop sharing a collection with a user"))
+  .add(HttpApiEndpoint.post("shareMemory", "/:id/shares").setPath(IdPath).setPayload(ShareRequest).addSuccess(ShareResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Share a memory with a user, to read or to edit; sharing again changes the permission"))
+  .add(HttpApiEndpoint.get("memoryShares", "/:id/shares").setPath(IdPath).addSuccess(SharesResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Who your memory is shared with (owner only)"))
+  .add(HttpApiEndpoint.del("revokeMemoryShare", "/:id/shares/:user_id").setPath(SharePath).addSuccess(HttpApiSchema.NoContent)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Stop sharing a memory with a user"))
   .add(HttpApiEndpoint.get("get", "/:id").setPath(IdPath).addSuccess(MemoryResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "A memory"))
   .add(HttpApiEndpoint.patch("update", "/:id").setPath(IdPath).setPayload(UpdateMemoryRequest).addSuccess(MemoryResponse)
@@ -52,6 +71,7 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a memory (gone from search at once)"))
   .addError(BadRequest)
   .addError(NotFound)
+  .addError(Forbidden)
   .addError(PayloadTooLarge)
   .middleware(Authentication)
   .prefix("/api/v1/memories")

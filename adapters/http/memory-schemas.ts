@@ -1,5 +1,7 @@
 import { Schema } from "effect"
+import { Email } from "../../domain/identity/user.js"
 import { MEMORY_LIMITS } from "../../domain/memory/memory.js"
+import { SharePermission } from "../../domain/memory/sharing.js"
 import { requestBody } from "./identity-schemas.js"
 
 const Tags = Schema.Array(
@@ -81,6 +83,7 @@ export const DeleteCollectionQuery = Schema.Struct({ delete_memories: Schema.opt
 
 export class CollectionResponse extends Schema.Class<CollectionResponse>("CollectionResponse")({
   id: Schema.UUID,
+  owner_id: Schema.UUID,
   name: Schema.String,
   description: Schema.String,
   created_at: Schema.DateTimeUtc,
@@ -96,4 +99,26 @@ export const RagRequest = requestBody({
 export class RagResponse extends Schema.Class<RagResponse>("RagResponse")({
   answer: Schema.String,
   citations: Schema.Array(Schema.Struct({ memory_id: Schema.UUID, snippet: Schema.String, score: Schema.Number }))
+}) {}
+
+export const ShareRequest = requestBody({ email: Email, permission: SharePermission })
+
+export class ShareResponse extends Schema.Class<ShareResponse>("ShareResponse")({
+  user_id: Schema.UUID,
+  email: Schema.String,
+  permission: SharePermission,
+  created_at: Schema.DateTimeUtc
+}) {}
+
+export class SharesResponse extends Schema.Class<SharesResponse>("SharesResponse")({
+  items: Schema.Array(ShareResponse)
+}) {}
+
+export class SharedItemResponse extends Schema.Class<SharedItemResponse>("SharedItemResponse")({
+  kind: Schema.Literal("memory", "collection"),
+  permission: SharePermission,
+  shared_at: Schema.DateTimeUtc,
+  owner_id: Schema.UUID,
+  memory: Schema.NullOr(MemoryResponse),
+  collection: Schema.NullOr(CollectionResponse)
 }) {}

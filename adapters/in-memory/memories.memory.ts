@@ -1,17 +1,24 @@
 import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
 import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { type Collection, Memory } from "../../domain/memory/memory.js"
+import { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import { audienceIncludes, Share } from "../../domain/memory/sharing.js"
 import { newestFirstAfter } from "./keyset.js"
 
-/** For tests only: both ports over one state, so that deleting a collection can take its memories along. */
+/** For tests only: the three ports over one state, so that deleting a collection takes its memories and shares along. */
 export const MemoriesMemory = Layer.effectContext(
   Effect.gen(function*() {
     const memories = yield* Ref.make(new Map<string, Memory>())
     const collections = yield* Ref.make(new Map<string, Collection>())
+    // Keyed kind:target:user; a share goes with its memory or collection, as the SQL foreign keys do.
+    const shares = yield* Ref.make(new Map<string, Share>())
+    const shareKey = (kind: string, targetId: string, userId: string) => `${kind}:${targetId}:${userId}`
+    const dropSharesOf = (targetIds: ReadonlySet<string>) =>
+      Ref.update(shares, (all) => new Map([...all].filter(([, share]) => !targetIds.has(share.targetId))))
     const holds = <A>(condition: Option.Option<A>, f: (a: A) => boolean) => Option.isNone(condition) || f(condition.value)
     const matches = (m: Memory, filter: MemoryFilter) => {
       const q = Option.map(filter.q, (x) => x.toLowerCase())
-      return m.ownerId === filter.ownerId &&
+      return audienceIncludes(filter.audience, m) &&
         holds(filter.collectionId, (id) => Option.contains(m.collectionId, id)) &&
         holds(filter.tag, (tag) => m.tags.includes(tag)) &&
         holds(filter.memoryType, (t) => m.memoryType === t) &&
@@ -31,7 +38,7 @@ export const MemoriesMemory = Layer.effectContext(
           const rest = new Map(all)
           rest.delete(id)
           return [true, rest] as const
-        }),
+        }).pipe(Effect.tap((deleted) => deleted ? dropSharesOf(new Set([id])) : Effect.void)),
       list: (filter, after, limit) =>
         Effect.map(Ref.get(memories), (all) => newestFirstAfter([...all.values()].filter((m) => matches(m, filter)), after, limit)),
       // A simplified web-search: every plain word must occur, no "-word" may; no stemming.
@@ -57,21 +64,57 @@ export const MemoriesMemory = Layer.effectContext(
       findById: (id) => Effect.map(Ref.get(collections), (all) => Option.fromNullable(all.get(id))),
       update: (c) => Ref.update(collections, (all) => all.has(c.id) ? new Map(all).set(c.id, c) : all),
       delete: (id, deleteMemories) =>
-        Effect.zipRight(
-          Ref.update(collections, (all) => {
+        Effect.gen(function*() {
+          yield* Ref.update(collections, (all) => {
             const rest = new Map(all)
             rest.delete(id)
             return rest
-          }),
-          Ref.update(memories, (all) =>
+          })
+          const inside = [...(yield* Ref.get(memories)).values()].filter((m) => Option.contains(m.collectionId, id)).map((m) => m.id as string)
+          yield* Ref.update(memories, (all) =>
             new Map([...all].flatMap(([key, m]): Array<[string, Memory]> => {
               if (!Option.contains(m.collectionId, id)) return [[key, m]]
               return deleteMemories ? [] : [[key, new Memory({ ...m, collectionId: Option.none() })]]
             })))
-        ),
+          yield* dropSharesOf(new Set([id, ...(deleteMemories ? inside : [])]))
+        }),
       list: (ownerId, after, limit) =>
         Effect.map(Ref.get(collections), (all) => newestFirstAfter([...all.values()].filter((c) => c.ownerId === ownerId), after, limit))
     })
-    return Context.make(MemoryRepository, memoryRepository).pipe(Context.add(CollectionRepository, collectionRepository))
+    const sharesOf = (userId: string) => Effect.map(Ref.get(shares), (all) => [...all.values()].filter((share) => share.userId === userId))
+    const shareRepository = MemoryShareRepository.of({
+      grant: (share) =>
+        Ref.modify(shares, (all) => {
+          const key = shareKey(share.kind, share.targetId, share.userId)
+          const kept = all.get(key)
+          const stored = kept === undefined ? share : new Share({ ...kept, permission: share.permission })
+          return [stored, new Map(all).set(key, stored)] as const
+        }),
+      revoke: (kind, targetId, userId) =>
+        Ref.modify(shares, (all) => {
+          const key = shareKey(kind, targetId, userId)
+          if (!all.has(key)) return [false, all] as const
+          const rest = new Map(all)
+          rest.delete(key)
+          return [true, rest] as const
+        }),
+      grantsOf: (userId) =>
+        Effect.map(sharesOf(userId), (mine) => ({
+          memories: new Map(mine.filter((s) => s.kind === "memory").map((s) => [s.targetId, s.permission])),
+          collections: new Map(mine.filter((s) => s.kind === "collection").map((s) => [s.targetId, s.permission]))
+        })),
+      listFor: (kind, targetId) =>
+        Effect.map(Ref.get(shares), (all) =>
+          [...all.values()]
+            .filter((s) => s.kind === kind && s.targetId === targetId)
+            .sort((a, b) => DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt) || (a.userId < b.userId ? -1 : 1))),
+      sharedWith: (userId, after, limit) =>
+        Effect.map(sharesOf(userId), (mine) =>
+          newestFirstAfter(mine.map((share) => ({ id: share.targetId, createdAt: share.createdAt, share })), after, limit).map((x) => x.share))
+    })
+    return Context.make(MemoryRepository, memoryRepository).pipe(
+      Context.add(CollectionRepository, collectionRepository),
+      Context.add(MemoryShareRepository, shareRepository)
+    )
   })
 )

@@ -1,5 +1,6 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import { bestChunkPerMemory, type VectorEntry, VectorIndex } from "../../application/ports/vector-index.js"
+import { audienceIncludes } from "../../domain/memory/sharing.js"
 import { cosine } from "../../domain/memory/vectors.js"
 
 /** For tests only: exact search, every chunk compared. */
@@ -19,7 +20,7 @@ export const VectorIndexMemory = Layer.effect(
           bestChunkPerMemory(
             all
               .filter((e) =>
-                e.ownerId === filter.readableBy &&
+                audienceIncludes(filter.audience, { id: e.memoryId, ownerId: e.ownerId, collectionId: e.collectionId }) &&
                 (Option.isNone(filter.collectionId) || Option.contains(e.collectionId, filter.collectionId.value)) &&
                 filter.tags.every((t) => e.tags.includes(t)) &&
                 (Option.isNone(filter.memoryType) || e.memoryType === filter.memoryType.value)

@@ -4,6 +4,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
 import type { VectorEntry, VectorFilter } from "../../application/ports/vector-index.js"
 import type { MemoryId } from "../../domain/memory/memory.js"
+import { readableBy } from "./audience.js"
 import { textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
@@ -60,7 +61,7 @@ export const chunkStore = (
   conditions: (filter: VectorFilter): Array<Statement.Fragment> => [
     sql`dimensions = ${options.dimensions}`,
     sql`model = ${options.model}`,
-    sql`owner_id = ${filter.readableBy}`,
+    readableBy(sql, filter.audience, "memory_id"),
     ...Option.toArray(Option.map(filter.collectionId, (c) => sql`collection_id = ${c}`)),
     ...(filter.tags.length > 0 ? [sql`tags @> ${textArray(filter.tags)}::text[]`] : []),
     ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`))

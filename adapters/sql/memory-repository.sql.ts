@@ -4,6 +4,7 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import { readableBy } from "./audience.js"
 import { containsPattern, textArray } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
@@ -63,7 +64,7 @@ export const MemoryRepositorySql = Layer.effect(
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const filterConditions = (filter: MemoryFilter): Array<Statement.Fragment> => [
-      sql`owner_id = ${filter.ownerId}`,
+      readableBy(sql, filter.audience, "id"),
       ...Option.toArray(Option.map(filter.collectionId, (id) => sql`collection_id = ${id}`)),
       ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
       ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),

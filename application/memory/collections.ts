@@ -1,18 +1,13 @@
 import { DateTime, Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { Collection, CollectionId, type MemoryId } from "../../domain/memory/memory.js"
-import { NotFound } from "../../domain/shared/errors.js"
+import { ownerOnly } from "../../domain/memory/sharing.js"
 import { Ids } from "../ports/ids.js"
 import { CollectionRepository, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
-
-export const ownCollection = (actor: Actor, id: CollectionId) =>
-  Effect.flatMap(CollectionRepository, (c) => c.findById(id)).pipe(
-    Effect.flatMap((found) =>
-      Option.isSome(found) && found.value.ownerId === actor.userId ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Collection" })))
-  )
+import { ownedCollection, readableCollection, writableCollection } from "./access.js"
 
 export const createCollection = Effect.fn("Memory.createCollection")(function*(actor: Actor, input: { readonly name: string; readonly description: string }) {
   const now = yield* DateTime.now
@@ -28,7 +23,10 @@ export const createCollection = Effect.fn("Memory.createCollection")(function*(a
   return collection
 })
 
-export const getCollection = Effect.fn("Memory.getCollection")((actor: Actor, id: CollectionId) => ownCollection(actor, id))
+/** The actor's own collection, or one shared with them. */
+export const getCollection = Effect.fn("Memory.getCollection")((actor: Actor, id: CollectionId) =>
+  Effect.map(readableCollection(actor, id), (held) => held.collection)
+)
 
 export const listCollections = Effect.fn("Memory.listCollections")(function*(actor: Actor, page: PageRequest) {
   const after = yield* decodeCursor(page.cursor)
@@ -41,7 +39,7 @@ export const updateCollection = Effect.fn("Memory.updateCollection")(function*(
   id: CollectionId,
   patch: { readonly name: Option.Option<string>; readonly description: Option.Option<string> }
 ) {
-  const current = yield* ownCollection(actor, id)
+  const { collection: current } = yield* writableCollection(actor, id)
   const updated = new Collection({
     ...current,
     name: Option.getOrElse(patch.name, () => current.name),
@@ -54,7 +52,7 @@ export const updateCollection = Effect.fn("Memory.updateCollection")(function*(
 
 /** Deletes a collection; its memories are deleted too (and leave the index at once) or stay, without a collection. */
 export const deleteCollection = Effect.fn("Memory.deleteCollection")(function*(actor: Actor, id: CollectionId, deleteMemories: boolean) {
-  yield* ownCollection(actor, id)
+  yield* ownedCollection(actor, id, "delete it")
   const memories = yield* MemoryRepository
   const index = yield* VectorIndex
   const inside: Array<MemoryId> = []
@@ -62,7 +60,8 @@ export const deleteCollection = Effect.fn("Memory.deleteCollection")(function*(a
     let after = Option.none<{ at: number; id: string }>()
     for (;;) {
       const filter = {
-        ownerId: actor.userId,
+        // Only the owner puts memories in a collection, so they are all the owner's.
+        audience: ownerOnly(actor.userId),
         collectionId: Option.some(id),
         tag: Option.none(),
         memoryType: Option.none(),

@@ -2,13 +2,13 @@ import { DateTime, Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { MemoryTooLarge } from "../../domain/memory/errors.js"
 import { type CollectionId, Memory, MEMORY_LIMITS, MemoryId } from "../../domain/memory/memory.js"
-import { NotFound } from "../../domain/shared/errors.js"
+import { Forbidden } from "../../domain/shared/errors.js"
 import { Ids } from "../ports/ids.js"
 import { type MemoryFilter, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
-import { ownCollection } from "./collections.js"
+import { audienceFor, ownedCollection, ownedMemory, readableCollectionIfAny, readableMemory, writableMemory } from "./access.js"
 import { embedMemory } from "./indexing.js"
 
 export interface MemoryInput {
@@ -33,16 +33,9 @@ const checkSize = (input: MemoryInput) =>
     }
   })
 
-/** When a collection is named, it must be the actor's own (someone else's answers NotFound). */
-export const ownCollectionIfAny = (actor: Actor, id: Option.Option<CollectionId>) =>
-  Option.match(id, { onNone: () => Effect.void, onSome: (collectionId) => Effect.asVoid(ownCollection(actor, collectionId)) })
-
-/** The actor's memory, or NotFound for a missing one and for anyone else's. */
-export const ownMemory = (actor: Actor, id: MemoryId) =>
-  Effect.flatMap(MemoryRepository, (m) => m.findById(id)).pipe(
-    Effect.flatMap((found) =>
-      Option.isSome(found) && found.value.ownerId === actor.userId ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Memory" })))
-  )
+/** A memory goes only into a collection of the actor's own. */
+const ownCollectionIfAny = (actor: Actor, id: Option.Option<CollectionId>) =>
+  Option.match(id, { onNone: () => Effect.void, onSome: (collectionId) => Effect.asVoid(ownedCollection(actor, collectionId, "add memories to it")) })
 
 /** Stores a memory and its vectors together: it is searchable as soon as this answers. */
 export const createMemory = Effect.fn("Memory.create")(function*(actor: Actor, input: MemoryInput) {
@@ -69,10 +62,16 @@ export const createMemory = Effect.fn("Memory.create")(function*(actor: Actor, i
   return memory
 })
 
-export const getMemory = Effect.fn("Memory.get")((actor: Actor, id: MemoryId) => ownMemory(actor, id))
+/** The actor's own memory, or one shared with them (itself or through its collection). */
+export const getMemory = Effect.fn("Memory.get")((actor: Actor, id: MemoryId) => Effect.map(readableMemory(actor, id), (held) => held.memory))
 
+/** The owner, or a user it was shared with for writing, edits; only the owner moves it between collections. */
 export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, id: MemoryId, patch: MemoryPatch) {
-  const current = yield* ownMemory(actor, id)
+  const { access, memory: current } = yield* writableMemory(actor, id)
+  const moves = patch.collectionId !== undefined && !Option.getEquivalence<string>((a, b) => a === b)(patch.collectionId, current.collectionId)
+  if (moves && access !== "owner") {
+    return yield* Effect.fail(new Forbidden({ reason: "only the owner may move a memory to another collection" }))
+  }
   const merged: MemoryInput = {
     content: patch.content ?? current.content,
     title: patch.title ?? current.title,
@@ -83,7 +82,7 @@ export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, i
     collectionId: patch.collectionId ?? current.collectionId
   }
   yield* checkSize(merged)
-  yield* ownCollectionIfAny(actor, merged.collectionId)
+  if (moves) yield* ownCollectionIfAny(actor, merged.collectionId)
   const updated = new Memory({ ...current, ...merged, tags: [...new Set(merged.tags)], updatedAt: yield* DateTime.now })
   // Re-indexed whatever changed: the chunks also carry the fields searches filter on.
   const entries = yield* embedMemory(updated)
@@ -95,15 +94,16 @@ export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, i
 
 /** Gone from search at once: the memory and its vectors go in one transaction. */
 export const deleteMemory = Effect.fn("Memory.delete")(function*(actor: Actor, id: MemoryId) {
-  yield* ownMemory(actor, id)
+  yield* ownedMemory(actor, id, "delete it")
   yield* (yield* UnitOfWork).transaction(
     Effect.zipRight((yield* VectorIndex).remove(id), (yield* MemoryRepository).delete(id))
   )
 })
 
-export const listMemories = Effect.fn("Memory.list")(function*(actor: Actor, filter: Omit<MemoryFilter, "ownerId">, page: PageRequest) {
-  yield* ownCollectionIfAny(actor, filter.collectionId)
+/** The actor's own memories and those shared with them, newest first. */
+export const listMemories = Effect.fn("Memory.list")(function*(actor: Actor, filter: Omit<MemoryFilter, "audience">, page: PageRequest) {
+  yield* readableCollectionIfAny(actor, filter.collectionId)
   const after = yield* decodeCursor(page.cursor)
-  const rows = yield* (yield* MemoryRepository).list({ ...filter, ownerId: actor.userId }, after, page.limit)
+  const rows = yield* (yield* MemoryRepository).list({ ...filter, audience: yield* audienceFor(actor) }, after, page.limit)
   return toPage(rows, page.limit, (m) => ({ at: DateTime.toEpochMillis(m.createdAt), id: m.id }))
 })

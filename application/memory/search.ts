@@ -1,10 +1,11 @@
 import { Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import type { Audience } from "../../domain/memory/sharing.js"
 import { Embedder } from "../ports/embedder.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { VectorIndex } from "../ports/vector-index.js"
-import { ownCollectionIfAny } from "./memories.js"
+import { audienceFor, readableCollectionIfAny } from "./access.js"
 import { reciprocalRankFusion } from "./fusion.js"
 
 export type SearchMode = "hybrid" | "vector" | "keyword"
@@ -25,22 +26,22 @@ export interface SearchResult {
   readonly snippet: string
 }
 
-const vectorSearch = (actor: Actor, input: SearchInput, k: number) =>
+const vectorSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
     const [query] = yield* (yield* Embedder).embed([input.query])
     return yield* (yield* VectorIndex).search(query!, {
-      readableBy: actor.userId,
+      audience,
       collectionId: input.collectionId,
       tags: input.tags,
       memoryType: Option.none()
     }, k)
   })
 
-const keywordSearch = (actor: Actor, input: SearchInput, k: number) =>
+const keywordSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
     // One tag is filtered in the query; further tags are checked on a wider candidate set.
     const rows = yield* (yield* MemoryRepository).keywordSearch({
-      ownerId: actor.userId,
+      audience,
       collectionId: input.collectionId,
       tag: Option.fromNullable(input.tags[0]),
       memoryType: Option.none(),
@@ -59,19 +60,20 @@ const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.co
  * full-text search), `hybrid` fuses both rankings (reciprocal rank fusion).
  */
 export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor, input: SearchInput) {
-  yield* ownCollectionIfAny(actor, input.collectionId)
+  yield* readableCollectionIfAny(actor, input.collectionId)
+  const audience = yield* audienceFor(actor)
   const memories = yield* MemoryRepository
   const load = (id: MemoryId) => memories.findById(id)
   if (input.mode === "keyword") {
-    const rows = yield* keywordSearch(actor, input, input.limit)
+    const rows = yield* keywordSearch(audience, input, input.limit)
     return rows.map((r): SearchResult => ({ memory: r.memory, score: r.score, snippet: snippetOf(r.memory) }))
   }
   if (input.mode === "vector") {
-    const hits = yield* vectorSearch(actor, input, input.limit)
+    const hits = yield* vectorSearch(audience, input, input.limit)
     const found = yield* Effect.forEach(hits, (hit) => Effect.map(load(hit.memoryId), Option.map((memory): SearchResult => ({ memory, score: hit.score, snippet: hit.text }))))
     return found.flatMap(Option.toArray)
   }
-  const [vector, keyword] = yield* Effect.all([vectorSearch(actor, input, input.limit * 2), keywordSearch(actor, input, input.limit * 2)])
+  const [vector, keyword] = yield* Effect.all([vectorSearch(audience, input, input.limit * 2), keywordSearch(audience, input, input.limit * 2)])
   const snippets = new Map<string, string>(vector.map((h) => [h.memoryId, h.text]))
   const fused = reciprocalRankFusion([vector.map((h) => h.memoryId as string), keyword.map((r) => r.memory.id as string)]).slice(0, input.limit)
   const known = new Map<string, Memory>(keyword.map((r) => [r.memory.id, r.memory]))

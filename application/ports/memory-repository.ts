@@ -1,11 +1,13 @@
 import { Context, type DateTime, type Effect, type Option } from "effect"
 import type { UserId } from "../../domain/identity/user.js"
 import type { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
+import type { Audience } from "../../domain/memory/sharing.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 export interface MemoryFilter {
-  readonly ownerId: UserId
+  /** Only memories this audience may read (owned, shared one by one, or in a shared collection). */
+  readonly audience: Audience
   readonly collectionId: Option.Option<CollectionId>
   readonly tag: Option.Option<string>
   readonly memoryType: Option.Option<string>

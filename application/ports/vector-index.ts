@@ -1,6 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { UserId } from "../../domain/identity/user.js"
 import type { CollectionId, MemoryId } from "../../domain/memory/memory.js"
+import type { Audience } from "../../domain/memory/sharing.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** One embedded chunk of a memory, with the memory's fields that searches filter on. */
@@ -16,8 +17,8 @@ export interface VectorEntry {
 }
 
 export interface VectorFilter {
-  /** Only memories this user may read. */
-  readonly readableBy: UserId
+  /** Only memories this audience may read (owned, shared one by one, or in a shared collection). */
+  readonly audience: Audience
   readonly collectionId: Option.Option<CollectionId>
   /** Memories carrying every one of these tags. */
   readonly tags: ReadonlyArray<string>

@@ -5,3 +5,8 @@ export class MemoryTooLarge extends Schema.TaggedError<MemoryTooLarge>()("Memory
   field: Schema.String,
   reason: Schema.String
 }) {}
+
+/** A share that cannot be made, such as one with oneself. */
+export class InvalidShare extends Schema.TaggedError<InvalidShare>()("InvalidShare", {
+  reason: Schema.String
+}) {}

@@ -1,51 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Layer, Option, TestClock } from "effect"
+import { Effect, Option, TestClock } from "effect"
 import { createCollection, deleteCollection } from "../../application/memory/collections.js"
-import { createMemory, deleteMemory, getMemory, listMemories, type MemoryInput, updateMemory } from "../../application/memory/memories.js"
-import { searchMemories, type SearchInput } from "../../application/memory/search.js"
-import { DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.js"
-import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
-import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
+import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../application/memory/memories.js"
+import { searchMemories } from "../../application/memory/search.js"
 import { MEMORY_LIMITS } from "../../domain/memory/memory.js"
-import { ExtractiveAnswers } from "../../adapters/llm/extractive-answers.js"
 import { answerQuestion } from "../../application/memory/rag.js"
 import { NOTHING_FOUND } from "../../application/ports/answer-generator.js"
 import { person } from "../support/projects-helpers.js"
-import { UseCaseLayer } from "../support/identity-helpers.js"
-
-const MemoryTestLayer = Layer.mergeAll(MemoriesMemory, VectorIndexMemory, ExtractiveAnswers.pipe(Layer.provideMerge(DeterministicEmbedder))).pipe(
-  Layer.provideMerge(UseCaseLayer)
-)
-
-const input = (content: string, overrides: Partial<MemoryInput> = {}): MemoryInput => ({
-  content,
-  title: Option.none(),
-  tags: [],
-  metadata: {},
-  memoryType: "note",
-  pinned: false,
-  collectionId: Option.none(),
-  ...overrides
-})
-const search = (query: string, overrides: Partial<SearchInput> = {}): SearchInput => ({
-  query,
-  limit: 10,
-  mode: "hybrid",
-  collectionId: Option.none(),
-  tags: [],
-  ...overrides
-})
-const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))
-const noFilter = {
-  collectionId: Option.none(),
-  tag: Option.none(),
-  memoryType: Option.none(),
-  pinned: Option.none(),
-  q: Option.none(),
-  createdFrom: Option.none(),
-  createdTo: Option.none()
-}
+import { input, MemoryTestLayer, noFilter, search, tagOf } from "../support/memory-helpers.js"
 
 describe("memories", () => {
   it.effect("a memory is searchable as soon as it is created, and gone from search once deleted", () =>

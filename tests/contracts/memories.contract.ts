@@ -1,3 +1,5 @@
+import { ownerOnly, Share } from "../../domain/memory/sharing.js"
+import { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
 import { describe, expect, type Vitest } from "@effect/vitest"
 import { DateTime, Effect, Option } from "effect"
 import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
@@ -40,7 +42,7 @@ const collection = (ownerId: UserId, minutes: number, name = "Reading") =>
   })
 
 const allOf = (ownerId: UserId): MemoryFilter => ({
-  ownerId,
+  audience: ownerOnly(ownerId),
   collectionId: Option.none(),
   tag: Option.none(),
   memoryType: Option.none(),
@@ -151,5 +153,98 @@ export const memoriesContract = <X extends boolean>(
         expect(yield* ids("report", 1)).toHaveLength(1)
         const scored = yield* memories.keywordSearch(allOf(user.id), "quarterly report", 10)
         expect(scored[0]!.score).toBeGreaterThan(scored[1]!.score)
+      }))
+  })
+
+/** What every MemoryShareRepository adapter must do, and how the memory filters read an audience. */
+export const memorySharesContract = <X extends boolean>(
+  it: Vitest.MethodsNonLive<MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository, X>
+) =>
+  describe("MemoryShareRepository contract", () => {
+    const share = (kind: "memory" | "collection", targetId: string, userId: UserId, minutes: number, permission: "read" | "write" = "read") =>
+      new Share({ kind, targetId, userId, permission, createdAt: at(`${minutes} minutes`) })
+
+    it.effect("grants, changes a permission keeping the date, lists, and revokes", () =>
+      Effect.gen(function*() {
+        const shares = yield* MemoryShareRepository
+        const ann = yield* owner
+        const bob = yield* owner
+        const carol = yield* owner
+        const m = memory(ann.id, 1)
+        const c = collection(ann.id, 2)
+        yield* (yield* MemoryRepository).insert(m)
+        yield* (yield* CollectionRepository).insert(c)
+        yield* shares.grant(share("memory", m.id, bob.id, 3))
+        const changed = yield* shares.grant(share("memory", m.id, bob.id, 9, "write"))
+        expect([changed.permission, changed.createdAt]).toEqual(["write", at("3 minutes")])
+        yield* shares.grant(share("memory", m.id, carol.id, 4))
+        yield* shares.grant(share("collection", c.id, bob.id, 5))
+        expect((yield* shares.listFor("memory", m.id)).map((s) => [s.userId, s.permission])).toEqual([[bob.id, "write"], [carol.id, "read"]])
+        const grants = yield* shares.grantsOf(bob.id)
+        expect([...grants.memories]).toEqual([[m.id, "write"]])
+        expect([...grants.collections]).toEqual([[c.id, "read"]])
+        expect(yield* shares.revoke("memory", m.id, bob.id)).toBe(true)
+        expect(yield* shares.revoke("memory", m.id, bob.id)).toBe(false)
+        expect(yield* shares.revoke("collection", m.id, carol.id)).toBe(false)
+        expect((yield* shares.grantsOf(bob.id)).memories.size).toBe(0)
+      }))
+
+    it.effect("lists what was shared with a user, newest first, across kinds, in pages", () =>
+      Effect.gen(function*() {
+        const shares = yield* MemoryShareRepository
+        const ann = yield* owner
+        const bob = yield* owner
+        const m1 = memory(ann.id, 1)
+        const m2 = memory(ann.id, 2)
+        const c = collection(ann.id, 3)
+        yield* (yield* MemoryRepository).insert(m1)
+        yield* (yield* MemoryRepository).insert(m2)
+        yield* (yield* CollectionRepository).insert(c)
+        yield* shares.grant(share("memory", m1.id, bob.id, 10))
+        yield* shares.grant(share("collection", c.id, bob.id, 11))
+        yield* shares.grant(share("memory", m2.id, bob.id, 12))
+        const first = yield* shares.sharedWith(bob.id, Option.none(), 2)
+        expect(first.map((s) => s.targetId)).toEqual([m2.id, c.id, m1.id])
+        const rest = yield* shares.sharedWith(bob.id, Option.some({ at: DateTime.toEpochMillis(first[1]!.createdAt), id: first[1]!.targetId }), 2)
+        expect(rest.map((s) => s.targetId)).toEqual([m1.id])
+        expect(yield* shares.sharedWith(ann.id, Option.none(), 10)).toEqual([])
+      }))
+
+    it.effect("a share goes with the memory or collection it names", () =>
+      Effect.gen(function*() {
+        const shares = yield* MemoryShareRepository
+        const ann = yield* owner
+        const bob = yield* owner
+        const c = collection(ann.id, 1)
+        const m = memory(ann.id, 2, { collectionId: Option.some(c.id) })
+        yield* (yield* CollectionRepository).insert(c)
+        yield* (yield* MemoryRepository).insert(m)
+        yield* shares.grant(share("memory", m.id, bob.id, 3))
+        yield* shares.grant(share("collection", c.id, bob.id, 4))
+        yield* (yield* MemoryRepository).delete(m.id)
+        expect((yield* shares.grantsOf(bob.id)).memories.size).toBe(0)
+        yield* (yield* CollectionRepository).delete(c.id, false)
+        expect((yield* shares.grantsOf(bob.id)).collections.size).toBe(0)
+        expect(yield* shares.sharedWith(bob.id, Option.none(), 10)).toEqual([])
+      }))
+
+    it.effect("memory lists and keyword search cover exactly the audience: owned, shared one by one, and in shared collections", () =>
+      Effect.gen(function*() {
+        const memories = yield* MemoryRepository
+        const ann = yield* owner
+        const bob = yield* owner
+        const c = collection(ann.id, 1)
+        yield* (yield* CollectionRepository).insert(c)
+        const own = memory(bob.id, 2, { content: "tomato soup" })
+        const single = memory(ann.id, 3, { content: "tomato salad" })
+        const inShared = memory(ann.id, 4, { content: "tomato sauce", collectionId: Option.some(c.id) })
+        const hidden = memory(ann.id, 5, { content: "tomato jam" })
+        yield* Effect.forEach([own, single, inShared, hidden], (x) => memories.insert(x))
+        const audience = { userId: bob.id, memoryIds: [single.id], collectionIds: [c.id] }
+        const listed = yield* memories.list({ ...allOf(bob.id), audience }, Option.none(), 10)
+        expect(listed.map((x) => x.id).sort()).toEqual([own.id, single.id, inShared.id].sort())
+        const found = yield* memories.keywordSearch({ ...allOf(bob.id), audience }, "tomato", 10)
+        expect(found.map((r) => r.memory.id).sort()).toEqual([own.id, single.id, inShared.id].sort())
+        expect((yield* memories.list(allOf(bob.id), Option.none(), 10)).map((x) => x.id)).toEqual([own.id])
       }))
   })

@@ -3,6 +3,8 @@ import { Layer } from "effect"
 import type { ActivityLog } from "../../application/ports/activity-log.js"
 import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import type { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
+import type { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
 import type { AuditLog } from "../../application/ports/audit-log.js"
 import type { CommentRepository } from "../../application/ports/comment-repository.js"
 import type { MailOutbox } from "../../application/ports/mail-outbox.js"
@@ -28,7 +30,7 @@ import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
-import { memoriesContract } from "./memories.contract.js"
+import { memoriesContract, memorySharesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
@@ -42,6 +44,7 @@ import { userRepositoryContract } from "./user-repository.contract.js"
 export type StoragePorts =
   | MemoryRepository
   | CollectionRepository
+  | MemoryShareRepository
   | UserRepository
   | SessionRepository
   | MailOutbox
@@ -67,12 +70,14 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   rateLimiterContract(it)
   projectsContract(it)
   memoriesContract(it)
+  memorySharesContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
 export const SqlAdapters = Layer.mergeAll(
   MemoryRepositorySql,
   CollectionRepositorySql,
+  MemoryShareRepositorySql,
   UserRepositorySql,
   SessionRepositorySql,
   MailOutboxSql,

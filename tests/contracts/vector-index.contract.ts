@@ -1,3 +1,4 @@
+import { ownerOnly } from "../../domain/memory/sharing.js"
 import { describe, expect, type Vitest } from "@effect/vitest"
 import { DateTime, Effect, Option } from "effect"
 import { MemoryRepository } from "../../application/ports/memory-repository.js"
@@ -63,7 +64,7 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         const user = yield* setup
         const [a, b, c] = [yield* memoryOf(user.id), yield* memoryOf(user.id), yield* memoryOf(user.id)]
         yield* index.upsert([entry(a, 0, towards(0, 0.9)), entry(a, 1, towards(0, 0.99)), entry(b, 0, towards(0, 0.5)), entry(c, 0, towards(5, 0.99))])
-        const hits = yield* index.search(towards(0, 1), { readableBy: user.id, collectionId: Option.none(), tags: [], memoryType: Option.none() }, 2)
+        const hits = yield* index.search(towards(0, 1), { audience: ownerOnly(user.id), collectionId: Option.none(), tags: [], memoryType: Option.none() }, 2)
         expect(hits.map((h) => [h.memoryId, h.chunkIndex])).toEqual([[a.id, 1], [b.id, 0]])
         expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score)
         expect(hits[0]!.score).toBeLessThanOrEqual(1.000001)
@@ -79,7 +80,7 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         const mine = []
         for (let i = 0; i < 5; i++) mine.push(entry(yield* memoryOf(me.id), 0, towards(2, 0.3, i)))
         yield* index.upsert([...theirs, ...mine])
-        const hits = yield* index.search(towards(2, 1), { readableBy: me.id, collectionId: Option.none(), tags: [], memoryType: Option.none() }, 5)
+        const hits = yield* index.search(towards(2, 1), { audience: ownerOnly(me.id), collectionId: Option.none(), tags: [], memoryType: Option.none() }, 5)
         expect(hits.map((h) => h.memoryId).sort()).toEqual(mine.map((e) => e.memoryId).sort())
       }))
 
@@ -91,7 +92,7 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         const half = yield* memoryOf(user.id, { tags: ["a"], memoryType: "fact" })
         const plain = yield* memoryOf(user.id)
         yield* index.upsert([entry(tagged, 0, towards(1, 0.5)), entry(half, 0, towards(1, 0.9)), entry(plain, 0, towards(1, 0.99))])
-        const base = { readableBy: user.id, collectionId: Option.none(), tags: [] as Array<string>, memoryType: Option.none<string>() }
+        const base = { audience: ownerOnly(user.id), collectionId: Option.none(), tags: [] as Array<string>, memoryType: Option.none<string>() }
         const ids = (filter: typeof base) => Effect.map(index.search(towards(1, 1), filter, 10), (h) => h.map((x) => x.memoryId))
         expect(yield* ids({ ...base, tags: ["a", "b"] })).toEqual([tagged.id])
         expect(yield* ids({ ...base, tags: ["a"] })).toEqual([half.id, tagged.id])
@@ -103,7 +104,7 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         const index = yield* VectorIndex
         const user = yield* setup
         const m = yield* memoryOf(user.id)
-        const filter = { readableBy: user.id, collectionId: Option.none(), tags: [], memoryType: Option.none() }
+        const filter = { audience: ownerOnly(user.id), collectionId: Option.none(), tags: [], memoryType: Option.none() }
         yield* index.upsert([entry(m, 0, towards(3, 0.9)), entry(m, 1, towards(3, 0.8))])
         yield* index.upsert([entry(m, 0, towards(4, 0.9))])
         const hits = yield* index.search(towards(4, 1), filter, 5)

@@ -73,4 +73,67 @@ layer(TestServerLive(), { timeout: "90 seconds", excludeTestServices: true })("H
       expect((yield* search({ query: "" })).status).toBe(422)
       expect((yield* search({ query: "x", mode: "psychic" })).status).toBe(422)
     }))
+
+  it.effect("sharing: share, read, search, edit with write, revoke; shared-with-me; bad input is 4xx", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const [ann, bob, carol] = [uniqueEmail("ann"), uniqueEmail("bob"), uniqueEmail("carol")]
+      for (const email of [ann, bob, carol]) yield* register(email, password)
+      const tokens = {
+        ann: (yield* loginAs(ann, password)).access_token as string,
+        bob: (yield* loginAs(bob, password)).access_token as string,
+        carol: (yield* loginAs(carol, password)).access_token as string
+      }
+      const call = (as: keyof typeof tokens, method: string, path: string, json?: unknown) =>
+        request(server.url(`/api/v1/memories${path}`), { method, token: tokens[as], ...(json !== undefined ? { json } : {}) })
+
+      const memory = (yield* call("ann", "POST", "", { content: "The spare house key is under the blue flowerpot." })).body
+      const trips = (yield* call("ann", "POST", "/collections", { name: "Trips" })).body
+      const hotel = (yield* call("ann", "POST", "", { content: "Hotel Aurora in Porto, booking reference TRV-88213.", collection_id: trips.id })).body
+
+      const shared = yield* call("ann", "POST", `/${memory.id}/shares`, { email: bob.toUpperCase(), permission: "read" })
+      expect(shared.status).toBe(201)
+      expect(shared.body).toMatchObject({ email: bob, permission: "read" })
+      const bobId = shared.body.user_id
+      expect((yield* call("bob", "GET", `/${memory.id}`)).status).toBe(200)
+      const found = yield* call("bob", "POST", "/search", { query: "where is the spare key" })
+      expect(found.body.results.map((r: any) => r.memory.id)).toEqual([memory.id])
+      expect((yield* call("bob", "PATCH", `/${memory.id}`, { content: "moved" })).status).toBe(403)
+      expect((yield* call("bob", "DELETE", `/${memory.id}`)).status).toBe(403)
+      expect((yield* call("bob", "POST", `/${memory.id}/shares`, { email: carol, permission: "read" })).status).toBe(403)
+      expect((yield* call("carol", "GET", `/${memory.id}`)).status).toBe(404)
+      expect((yield* call("carol", "POST", `/${memory.id}/shares`, { email: carol, permission: "read" })).status).toBe(404)
+
+      expect((yield* call("ann", "POST", `/collections/${trips.id}/shares`, { email: bob, permission: "write" })).status).toBe(201)
+      const inTrips = yield* call("bob", "POST", "/search", { query: "TRV-88213", mode: "keyword", collection_id: trips.id })
+      expect(inTrips.body.results.map((r: any) => r.memory.id)).toEqual([hotel.id])
+      const edited = yield* call("bob", "PATCH", `/${hotel.id}`, { title: "Porto hotel" })
+      expect(edited.status).toBe(200)
+      expect(edited.body).toMatchObject({ title: "Porto hotel", owner_id: hotel.owner_id })
+      expect((yield* call("bob", "PATCH", `/${hotel.id}`, { collection_id: null })).status).toBe(403)
+
+      const mine = yield* call("bob", "GET", "/shared-with-me?limit=1")
+      expect(mine.status).toBe(200)
+      expect(mine.body.items).toHaveLength(1)
+      expect(mine.body.items[0]).toMatchObject({ kind: "collection", permission: "write", owner_id: hotel.owner_id, memory: null, collection: { id: trips.id } })
+      const more = yield* call("bob", "GET", `/shared-with-me?limit=1&cursor=${mine.body.next_cursor}`)
+      expect(more.body.items[0]).toMatchObject({ kind: "memory", permission: "read", memory: { id: memory.id }, collection: null })
+      expect((yield* call("ann", "GET", `/${memory.id}/shares`)).body.items).toMatchObject([{ user_id: bobId, email: bob, permission: "read" }])
+      expect((yield* call("bob", "GET", `/collections/${trips.id}/shares`)).status).toBe(403)
+
+      expect((yield* call("ann", "DELETE", `/collections/${trips.id}/shares/${bobId}`)).status).toBe(204)
+      expect((yield* call("ann", "DELETE", `/${memory.id}/shares/${bobId}`)).status).toBe(204)
+      expect((yield* call("ann", "DELETE", `/${memory.id}/shares/${bobId}`)).status).toBe(404)
+      expect((yield* call("bob", "GET", `/${hotel.id}`)).status).toBe(404)
+      expect((yield* call("bob", "POST", "/search", { query: "spare key flowerpot" })).body.results).toEqual([])
+      expect((yield* call("bob", "GET", "/shared-with-me")).body).toEqual({ items: [], next_cursor: null })
+
+      const self = yield* call("ann", "POST", `/${memory.id}/shares`, { email: ann, permission: "read" })
+      expect([self.status, self.body.errors?.[0]?.path]).toEqual([422, "email"])
+      expect((yield* call("ann", "POST", `/${memory.id}/shares`, { email: "nobody@example.com", permission: "read" })).status).toBe(404)
+      const bad = yield* call("ann", "POST", `/${memory.id}/shares`, { email: "not-an-email", permission: "admin" })
+      expect(bad.status).toBe(422)
+      expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(["email", "permission"])
+      expect((yield* call("ann", "DELETE", `/${memory.id}/shares/not-a-uuid`)).status).toBe(422)
+    }))
 })

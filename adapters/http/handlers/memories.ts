@@ -4,12 +4,23 @@ import { createCollection, deleteCollection, getCollection, listCollections, upd
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
 import { answerQuestion } from "../../../application/memory/rag.js"
 import { searchMemories } from "../../../application/memory/search.js"
+import {
+  collectionShares,
+  memoryShares,
+  revokeCollectionShare,
+  revokeMemoryShare,
+  shareCollection,
+  sharedWithMe,
+  shareMemory
+} from "../../../application/memory/sharing.js"
+import { UserId } from "../../../domain/identity/user.js"
+import type { Share } from "../../../domain/memory/sharing.js"
 import type { Actor } from "../../../domain/identity/actor.js"
 import { type Collection, CollectionId, type Memory, MemoryId } from "../../../domain/memory/memory.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
-import { CollectionResponse, MemoryResponse, RagResponse, SearchResponse } from "../memory-schemas.js"
+import { CollectionResponse, MemoryResponse, RagResponse, SearchResponse, SharedItemResponse, ShareResponse, SharesResponse } from "../memory-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
 const toMemoryResponse = (m: Memory) =>
@@ -28,7 +39,10 @@ const toMemoryResponse = (m: Memory) =>
   })
 
 const toCollectionResponse = (c: Collection) =>
-  new CollectionResponse({ id: c.id, name: c.name, description: c.description, created_at: c.createdAt, updated_at: c.updatedAt })
+  new CollectionResponse({ id: c.id, owner_id: c.ownerId, name: c.name, description: c.description, created_at: c.createdAt, updated_at: c.updatedAt })
+
+const toShareResponse = ({ email, share }: { readonly share: Share; readonly email: string }) =>
+  new ShareResponse({ user_id: share.userId, email, permission: share.permission, created_at: share.createdAt })
 
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
 const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullable(id), (x) => CollectionId.make(x))
@@ -84,6 +98,30 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         .pipe(Effect.map(toCollectionResponse), httpErrors))
     .handle("deleteCollection", ({ path, urlParams }) =>
       asActor((a) => deleteCollection(a, CollectionId.make(path.id), urlParams.delete_memories)).pipe(httpErrors))
+    .handle("sharedWithMe", ({ urlParams }) =>
+      asActor((a) => sharedWithMe(a, toPageRequest(urlParams))).pipe(
+        Effect.map((page) =>
+          toPageResponse({ ...page, items: page.items.filter((i) => Option.isSome(i.memory) || Option.isSome(i.collection)) }, (i) =>
+            new SharedItemResponse({
+              kind: i.share.kind,
+              permission: i.share.permission,
+              shared_at: i.share.createdAt,
+              owner_id: Option.match(i.memory, { onSome: (m) => m.ownerId, onNone: () => Option.getOrThrow(i.collection).ownerId }),
+              memory: Option.getOrNull(Option.map(i.memory, toMemoryResponse)),
+              collection: Option.getOrNull(Option.map(i.collection, toCollectionResponse))
+            }))),
+        httpErrors
+      ))
+    .handle("shareCollection", ({ path, payload }) =>
+      asActor((a) => shareCollection(a, path.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
+    .handle("collectionShares", ({ path }) =>
+      asActor((a) => collectionShares(a, path.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
+    .handle("revokeCollectionShare", ({ path }) => asActor((a) => revokeCollectionShare(a, path.id, UserId.make(path.user_id))).pipe(httpErrors))
+    .handle("shareMemory", ({ path, payload }) =>
+      asActor((a) => shareMemory(a, path.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
+    .handle("memoryShares", ({ path }) =>
+      asActor((a) => memoryShares(a, path.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
+    .handle("revokeMemoryShare", ({ path }) => asActor((a) => revokeMemoryShare(a, path.id, UserId.make(path.user_id))).pipe(httpErrors))
     .handle("get", ({ path }) => asActor((a) => getMemory(a, MemoryId.make(path.id))).pipe(Effect.map(toMemoryResponse), httpErrors))
     .handle("update", ({ path, payload }) =>
       asActor((a) =>
