@@ -21,6 +21,7 @@ import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
 import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/memory-repository.sql.js"
 import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repository.sql.js"
+import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -63,7 +64,9 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     ActivityLogSql,
     MemoryRepositorySql,
     CollectionRepositorySql,
-    MemoryShareRepositorySql
+    MemoryShareRepositorySql,
+    QueryLogSql,
+    MemoryAnalyticsSql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

@@ -1,13 +1,24 @@
 import { DateTime, Effect, Layer, Schedule } from "effect"
+import { QUERY_LOG_RETENTION_DAYS } from "../application/memory/analytics.js"
+import { QueryLog } from "../application/ports/memory-analytics.js"
 import { RateLimiter } from "../application/ports/rate-limiter.js"
 
-/** Drops rate-limit windows that ended more than a day ago, hourly, so the table stays small. */
+/**
+ * Hourly housekeeping, so tables that only grow stay small: rate-limit windows that ended more than
+ * a day ago, and query-log entries past their retention.
+ */
 export const MaintenanceLive = Layer.scopedDiscard(
   Effect.gen(function*() {
     const limiter = yield* RateLimiter
-    const round = Effect.flatMap(DateTime.now, (now) => limiter.prune(DateTime.subtract(now, { days: 1 }))).pipe(
-      Effect.tap((n) => n > 0 ? Effect.logDebug("pruned rate-limit windows").pipe(Effect.annotateLogs("count", n)) : Effect.void),
-      Effect.catchAllCause((cause) => Effect.logWarning("rate-limit pruning failed", cause))
+    const queries = yield* QueryLog
+    const prune = (what: string, job: (now: DateTime.Utc) => Effect.Effect<number, unknown>) =>
+      Effect.flatMap(DateTime.now, job).pipe(
+        Effect.tap((n) => n > 0 ? Effect.logDebug(`pruned ${what}`).pipe(Effect.annotateLogs("count", n)) : Effect.void),
+        Effect.catchAllCause((cause) => Effect.logWarning(`pruning ${what} failed`, cause))
+      )
+    const round = Effect.zipRight(
+      prune("rate-limit windows", (now) => limiter.prune(DateTime.subtract(now, { days: 1 }))),
+      prune("query log", (now) => queries.prune(DateTime.subtract(now, { days: QUERY_LOG_RETENTION_DAYS })))
     )
     yield* Effect.forkScoped(Effect.repeat(round, Schedule.spaced("1 hour")))
   })

@@ -4,6 +4,8 @@ import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
 import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
 import {
+  AnalyticsQuery,
+  AnalyticsResponse,
   CollectionRequest,
   CollectionResponse,
   CreateMemoryRequest,
@@ -49,6 +51,8 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, write).annotate(OpenApi.Summary, "Rename or describe a collection"))
   .add(HttpApiEndpoint.del("deleteCollection", "/collections/:id").setPath(IdPath).setUrlParams(DeleteCollectionQuery).addSuccess(HttpApiSchema.NoContent)
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a collection; ?delete_memories=true deletes its memories too"))
+  .add(HttpApiEndpoint.get("analytics", "/analytics").setUrlParams(AnalyticsQuery).addSuccess(AnalyticsResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your memory figures: totals, per collection, tag and type, created per day, searches and questions per day, your top queries (?days=1..365, default 30)"))
   .add(HttpApiEndpoint.get("sharedWithMe", "/shared-with-me").setUrlParams(PageQuery).addSuccess(PageOf(SharedItemResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Memories and collections others shared with you, newest share first"))
   .add(HttpApiEndpoint.post("shareCollection", "/collections/:id/shares").setPath(IdPath).setPayload(ShareRequest).addSuccess(ShareResponse, { status: 201 })

@@ -122,3 +122,33 @@ export class SharedItemResponse extends Schema.Class<SharedItemResponse>("Shared
   memory: Schema.NullOr(MemoryResponse),
   collection: Schema.NullOr(CollectionResponse)
 }) {}
+
+export const AnalyticsQuery = Schema.Struct({
+  days: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 365, { message: () => "days must be between 1 and 365" })),
+    { default: () => 30 }
+  )
+})
+
+const Count = Schema.Int.pipe(Schema.nonNegative())
+
+export class AnalyticsResponse extends Schema.Class<AnalyticsResponse>("MemoryAnalyticsResponse")({
+  /** Start of the window of the per-day series and of the search counts (UTC midnight). */
+  since: Schema.DateTimeUtc,
+  days: Schema.Int,
+  totals: Schema.Struct({
+    memories: Count,
+    collections: Count,
+    pinned: Count,
+    shared_by_me: Count,
+    shared_with_me: Count,
+    searches: Count,
+    rag_queries: Count
+  }),
+  by_collection: Schema.Array(Schema.Struct({ collection_id: Schema.NullOr(Schema.UUID), name: Schema.NullOr(Schema.String), count: Count })),
+  by_tag: Schema.Array(Schema.Struct({ tag: Schema.String, count: Count })),
+  by_type: Schema.Array(Schema.Struct({ memory_type: Schema.String, count: Count })),
+  created_per_day: Schema.Array(Schema.Struct({ date: Schema.String, count: Count })),
+  queries_per_day: Schema.Array(Schema.Struct({ date: Schema.String, searches: Count, rag_queries: Count })),
+  top_queries: Schema.Array(Schema.Struct({ query: Schema.String, count: Count, last_at: Schema.DateTimeUtc }))
+}) {}

@@ -1,11 +1,16 @@
 import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
 import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { type Collection, Memory } from "../../domain/memory/memory.js"
+import { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import { ANALYTICS_TOP, normalizeQuery, type QueryLogEntry } from "../../domain/memory/analytics.js"
 import { audienceIncludes, Share } from "../../domain/memory/sharing.js"
 import { newestFirstAfter } from "./keyset.js"
 
-/** For tests only: the three ports over one state, so that deleting a collection takes its memories and shares along. */
+/**
+ * For tests only: the memory ports over one state, so that deleting a collection takes its memories and
+ * shares along, and the analytics see what the repositories hold.
+ */
 export const MemoriesMemory = Layer.effectContext(
   Effect.gen(function*() {
     const memories = yield* Ref.make(new Map<string, Memory>())
@@ -112,9 +117,71 @@ export const MemoriesMemory = Layer.effectContext(
         Effect.map(sharesOf(userId), (mine) =>
           newestFirstAfter(mine.map((share) => ({ id: share.targetId, createdAt: share.createdAt, share })), after, limit).map((x) => x.share))
     })
+    const queries = yield* Ref.make<ReadonlyArray<QueryLogEntry>>([])
+    const queryLog = QueryLog.of({
+      record: (entry) => Ref.update(queries, (all) => [...all, entry]),
+      prune: (before) =>
+        Ref.modify(queries, (all) => {
+          const kept = all.filter((q) => !DateTime.lessThan(q.createdAt, before))
+          return [all.length - kept.length, kept] as const
+        })
+    })
+    const analytics = MemoryAnalyticsReader.of({
+      forUser: (userId, since) =>
+        Effect.gen(function*() {
+          const own = [...(yield* Ref.get(memories)).values()].filter((m) => m.ownerId === userId)
+          const ownCollections = [...(yield* Ref.get(collections)).values()].filter((c) => c.ownerId === userId)
+          const allShares = [...(yield* Ref.get(shares)).values()]
+          const asked = (yield* Ref.get(queries)).filter((q) => q.userId === userId && !DateTime.lessThan(q.createdAt, since))
+          const ownIds = new Set<string>([...own.map((m) => m.id), ...ownCollections.map((c) => c.id)])
+          const day = (d: DateTime.Utc) => DateTime.formatIso(d).slice(0, 10)
+          const counted = <K>(keys: ReadonlyArray<K>) => {
+            const counts = new Map<K, number>()
+            for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1)
+            return [...counts]
+          }
+          const byName = (a: string | null, b: string | null) => a === null ? (b === null ? 0 : 1) : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0
+          const top = counted(asked.map((q) => normalizeQuery(q.query))).map(([query, count]) => ({
+            query,
+            count,
+            lastAt: asked.filter((q) => normalizeQuery(q.query) === query).map((q) => q.createdAt).reduce((a, b) => DateTime.max(a, b))
+          }))
+          return {
+            totals: {
+              memories: own.length,
+              collections: ownCollections.length,
+              pinned: own.filter((m) => m.pinned).length,
+              sharedByMe: allShares.filter((x) => ownIds.has(x.targetId)).length,
+              sharedWithMe: allShares.filter((x) => x.userId === userId).length,
+              searches: asked.filter((q) => q.kind === "search").length,
+              ragQueries: asked.filter((q) => q.kind === "rag").length
+            },
+            byCollection: [
+              ...ownCollections.map((c) => ({ collectionId: c.id as string | null, name: c.name as string | null, count: own.filter((m) => Option.contains(m.collectionId, c.id)).length })),
+              { collectionId: null, name: null, count: own.filter((m) => Option.isNone(m.collectionId)).length }
+            ].sort((a, b) => b.count - a.count || byName(a.name, b.name)).slice(0, ANALYTICS_TOP.collections),
+            byTag: counted(own.flatMap((m) => m.tags)).map(([tag, count]) => ({ tag, count }))
+              .sort((a, b) => b.count - a.count || byName(a.tag, b.tag)).slice(0, ANALYTICS_TOP.tags),
+            byType: counted(own.map((m) => m.memoryType)).map(([memoryType, count]) => ({ memoryType, count }))
+              .sort((a, b) => b.count - a.count || byName(a.memoryType, b.memoryType)),
+            createdPerDay: counted(own.filter((m) => !DateTime.lessThan(m.createdAt, since)).map((m) => day(m.createdAt)))
+              .map(([date, count]) => ({ date, count })).sort((a, b) => byName(a.date, b.date)),
+            queriesPerDay: [...new Set(asked.map((q) => day(q.createdAt)))].sort().map((date) => ({
+              date,
+              searches: asked.filter((q) => q.kind === "search" && day(q.createdAt) === date).length,
+              ragQueries: asked.filter((q) => q.kind === "rag" && day(q.createdAt) === date).length
+            })),
+            topQueries: top.sort((a, b) =>
+              b.count - a.count || DateTime.toEpochMillis(b.lastAt) - DateTime.toEpochMillis(a.lastAt) || byName(a.query, b.query)
+            ).slice(0, ANALYTICS_TOP.queries)
+          }
+        })
+    })
     return Context.make(MemoryRepository, memoryRepository).pipe(
       Context.add(CollectionRepository, collectionRepository),
-      Context.add(MemoryShareRepository, shareRepository)
+      Context.add(MemoryShareRepository, shareRepository),
+      Context.add(QueryLog, queryLog),
+      Context.add(MemoryAnalyticsReader, analytics)
     )
   })
 )

@@ -6,6 +6,7 @@ import { Embedder } from "../ports/embedder.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { audienceFor, readableCollectionIfAny } from "./access.js"
+import { recordQuery } from "./analytics.js"
 import { reciprocalRankFusion } from "./fusion.js"
 
 export type SearchMode = "hybrid" | "vector" | "keyword"
@@ -59,7 +60,7 @@ const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.co
  * Ranked memories the caller may read. `vector` ranks by meaning, `keyword` by words (PostgreSQL
  * full-text search), `hybrid` fuses both rankings (reciprocal rank fusion).
  */
-export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor, input: SearchInput) {
+export const retrieve = Effect.fn("Memory.retrieve")(function*(actor: Actor, input: SearchInput) {
   yield* readableCollectionIfAny(actor, input.collectionId)
   const audience = yield* audienceFor(actor)
   const memories = yield* MemoryRepository
@@ -83,4 +84,11 @@ export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor,
       Option.map((memory): SearchResult => ({ memory, score, snippet: snippets.get(id) ?? snippetOf(memory) }))
     ))
   return found.flatMap(Option.toArray)
+})
+
+/** A search by the caller: the ranked results, noted in their query log. */
+export const searchMemories = Effect.fn("Memory.search")(function*(actor: Actor, input: SearchInput) {
+  const results = yield* retrieve(actor, input)
+  yield* recordQuery(actor, "search", input.query, input.mode, results.length)
+  return results
 })

@@ -16,6 +16,7 @@ import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.
 import { ExtractiveAnswers } from "../../adapters/llm/extractive-answers.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
+import { QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { VectorIndexExactSql } from "../../adapters/sql/vector-index.exact.js"
@@ -162,7 +163,7 @@ const runScenario = (s: Scenario) =>
 const answers = ExtractiveAnswers.pipe(Layer.provideMerge(DeterministicEmbedder))
 const model = { model: "deterministic-hash-64", dimensions: DETERMINISTIC_DIMENSIONS }
 const sqlPorts = <A, E, R>(index: Layer.Layer<A, E, R>) =>
-  Layer.mergeAll(index, MemoryRepositorySql, CollectionRepositorySql, MemoryShareRepositorySql, UserRepositorySql, UnitOfWorkSql)
+  Layer.mergeAll(index, MemoryRepositorySql, CollectionRepositorySql, MemoryShareRepositorySql, QueryLogSql, UserRepositorySql, UnitOfWorkSql)
 
 layer(Layer.mergeAll(MemoriesMemory, VectorIndexMemory, UserRepositoryMemory, UnitOfWorkMemory, IdsUuidV7, answers))(
   "sharing, two users, in memory",

@@ -1,5 +1,6 @@
 import { ownerOnly, Share } from "../../domain/memory/sharing.js"
 import { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { describe, expect, type Vitest } from "@effect/vitest"
 import { DateTime, Effect, Option } from "effect"
 import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
@@ -7,7 +8,7 @@ import { UserRepository } from "../../application/ports/user-repository.js"
 import type { UserId } from "../../domain/identity/user.js"
 import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
-import { at, makeUser } from "../support/fixtures.js"
+import { at, makeUser, T0 } from "../support/fixtures.js"
 
 const owner = Effect.gen(function*() {
   const user = makeUser()
@@ -246,5 +247,65 @@ export const memorySharesContract = <X extends boolean>(
         const found = yield* memories.keywordSearch({ ...allOf(bob.id), audience }, "tomato", 10)
         expect(found.map((r) => r.memory.id).sort()).toEqual([own.id, single.id, inShared.id].sort())
         expect((yield* memories.list(allOf(bob.id), Option.none(), 10)).map((x) => x.id)).toEqual([own.id])
+      }))
+  })
+
+/** What every QueryLog + MemoryAnalyticsReader adapter must compute, to the row. */
+export const memoryAnalyticsContract = <X extends boolean>(
+  it: Vitest.MethodsNonLive<MemoryAnalyticsReader | QueryLog | MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository, X>
+) =>
+  describe("QueryLog and MemoryAnalyticsReader contract", () => {
+    it.effect("count the user's own memories, shares and queries; series only from `since`", () =>
+      Effect.gen(function*() {
+        const memories = yield* MemoryRepository
+        const log = yield* QueryLog
+        const ann = yield* owner
+        const bob = yield* owner
+        const work = collection(ann.id, 1, "Work")
+        const home = collection(ann.id, 2, "Home")
+        yield* (yield* CollectionRepository).insert(work)
+        yield* (yield* CollectionRepository).insert(home)
+        const day = 24 * 60
+        // Minutes from T0 (2026-01-01): days 0, 0, 1, 2, and one of Bob's.
+        const m1 = memory(ann.id, 10, { collectionId: Option.some(work.id), tags: ["a", "b"], pinned: true })
+        const m2 = memory(ann.id, 20, { collectionId: Option.some(work.id), tags: ["a"], memoryType: "fact" })
+        const m3 = memory(ann.id, day + 5, { tags: ["c"] })
+        const m4 = memory(ann.id, 2 * day + 5)
+        yield* Effect.forEach([m1, m2, m3, m4, memory(bob.id, 30, { tags: ["a"] })], (m) => memories.insert(m))
+        const shares = yield* MemoryShareRepository
+        yield* shares.grant(new Share({ kind: "memory", targetId: m1.id, userId: bob.id, permission: "read", createdAt: at("1 hour") }))
+        yield* shares.grant(new Share({ kind: "collection", targetId: home.id, userId: bob.id, permission: "write", createdAt: at("1 hour") }))
+        const asked = (minutes: number, kind: "search" | "rag", query: string, userId: UserId = ann.id) =>
+          log.record({ id: uuidV7(DateTime.toEpochMillis(at(`${minutes} minutes`))), userId, kind, query, mode: "hybrid", resultCount: 1, createdAt: at(`${minutes} minutes`) })
+        yield* asked(15, "search", "old query")
+        yield* asked(day + 1, "search", "Tomato  Soup")
+        yield* asked(day + 2, "search", "tomato soup")
+        yield* asked(day + 3, "rag", "when is the dentist?")
+        yield* asked(2 * day + 1, "search", "budget")
+        yield* asked(day + 4, "search", "tomato soup", bob.id)
+
+        const since = at("1 day")
+        const a = yield* (yield* MemoryAnalyticsReader).forUser(ann.id, since)
+        expect(a.totals).toEqual({ memories: 4, collections: 2, pinned: 1, sharedByMe: 2, sharedWithMe: 0, searches: 3, ragQueries: 1 })
+        expect(a.byCollection).toEqual([
+          { collectionId: work.id, name: "Work", count: 2 },
+          { collectionId: null, name: null, count: 2 },
+          { collectionId: home.id, name: "Home", count: 0 }
+        ])
+        expect(a.byTag).toEqual([{ tag: "a", count: 2 }, { tag: "b", count: 1 }, { tag: "c", count: 1 }])
+        expect(a.byType).toEqual([{ memoryType: "note", count: 3 }, { memoryType: "fact", count: 1 }])
+        expect(a.createdPerDay).toEqual([{ date: "2026-01-02", count: 1 }, { date: "2026-01-03", count: 1 }])
+        expect(a.queriesPerDay).toEqual([{ date: "2026-01-02", searches: 2, ragQueries: 1 }, { date: "2026-01-03", searches: 1, ragQueries: 0 }])
+        expect(a.topQueries).toEqual([
+          { query: "tomato soup", count: 2, lastAt: at(`${day + 2} minutes`) },
+          { query: "budget", count: 1, lastAt: at(`${2 * day + 1} minutes`) },
+          { query: "when is the dentist?", count: 1, lastAt: at(`${day + 3} minutes`) }
+        ])
+        const b = yield* (yield* MemoryAnalyticsReader).forUser(bob.id, since)
+        expect(b.totals).toMatchObject({ memories: 1, sharedWithMe: 2, sharedByMe: 0, searches: 1 })
+        expect(b.topQueries.map((q) => q.query)).toEqual(["tomato soup"])
+
+        expect(yield* log.prune(at("1 day"))).toBe(1)
+        expect((yield* (yield* MemoryAnalyticsReader).forUser(ann.id, T0)).totals.searches).toBe(3)
       }))
   })

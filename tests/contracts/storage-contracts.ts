@@ -4,6 +4,8 @@ import type { ActivityLog } from "../../application/ports/activity-log.js"
 import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import type { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
 import type { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import type { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
+import { MemoryAnalyticsSql, QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
 import type { AuditLog } from "../../application/ports/audit-log.js"
 import type { CommentRepository } from "../../application/ports/comment-repository.js"
@@ -30,7 +32,7 @@ import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
-import { memoriesContract, memorySharesContract } from "./memories.contract.js"
+import { memoriesContract, memoryAnalyticsContract, memorySharesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
 import { oneTimeTokensContract } from "./one-time-tokens.contract.js"
@@ -45,6 +47,8 @@ export type StoragePorts =
   | MemoryRepository
   | CollectionRepository
   | MemoryShareRepository
+  | QueryLog
+  | MemoryAnalyticsReader
   | UserRepository
   | SessionRepository
   | MailOutbox
@@ -71,6 +75,7 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   projectsContract(it)
   memoriesContract(it)
   memorySharesContract(it)
+  memoryAnalyticsContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
@@ -78,6 +83,8 @@ export const SqlAdapters = Layer.mergeAll(
   MemoryRepositorySql,
   CollectionRepositorySql,
   MemoryShareRepositorySql,
+  QueryLogSql,
+  MemoryAnalyticsSql,
   UserRepositorySql,
   SessionRepositorySql,
   MailOutboxSql,

@@ -136,4 +136,38 @@ layer(TestServerLive(), { timeout: "90 seconds", excludeTestServices: true })("H
       expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(["email", "permission"])
       expect((yield* call("ann", "DELETE", `/${memory.id}/shares/not-a-uuid`)).status).toBe(422)
     }))
+
+  it.effect("analytics: totals, per collection and tag, per day, and the caller's own top queries", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const [ann, bob] = [uniqueEmail("ann"), uniqueEmail("bob")]
+      yield* register(ann, password)
+      yield* register(bob, password)
+      const tokens = { ann: (yield* loginAs(ann, password)).access_token as string, bob: (yield* loginAs(bob, password)).access_token as string }
+      const call = (as: keyof typeof tokens, method: string, path: string, json?: unknown) =>
+        request(server.url(`/api/v1/memories${path}`), { method, token: tokens[as], ...(json !== undefined ? { json } : {}) })
+      const garden = (yield* call("ann", "POST", "/collections", { name: "Garden" })).body
+      yield* call("ann", "POST", "", { content: "Tomatoes need six hours of sun.", tags: ["garden", "tomato"], collection_id: garden.id, pinned: true })
+      yield* call("ann", "POST", "", { content: "Water the basil every second day.", tags: ["garden"], memory_type: "fact" })
+      yield* call("ann", "POST", "/search", { query: "tomato sun" })
+      yield* call("ann", "POST", "/search", { query: "  Tomato   SUN ", mode: "keyword" })
+      yield* call("ann", "POST", "/rag", { question: "How often should I water the basil?" })
+      yield* call("bob", "POST", "/search", { query: "bob's secret query" })
+
+      const response = yield* call("ann", "GET", "/analytics?days=7")
+      expect(response.status).toBe(200)
+      const today = new Date().toISOString().slice(0, 10)
+      expect(response.body).toMatchObject({
+        days: 7,
+        totals: { memories: 2, collections: 1, pinned: 1, shared_by_me: 0, shared_with_me: 0, searches: 2, rag_queries: 1 },
+        by_collection: [{ collection_id: garden.id, name: "Garden", count: 1 }, { collection_id: null, name: null, count: 1 }],
+        by_tag: [{ tag: "garden", count: 2 }, { tag: "tomato", count: 1 }],
+        by_type: [{ memory_type: "fact", count: 1 }, { memory_type: "note", count: 1 }],
+        created_per_day: [{ date: today, count: 2 }],
+        queries_per_day: [{ date: today, searches: 2, rag_queries: 1 }]
+      })
+      expect(response.body.top_queries.map((q: any) => [q.query, q.count])).toEqual([["tomato sun", 2], ["how often should i water the basil?", 1]])
+      expect((yield* call("ann", "GET", "/analytics?days=0")).status).toBe(422)
+      expect((yield* call("ann", "GET", "/analytics?days=abc")).status).toBe(422)
+    }))
 })

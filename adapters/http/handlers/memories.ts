@@ -2,6 +2,7 @@ import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
+import { memoryAnalytics } from "../../../application/memory/analytics.js"
 import { answerQuestion } from "../../../application/memory/rag.js"
 import { searchMemories } from "../../../application/memory/search.js"
 import {
@@ -20,7 +21,7 @@ import { type Collection, CollectionId, type Memory, MemoryId } from "../../../d
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
-import { CollectionResponse, MemoryResponse, RagResponse, SearchResponse, SharedItemResponse, ShareResponse, SharesResponse } from "../memory-schemas.js"
+import { AnalyticsResponse, CollectionResponse, MemoryResponse, RagResponse, SearchResponse, SharedItemResponse, ShareResponse, SharesResponse } from "../memory-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
 const toMemoryResponse = (m: Memory) =>
@@ -98,6 +99,30 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         .pipe(Effect.map(toCollectionResponse), httpErrors))
     .handle("deleteCollection", ({ path, urlParams }) =>
       asActor((a) => deleteCollection(a, CollectionId.make(path.id), urlParams.delete_memories)).pipe(httpErrors))
+    .handle("analytics", ({ urlParams }) =>
+      asActor((a) => memoryAnalytics(a, urlParams.days)).pipe(
+        Effect.map((r) =>
+          new AnalyticsResponse({
+            since: r.since,
+            days: r.days,
+            totals: {
+              memories: r.totals.memories,
+              collections: r.totals.collections,
+              pinned: r.totals.pinned,
+              shared_by_me: r.totals.sharedByMe,
+              shared_with_me: r.totals.sharedWithMe,
+              searches: r.totals.searches,
+              rag_queries: r.totals.ragQueries
+            },
+            by_collection: r.byCollection.map((c) => ({ collection_id: c.collectionId, name: c.name, count: c.count })),
+            by_tag: r.byTag,
+            by_type: r.byType.map((t) => ({ memory_type: t.memoryType, count: t.count })),
+            created_per_day: r.createdPerDay,
+            queries_per_day: r.queriesPerDay.map((d) => ({ date: d.date, searches: d.searches, rag_queries: d.ragQueries })),
+            top_queries: r.topQueries.map((q) => ({ query: q.query, count: q.count, last_at: q.lastAt }))
+          })),
+        httpErrors
+      ))
     .handle("sharedWithMe", ({ urlParams }) =>
       asActor((a) => sharedWithMe(a, toPageRequest(urlParams))).pipe(
         Effect.map((page) =>
