@@ -46,18 +46,23 @@ export const MemoriesMemory = Layer.effectContext(
         }).pipe(Effect.tap((deleted) => deleted ? dropSharesOf(new Set([id])) : Effect.void)),
       list: (filter, after, limit) =>
         Effect.map(Ref.get(memories), (all) => newestFirstAfter([...all.values()].filter((m) => matches(m, filter)), after, limit)),
-      // A simplified web-search: every plain word must occur, no "-word" may; no stemming.
+      // A simplified twin of the SQL search, without stemming or stop words: with -words, every plain
+      // word must occur and no -word may; otherwise at least half of the words, more matched first.
       keywordSearch: (filter, query, k) =>
         Effect.map(Ref.get(memories), (all) => {
           const terms = query.split(/\s+/).filter((t) => t.length > 0)
-          const required = terms.filter((t) => !t.startsWith("-")).flatMap((t) => words(t))
+          const required = [...new Set(terms.filter((t) => !t.startsWith("-")).flatMap((t) => words(t)))]
           const excluded = terms.filter((t) => t.startsWith("-")).flatMap((t) => words(t.slice(1)))
+          const strict = excluded.length > 0
           return [...all.values()]
             .filter((m) => matches(m, filter))
             .map((memory) => {
               const text = words(`${Option.getOrElse(memory.title, () => "")} ${memory.content}`)
-              const ok = required.length > 0 && required.every((w) => text.includes(w)) && !excluded.some((w) => text.includes(w))
-              return { memory, score: ok ? required.reduce((n, w) => n + text.filter((x) => x === w).length, 0) / text.length : 0 }
+              const present = required.filter((w) => text.includes(w))
+              const enough = required.length > 0 && (strict ? present.length === required.length : present.length * 2 >= required.length)
+              const ok = enough && !excluded.some((w) => text.includes(w))
+              const density = present.reduce((n, w) => n + text.filter((x) => x === w).length, 0) / text.length
+              return { memory, score: ok ? present.length / required.length + 0.01 * density / (density + 1) : 0 }
             })
             .filter((r) => r.score > 0)
             .sort((a, b) => b.score - a.score || DateTime.toEpochMillis(b.memory.createdAt) - DateTime.toEpochMillis(a.memory.createdAt))

@@ -57,6 +57,9 @@ const toCollection = (row: typeof CollectionRow.Type) =>
     updatedAt: DateTime.unsafeFromDate(row.updated_at)
   })
 
+/** Quotes, -exclusions or OR: the query means exactly what web-search syntax says. */
+const usesOperators = (query: string) => /(^|\s)-\S|"|\bor\b/i.test(query)
+
 const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at"
 
 export const MemoryRepositorySql = Layer.effect(
@@ -98,9 +101,20 @@ export const MemoryRepositorySql = Layer.effect(
       update: (m) => sql`UPDATE memories SET ${sql.update(columns(m))} WHERE id = ${m.id}`.pipe(Effect.asVoid, orStorageFailure),
       delete: (id) => sql`DELETE FROM memories WHERE id = ${id} RETURNING id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
       keywordSearch: (filter, query, k) =>
-        sql`SELECT ${sql.literal(MEMORY_COLUMNS)}, ts_rank_cd(search, websearch_to_tsquery('english', ${query})) AS score
-            FROM memories WHERE ${sql.and([...filterConditions(filter), sql`search @@ websearch_to_tsquery('english', ${query})`])}
-            ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`.pipe(
+        (usesOperators(query)
+          ? sql`SELECT ${sql.literal(MEMORY_COLUMNS)}, ts_rank_cd(search, websearch_to_tsquery('english', ${query}), 32) AS score
+                FROM memories WHERE ${sql.and([...filterConditions(filter), sql`search @@ websearch_to_tsquery('english', ${query})`])}
+                ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`
+          // Plain words: at least half of the query's words must occur (a long question rarely has all
+          // of them in one note, and one shared word of many is noise); more words matched rank first.
+          : sql`WITH q AS (
+                  SELECT lexemes, (SELECT string_agg(quote_literal(l), ' | ')::tsquery FROM unnest(lexemes) AS l) AS any_word
+                  FROM (SELECT tsvector_to_array(to_tsvector('english', ${query})) AS lexemes) t
+                )
+                SELECT ${sql.literal(MEMORY_COLUMNS)}, m.matched::float8 / cardinality(q.lexemes) + 0.01 * ts_rank_cd(search, q.any_word, 32) AS score
+                FROM memories, q, LATERAL (SELECT count(*) AS matched FROM unnest(q.lexemes) AS l WHERE search @@ quote_literal(l)::tsquery) m
+                WHERE ${sql.and([...filterConditions(filter), sql`search @@ q.any_word`, sql`m.matched * 2 >= cardinality(q.lexemes)`])}
+                ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`).pipe(
           Effect.flatMap((rows) =>
             Effect.map(decodeMemories(rows), (decoded) => decoded.map((row, i) => ({ memory: toMemory(row), score: Number((rows[i] as { score: unknown }).score) })))
           ),

@@ -27,8 +27,10 @@ export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepo
   /** Newest first (keyset on created_at, id); limit + 1 rows. */
   readonly list: (filter: MemoryFilter, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
   /**
-   * Full-text search (web-search syntax: words, "phrases", -exclusions, OR) over title and content,
-   * best first, at most `k`; scores are relative ranks, comparable within one answer only.
+   * Full-text search over title and content, best first, at most `k`. Plain words: a memory must
+   * hold at least half of them (a long question rarely has all its words in one note, and one shared
+   * word of many is noise), more words matched first. With "phrases", -exclusions or OR, web-search
+   * syntax is followed exactly. Scores are relative ranks, comparable within one answer only.
    */
   readonly keywordSearch: (
     filter: MemoryFilter,
