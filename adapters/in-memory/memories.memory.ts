@@ -25,7 +25,7 @@ export const MemoriesMemory = Layer.effectContext(
       const q = Option.map(filter.q, (x) => x.toLowerCase())
       return audienceIncludes(filter.audience, m) &&
         holds(filter.collectionId, (id) => Option.contains(m.collectionId, id)) &&
-        holds(filter.tag, (tag) => m.tags.includes(tag)) &&
+        filter.tags.every((tag) => m.tags.includes(tag)) &&
         holds(filter.memoryType, (t) => m.memoryType === t) &&
         holds(filter.pinned, (p) => m.pinned === p) &&
         holds(q, (x) => `${Option.getOrElse(m.title, () => "")}\n${m.content}`.toLowerCase().includes(x)) &&

@@ -69,7 +69,7 @@ export const MemoryRepositorySql = Layer.effect(
     const filterConditions = (filter: MemoryFilter): Array<Statement.Fragment> => [
       readableBy(sql, filter.audience, "id"),
       ...Option.toArray(Option.map(filter.collectionId, (id) => sql`collection_id = ${id}`)),
-      ...Option.toArray(Option.map(filter.tag, (tag) => sql`tags @> ARRAY[${tag}]::text[]`)),
+      ...(filter.tags.length > 0 ? [sql`tags @> ${textArray(filter.tags)}::text[]`] : []),
       ...Option.toArray(Option.map(filter.memoryType, (t) => sql`memory_type = ${t}`)),
       ...Option.toArray(Option.map(filter.pinned, (p) => sql`pinned = ${p}`)),
       ...Option.toArray(Option.map(filter.q, (q) => sql`(coalesce(title, '') ILIKE ${containsPattern(q)} OR content ILIKE ${containsPattern(q)})`)),

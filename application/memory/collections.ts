@@ -63,7 +63,7 @@ export const deleteCollection = Effect.fn("Memory.deleteCollection")(function*(a
         // Only the owner puts memories in a collection, so they are all the owner's.
         audience: ownerOnly(actor.userId),
         collectionId: Option.some(id),
-        tag: Option.none(),
+        tags: [],
         memoryType: Option.none(),
         pinned: Option.none(),
         q: Option.none(),

@@ -40,18 +40,16 @@ const vectorSearch = (audience: Audience, input: SearchInput, k: number) =>
 
 const keywordSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
-    // One tag is filtered in the query; further tags are checked on a wider candidate set.
-    const rows = yield* (yield* MemoryRepository).keywordSearch({
+    return yield* (yield* MemoryRepository).keywordSearch({
       audience,
       collectionId: input.collectionId,
-      tag: Option.fromNullable(input.tags[0]),
+      tags: input.tags,
       memoryType: Option.none(),
       pinned: Option.none(),
       q: Option.none(),
       createdFrom: Option.none(),
       createdTo: Option.none()
-    }, input.query, input.tags.length > 1 ? k * 4 : k)
-    return rows.filter((r) => input.tags.every((t) => r.memory.tags.includes(t))).slice(0, k)
+    }, input.query, k)
   })
 
 const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.content.slice(0, 300)}…` : memory.content

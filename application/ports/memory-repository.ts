@@ -9,7 +9,8 @@ export interface MemoryFilter {
   /** Only memories this audience may read (owned, shared one by one, or in a shared collection). */
   readonly audience: Audience
   readonly collectionId: Option.Option<CollectionId>
-  readonly tag: Option.Option<string>
+  /** Memories carrying every one of these tags. */
+  readonly tags: ReadonlyArray<string>
   readonly memoryType: Option.Option<string>
   readonly pinned: Option.Option<boolean>
   /** Case-insensitive substring of the title or content. */

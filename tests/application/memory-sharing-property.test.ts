@@ -133,7 +133,7 @@ const runScenario = (s: Scenario) =>
         expect(answer.citations.filter((c) => !allowed.has(c.memoryId)), `${who} answer cited another's memory`).toEqual([])
         const listed = yield* listMemories(actor, {
           collectionId: query.collectionId,
-          tag: Option.fromNullable(q.tags[0]),
+          tags: q.tags,
           memoryType: Option.none(),
           pinned: Option.none(),
           q: Option.some(q.words[0]!),
@@ -145,7 +145,7 @@ const runScenario = (s: Scenario) =>
       // The plain list is exactly what the user may read: shares work, and nothing more.
       const all = yield* listMemories(actor, {
         collectionId: Option.none(),
-        tag: Option.none(),
+        tags: [],
         memoryType: Option.none(),
         pinned: Option.none(),
         q: Option.none(),

@@ -45,7 +45,7 @@ const collection = (ownerId: UserId, minutes: number, name = "Reading") =>
 const allOf = (ownerId: UserId): MemoryFilter => ({
   audience: ownerOnly(ownerId),
   collectionId: Option.none(),
-  tag: Option.none(),
+  tags: [],
   memoryType: Option.none(),
   pinned: Option.none(),
   q: Option.none(),
@@ -97,7 +97,8 @@ export const memoriesContract = <X extends boolean>(
         const ids = (filter: Partial<MemoryFilter>) =>
           Effect.map(memories.list({ ...allOf(user.id), ...filter }, Option.none(), 50), (rows) => rows.map((m) => m.id))
         expect(yield* ids({})).toEqual([ms[2]!.id, ms[1]!.id, ms[0]!.id])
-        expect(yield* ids({ tag: Option.some("work") })).toEqual([ms[2]!.id, ms[0]!.id])
+        expect(yield* ids({ tags: ["work"] })).toEqual([ms[2]!.id, ms[0]!.id])
+        expect(yield* ids({ tags: ["work", "money"] })).toEqual([ms[2]!.id])
         expect(yield* ids({ collectionId: Option.some(c.id) })).toEqual([ms[1]!.id])
         expect(yield* ids({ memoryType: Option.some("fact") })).toEqual([ms[0]!.id])
         expect(yield* ids({ pinned: Option.some(true) })).toEqual([ms[1]!.id])

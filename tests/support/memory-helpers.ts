@@ -34,7 +34,7 @@ export const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A,
   Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))
 export const noFilter = {
   collectionId: Option.none(),
-  tag: Option.none(),
+  tags: [],
   memoryType: Option.none(),
   pinned: Option.none(),
   q: Option.none(),

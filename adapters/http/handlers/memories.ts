@@ -65,7 +65,7 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
       asActor((a) =>
         listMemories(a, {
           collectionId: collectionOf(urlParams.collection_id),
-          tag: Option.fromNullable(urlParams.tag),
+          tags: urlParams.tag === undefined ? [] : [urlParams.tag],
           memoryType: Option.fromNullable(urlParams.memory_type),
           pinned: Option.fromNullable(urlParams.pinned),
           q: Option.fromNullable(urlParams.q),
