@@ -87,6 +87,26 @@ const optionalNonEmpty = (name: string) =>
     Config.map(Option.filter((value) => value.trim().length > 0))
   )
 
+/**
+ * Which vector index: `auto` takes Qdrant when QDRANT_URL is set, else pgvector when the database
+ * has it, else exact search in SQL. Naming one forces it (and startup fails if it cannot work).
+ */
+const vectorIndexConfig = Config.all({
+  kind: Config.literal("auto", "pgvector", "qdrant", "exact")("VECTOR_INDEX").pipe(Config.withDefault("auto" as const)),
+  qdrantUrl: optionalNonEmpty("QDRANT_URL"),
+  qdrantApiKey: Config.redacted("QDRANT_API_KEY").pipe(Config.option),
+  qdrantCollectionPrefix: Config.string("QDRANT_COLLECTION_PREFIX").pipe(
+    Config.validate({ message: "must be letters, digits, - or _", validation: (s) => /^[A-Za-z0-9_-]{1,100}$/.test(s) }),
+    Config.withDefault("brainops_chunks")
+  )
+}).pipe(
+  Config.mapOrFail((v) =>
+    v.kind === "qdrant" && Option.isNone(v.qdrantUrl)
+      ? Either.left(ConfigError.InvalidData(["QDRANT_URL"], "is required when VECTOR_INDEX=qdrant"))
+      : Either.right(v)
+  )
+)
+
 const publicBaseUrl = Config.string("PUBLIC_BASE_URL").pipe(
   Config.option,
   Config.validate({
@@ -127,6 +147,7 @@ export const AppConfig = Config.all({
     apiKey: Config.redacted("EMBEDDINGS_API_KEY").pipe(Config.option),
     dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
   }),
+  vectorIndex: vectorIndexConfig,
   answers: Config.all({
     url: optionalNonEmpty("ANSWERS_URL"),
     model: Config.string("ANSWERS_MODEL").pipe(Config.withDefault("gpt-4o-mini")),

@@ -81,6 +81,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
-    Layer.merge(VectorIndexLive, AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder))
+    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder))
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

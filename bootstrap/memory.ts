@@ -7,6 +7,7 @@ import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
 import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
+import { VectorIndexQdrant } from "../adapters/qdrant/vector-index.qdrant.js"
 import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
@@ -41,18 +42,34 @@ export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenera
   })
 
 /**
- * pgvector where the database has it (always on the embedded profile), else exact search in SQL.
- * The index is for the configured embedder's model and dimension.
+ * The vector index for the configured embedder's model and dimension: Qdrant when configured (or
+ * QDRANT_URL is set), else pgvector where the database has it (always on the embedded profile), else
+ * exact search in SQL. VECTOR_INDEX=pgvector on a database without the extension stops startup.
  */
-export const VectorIndexLive = Layer.unwrapEffect(
-  Effect.gen(function*() {
-    const embedder = yield* Embedder
-    const sql = yield* SqlClient.SqlClient
-    const [row] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
-    const options = { model: embedder.model, dimensions: embedder.dimensions }
-    yield* Effect.logInfo("vector index").pipe(
-      Effect.annotateLogs({ kind: row?.ok ? "pgvector" : "exact-sql", model: embedder.model, dimensions: embedder.dimensions })
-    )
-    return row?.ok ? VectorIndexPgvector(options) : VectorIndexExactSql(options)
-  })
-)
+export const VectorIndexLive = (config: AppConfig) =>
+  Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const embedder = yield* Embedder
+      const sql = yield* SqlClient.SqlClient
+      const [row] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
+      const options = { model: embedder.model, dimensions: embedder.dimensions }
+      const { kind, qdrantUrl } = config.vectorIndex
+      const chosen = kind === "qdrant" || (kind === "auto" && Option.isSome(qdrantUrl))
+        ? "qdrant"
+        : kind === "pgvector" || (kind === "auto" && row?.ok)
+        ? "pgvector"
+        : "exact-sql"
+      yield* Effect.logInfo("vector index").pipe(Effect.annotateLogs({ kind: chosen, model: embedder.model, dimensions: embedder.dimensions }))
+      return chosen === "qdrant"
+        ? VectorIndexQdrant({
+          url: Option.getOrThrow(qdrantUrl),
+          apiKey: config.vectorIndex.qdrantApiKey,
+          collectionPrefix: config.vectorIndex.qdrantCollectionPrefix,
+          relayInterval: "1 second",
+          ...options
+        })
+        : chosen === "pgvector"
+        ? VectorIndexPgvector(options)
+        : VectorIndexExactSql(options)
+    })
+  )

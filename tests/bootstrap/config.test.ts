@@ -63,7 +63,10 @@ describe("configuration", () => {
     [{ RATE_LIMIT_API_PER_MINUTE: "0" }, "RATE_LIMIT_API_PER_MINUTE"],
     [{ LOCKOUT_THRESHOLD: "many" }, "LOCKOUT_THRESHOLD"],
     [{ ANSWERS_TIMEOUT: "0 seconds" }, "ANSWERS_TIMEOUT"],
-    [{ ANSWERS_MAX_TOKENS: "0" }, "ANSWERS_MAX_TOKENS"]
+    [{ ANSWERS_MAX_TOKENS: "0" }, "ANSWERS_MAX_TOKENS"],
+    [{ VECTOR_INDEX: "faiss" }, "VECTOR_INDEX"],
+    [{ VECTOR_INDEX: "qdrant" }, "QDRANT_URL"],
+    [{ QDRANT_COLLECTION_PREFIX: "no spaces please" }, "QDRANT_COLLECTION_PREFIX"]
   ] as const)("refuses %j, naming %s", ([env, variable]) =>
     Effect.gen(function*() {
       expect(yield* errorOf(env)).toContain(variable)

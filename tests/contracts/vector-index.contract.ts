@@ -5,7 +5,7 @@ import { MemoryRepository } from "../../application/ports/memory-repository.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { type VectorEntry, VectorIndex } from "../../application/ports/vector-index.js"
 import type { UserId } from "../../domain/identity/user.js"
-import { Memory, MemoryId } from "../../domain/memory/memory.js"
+import { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import { normalize } from "../../domain/memory/vectors.js"
 import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { at, makeUser } from "../support/fixtures.js"
@@ -111,5 +111,27 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         expect(hits.map((h) => [h.memoryId, h.chunkIndex])).toEqual([[m.id, 0]])
         yield* index.remove(m.id)
         expect(yield* index.search(towards(4, 1), filter, 5)).toEqual([])
+      }))
+
+    it.effect("reads through the audience: own memories, those shared one by one, and those in shared collections", () =>
+      Effect.gen(function*() {
+        const index = yield* VectorIndex
+        const [me, other] = [yield* setup, yield* setup]
+        const sharedCollection = CollectionId.make(uuidV7(Date.now()))
+        const own = yield* memoryOf(me.id)
+        const single = yield* memoryOf(other.id)
+        const inCollection = entry(yield* memoryOf(other.id), 0, towards(6, 0.8))
+        const hidden = yield* memoryOf(other.id)
+        yield* index.upsert([
+          entry(own, 0, towards(6, 0.5)),
+          entry(single, 0, towards(6, 0.6)),
+          { ...inCollection, collectionId: Option.some(sharedCollection) },
+          entry(hidden, 0, towards(6, 0.99))
+        ])
+        const audience = { userId: me.id, memoryIds: [single.id], collectionIds: [sharedCollection] }
+        const hits = yield* index.search(towards(6, 1), { audience, collectionId: Option.none(), tags: [], memoryType: Option.none() }, 10)
+        expect(hits.map((h) => h.memoryId)).toEqual([inCollection.memoryId, single.id, own.id])
+        const scoped = yield* index.search(towards(6, 1), { audience, collectionId: Option.some(sharedCollection), tags: [], memoryType: Option.none() }, 10)
+        expect(scoped.map((h) => h.memoryId)).toEqual([inCollection.memoryId])
       }))
   })

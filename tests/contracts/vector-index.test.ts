@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
@@ -8,6 +8,10 @@ import { MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { VectorIndexExactSql } from "../../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../../adapters/sql/vector-index.pgvector.js"
+import { VectorIndexQdrant } from "../../adapters/qdrant/vector-index.qdrant.js"
+import { VectorIndex } from "../../application/ports/vector-index.js"
+import { MemoryId } from "../../domain/memory/memory.js"
+import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { VECTOR_DIMS, vectorIndexContract } from "./vector-index.contract.js"
 
@@ -35,6 +39,32 @@ if (url === undefined) {
     "exact SQL index on PostgreSQL",
     (it) => vectorIndexContract(it)
   )
+}
+
+const qdrantUrl = process.env.QDRANT_URL || undefined
+if (qdrantUrl === undefined) {
+  console.warn("QDRANT_URL is not set: the Qdrant vector index was NOT checked (no Qdrant server on this machine).")
+} else {
+  // A collection prefix of its own per run, so runs never see each other's points.
+  const qdrant = VectorIndexQdrant({
+    url: qdrantUrl,
+    apiKey: Option.none(),
+    collectionPrefix: `brainops_test_${Date.now()}`,
+    relayInterval: "200 millis",
+    ...model
+  })
+  layer(sqlWith(qdrant).pipe(Layer.provideMerge(PgliteTestDatabase)), { timeout: "60 seconds" })("Qdrant index (outbox on PGlite)", (it) => {
+    vectorIndexContract(it)
+    it.effect("index writes live in the outbox until applied, and roll back with their transaction", () =>
+      Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const index = yield* VectorIndex
+        const failed = yield* Effect.either(sql.withTransaction(Effect.zipRight(index.remove(MemoryId.make(uuidV7(Date.now()))), Effect.fail("boom"))))
+        expect(failed._tag).toBe("Left")
+        const [{ n }] = (yield* sql<{ n: string }>`SELECT count(*)::text AS n FROM vector_outbox`) as [{ n: string }]
+        expect(n).toBe("0")
+      }))
+  })
 }
 
 describe("SQL vector indexes and a changed embedding model", () => {
