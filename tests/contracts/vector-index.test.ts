@@ -1,6 +1,6 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Context, Effect, Layer, Option } from "effect"
+import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
@@ -35,9 +35,16 @@ const url = testDatabaseUrl()
 if (url === undefined) {
   console.warn("TEST_DATABASE_URL is not set: the exact SQL vector index was NOT checked on PostgreSQL (CI sets it).")
 } else {
-  layer(sqlWith(VectorIndexExactSql(model)).pipe(Layer.provide(PostgresTestDatabase(url))), { timeout: "60 seconds" })(
+  layer(sqlWith(VectorIndexExactSql(model)).pipe(Layer.provideMerge(PostgresTestDatabase(url))), { timeout: "60 seconds" })(
     "exact SQL index on PostgreSQL",
-    (it) => vectorIndexContract(it)
+    (it) => {
+      vectorIndexContract(it)
+      it.scoped("pgvector forced on a PostgreSQL without the extension stops startup, saying why", () =>
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(Layer.build(VectorIndexPgvector(model)))
+          expect(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "it started").toContain("pgvector is not installed in this database")
+        }))
+    }
   )
 }
 
