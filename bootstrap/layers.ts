@@ -22,6 +22,7 @@ import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/memory-repository.sql.js"
 import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repository.sql.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
+import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -66,7 +67,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     CollectionRepositorySql,
     MemoryShareRepositorySql,
     QueryLogSql,
-    MemoryAnalyticsSql
+    MemoryAnalyticsSql,
+    JobQueueSql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

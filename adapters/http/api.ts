@@ -31,6 +31,7 @@ import {
 } from "./identity-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
 import { MemoriesApi } from "./memories-api.js"
+import { JobsApi } from "./jobs-api.js"
 import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
@@ -271,6 +272,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(AdminApi)
   .add(ProjectsApi)
   .add(MemoriesApi)
+  .add(JobsApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

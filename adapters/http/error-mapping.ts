@@ -14,6 +14,7 @@ import type { AnswerFailed } from "../../application/ports/answer-generator.js"
 import type { EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
+import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -37,6 +38,7 @@ import {
 
 export type DomainFailure =
   | MemoryTooLarge
+  | JobAlreadyFinished
   | InvalidShare
   | EmbeddingFailed
   | AnswerFailed
@@ -66,7 +68,7 @@ export type DomainFailure =
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
   : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
-  : E extends ProjectArchived | StaleVersion | AlreadyMember ? Conflict
+  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
@@ -88,6 +90,8 @@ const toHttpError = (error: DomainFailure) => {
       return new ServiceUnavailable({ detail: "The answer service is unavailable; retry later" })
     case "EmbeddingFailed":
       return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
+    case "JobAlreadyFinished":
+      return new Conflict({ detail: `The job has already finished (${error.status}); there is nothing to cancel` })
     case "ProjectArchived":
       return new Conflict({ detail: "The project is archived: restore it before changing it" })
     case "StaleVersion":

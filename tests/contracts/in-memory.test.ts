@@ -1,6 +1,7 @@
 import { layer } from "@effect/vitest"
 import { Layer } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
+import { JobQueueMemory } from "../../adapters/in-memory/job-queue.memory.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
@@ -18,6 +19,7 @@ import { storageContracts } from "./storage-contracts.js"
 // for the users contract and the fixtures: the same users serve both.
 const MemoryAdapters = Layer.mergeAll(
   MemoriesMemory,
+  JobQueueMemory,
   SessionRepositoryMemory,
   MailOutboxMemory,
   OneTimeTokensMemory,

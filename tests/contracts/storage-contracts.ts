@@ -4,6 +4,8 @@ import type { ActivityLog } from "../../application/ports/activity-log.js"
 import type { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import type { CollectionRepository, MemoryRepository } from "../../application/ports/memory-repository.js"
 import type { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
+import type { JobQueue } from "../../application/ports/job-queue.js"
+import { JobQueueSql } from "../../adapters/sql/job-queue.sql.js"
 import type { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
@@ -32,6 +34,7 @@ import { TwoFactorRepositorySql } from "../../adapters/sql/two-factor-repository
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
+import { jobQueueContract } from "./job-queue.contract.js"
 import { memoriesContract, memoryAnalyticsContract, memorySharesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
@@ -47,6 +50,7 @@ export type StoragePorts =
   | MemoryRepository
   | CollectionRepository
   | MemoryShareRepository
+  | JobQueue
   | QueryLog
   | MemoryAnalyticsReader
   | UserRepository
@@ -76,6 +80,7 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   memoriesContract(it)
   memorySharesContract(it)
   memoryAnalyticsContract(it)
+  jobQueueContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
@@ -83,6 +88,7 @@ export const SqlAdapters = Layer.mergeAll(
   MemoryRepositorySql,
   CollectionRepositorySql,
   MemoryShareRepositorySql,
+  JobQueueSql,
   QueryLogSql,
   MemoryAnalyticsSql,
   UserRepositorySql,

@@ -1,0 +1,33 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { cancelJob, getJob, listJobs } from "../../../application/jobs/jobs.js"
+import { type Job, JobId } from "../../../domain/jobs/job.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { httpErrors } from "../error-mapping.js"
+import { JobResponse } from "../jobs-api.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+
+export const toJobResponse = (j: Job) =>
+  new JobResponse({
+    id: j.id,
+    type: j.type,
+    status: j.status,
+    progress: { done: j.progressDone, total: Option.getOrNull(j.progressTotal) },
+    result: j.result,
+    errors: j.errors,
+    error_count: j.errorCount,
+    attempts: j.attempts,
+    max_attempts: j.maxAttempts,
+    run_at: j.runAt,
+    created_at: j.createdAt,
+    updated_at: j.updatedAt,
+    finished_at: Option.getOrNull(j.finishedAt)
+  })
+
+export const JobsHandlers = HttpApiBuilder.group(BrainOpsApi, "jobs", (handlers) =>
+  handlers
+    .handle("list", ({ urlParams }) =>
+      Effect.flatMap(CurrentActor, (a) => listJobs(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toJobResponse)), httpErrors))
+    .handle("get", ({ path }) => Effect.flatMap(CurrentActor, (a) => getJob(a, JobId.make(path.id))).pipe(Effect.map(toJobResponse), httpErrors))
+    .handle("cancel", ({ path }) => Effect.flatMap(CurrentActor, (a) => cancelJob(a, JobId.make(path.id))).pipe(Effect.map(toJobResponse), httpErrors)))

@@ -1,0 +1,39 @@
+import { createHmac, timingSafeEqual } from "node:crypto"
+import { Context, DateTime, Duration, Effect, Layer, Option, Redacted } from "effect"
+
+export interface SignedLink {
+  readonly key: string
+  readonly filename: string
+  readonly expires: number
+}
+
+/**
+ * Short-lived download links for files the API serves itself (the local file store): the key, the
+ * download name and the expiry are signed with HMAC-SHA256, so a link cannot be altered or extended.
+ */
+export class FileLinks extends Context.Tag("FileLinks")<FileLinks, {
+  readonly sign: (key: string, expiresIn: Duration.DurationInput, filename: string) => Effect.Effect<string>
+  /** The link's file when the signature holds and it has not expired. */
+  readonly verify: (token: string, expires: number, filename: string, signature: string) => Effect.Effect<Option.Option<SignedLink>>
+}>() {}
+
+const mac = (secret: string, key: string, expires: number, filename: string) =>
+  createHmac("sha256", secret).update(`brainops-file\n${key}\n${expires}\n${filename}`).digest("base64url")
+
+export const FileLinksHmac = (options: { readonly secret: Redacted.Redacted<string>; readonly publicBaseUrl: string }) =>
+  Layer.succeed(FileLinks, {
+    sign: (key, expiresIn, filename) =>
+      Effect.map(DateTime.now, (now) => {
+        const expires = Math.ceil(DateTime.toEpochMillis(DateTime.addDuration(now, Duration.decode(expiresIn))) / 1000)
+        const query = new URLSearchParams({ expires: String(expires), name: filename, signature: mac(Redacted.value(options.secret), key, expires, filename) })
+        return `${options.publicBaseUrl.replace(/\/+$/, "")}/api/v1/files/${Buffer.from(key).toString("base64url")}?${query}`
+      }),
+    verify: (token, expires, filename, signature) =>
+      Effect.map(DateTime.now, (now) => {
+        const key = Buffer.from(token, "base64url").toString("utf8")
+        const expected = Buffer.from(mac(Redacted.value(options.secret), key, expires, filename))
+        const given = Buffer.from(signature)
+        const valid = expected.length === given.length && timingSafeEqual(expected, given)
+        return valid && expires * 1000 > DateTime.toEpochMillis(now) ? Option.some({ key, filename, expires }) : Option.none()
+      })
+  })

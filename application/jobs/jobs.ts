@@ -1,0 +1,66 @@
+import { DateTime, Effect, Option } from "effect"
+import type { Actor } from "../../domain/identity/actor.js"
+import type { UserId } from "../../domain/identity/user.js"
+import { JobAlreadyFinished } from "../../domain/jobs/errors.js"
+import { isFinished, Job, JobId } from "../../domain/jobs/job.js"
+import { NotFound } from "../../domain/shared/errors.js"
+import { Ids } from "../ports/ids.js"
+import { JobQueue } from "../ports/job-queue.js"
+import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
+
+/** Queues a job, due now, for a worker to run. */
+export const enqueueJob = Effect.fn("Jobs.enqueue")(function*(
+  type: string,
+  ownerId: Option.Option<UserId>,
+  payload: unknown,
+  options: { readonly maxAttempts?: number; readonly id?: JobId } = {}
+) {
+  const now = yield* DateTime.now
+  const job = new Job({
+    id: options.id ?? JobId.make(yield* (yield* Ids).next),
+    type,
+    ownerId,
+    payload,
+    status: "queued",
+    attempts: 0,
+    maxAttempts: options.maxAttempts ?? 5,
+    runAt: now,
+    lockedBy: Option.none(),
+    leaseUntil: Option.none(),
+    progressDone: 0,
+    progressTotal: Option.none(),
+    checkpoint: null,
+    result: null,
+    errors: [],
+    errorCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: Option.none()
+  })
+  yield* (yield* JobQueue).enqueue(job)
+  yield* Effect.logInfo("job queued").pipe(Effect.annotateLogs({ job: job.id, type }))
+  return job
+})
+
+/** The actor's own job; anyone else's answers NotFound. */
+const ownJob = (actor: Actor, id: JobId) =>
+  Effect.flatMap(JobQueue, (q) => q.findById(id)).pipe(
+    Effect.flatMap((found) =>
+      Option.isSome(found) && Option.contains(found.value.ownerId, actor.userId) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Job" })))
+  )
+
+export const getJob = Effect.fn("Jobs.get")((actor: Actor, id: JobId) => ownJob(actor, id))
+
+export const listJobs = Effect.fn("Jobs.list")(function*(actor: Actor, page: PageRequest) {
+  const after = yield* decodeCursor(page.cursor)
+  const rows = yield* (yield* JobQueue).list(actor.userId, after, page.limit)
+  return toPage(rows, page.limit, (j) => ({ at: DateTime.toEpochMillis(j.createdAt), id: j.id }))
+})
+
+/** Cancels the actor's queued or running job; a running one stops at its worker's next heartbeat. */
+export const cancelJob = Effect.fn("Jobs.cancel")(function*(actor: Actor, id: JobId) {
+  const job = yield* ownJob(actor, id)
+  if (isFinished(job.status)) return yield* Effect.fail(new JobAlreadyFinished({ status: job.status }))
+  const cancelled = yield* (yield* JobQueue).cancel(id, yield* DateTime.now)
+  return Option.getOrElse(cancelled, () => job)
+})

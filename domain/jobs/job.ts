@@ -1,0 +1,49 @@
+import { Schema } from "effect"
+import { UserId } from "../identity/user.js"
+
+export const JobId = Schema.UUID.pipe(Schema.brand("JobId"))
+export type JobId = typeof JobId.Type
+
+export const JobStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")
+export type JobStatus = typeof JobStatus.Type
+
+/** One problem met by a job: a bad input line, or a failed attempt. */
+export const JobError = Schema.Struct({
+  message: Schema.String,
+  /** The input line it concerns (1-based), for imports. */
+  line: Schema.optional(Schema.Int),
+  attempt: Schema.optional(Schema.Int)
+})
+export type JobError = typeof JobError.Type
+
+/** At most this many errors are kept on a job; beyond, only the count grows. */
+export const MAX_JOB_ERRORS = 1000
+
+export class Job extends Schema.Class<Job>("Job")({
+  id: JobId,
+  type: Schema.String,
+  ownerId: Schema.OptionFromNullOr(UserId),
+  payload: Schema.Unknown,
+  status: JobStatus,
+  attempts: Schema.Int,
+  maxAttempts: Schema.Int,
+  runAt: Schema.DateTimeUtcFromSelf,
+  /** Who holds it and until when; a worker that stops renewing loses it, and another takes the job. */
+  lockedBy: Schema.OptionFromNullOr(Schema.String),
+  leaseUntil: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
+  progressDone: Schema.Int,
+  progressTotal: Schema.OptionFromNullOr(Schema.Int),
+  /** Where a resumable job got to, in its own terms (an import: the lines already handled). */
+  checkpoint: Schema.Unknown,
+  result: Schema.Unknown,
+  errors: Schema.Array(JobError),
+  errorCount: Schema.Int,
+  createdAt: Schema.DateTimeUtcFromSelf,
+  updatedAt: Schema.DateTimeUtcFromSelf,
+  finishedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+}) {}
+
+export const isFinished = (status: JobStatus) => status === "succeeded" || status === "failed" || status === "cancelled"
+
+/** Retry delay after `attempts` failed attempts: 5 s, 10 s, 20 s… capped at 10 minutes. */
+export const retryDelayMillis = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1))
