@@ -4,6 +4,7 @@ import { HttpServerLive } from "../adapters/http/server.js"
 import type { AppConfig } from "./config.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
+import { WorkersLive, workerInApi } from "./jobs.js"
 import { MaintenanceLive } from "./maintenance.js"
 import type { Secrets } from "./secrets.js"
 
@@ -29,12 +30,16 @@ export const HttpFor = (config: AppConfig) =>
     host: config.host,
     port: config.port,
     corsOrigins: config.corsOrigins,
-    maxBodyBytes: config.maxBodyBytes
+    maxBodyBytes: config.maxBodyBytes,
+    maxUploadBytes: config.maxUploadBytes
   }).pipe(Layer.provide(AdminFromEnv(config)))
 
 /** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
 export const ServerLive = (config: AppConfig, secrets: Secrets) =>
-  Layer.mergeAll(HttpFor(config), MailDispatcherLive(config), MaintenanceLive).pipe(
-    Layer.provide(AppServicesLive(config, secrets))
-  )
+  Layer.mergeAll(
+    HttpFor(config),
+    MailDispatcherLive(config),
+    MaintenanceLive,
+    workerInApi(config) ? WorkersLive(config) : Layer.empty
+  ).pipe(Layer.provide(AppServicesLive(config, secrets)))
 

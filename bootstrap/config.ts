@@ -148,6 +148,15 @@ export const AppConfig = Config.all({
     dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
   }),
   vectorIndex: vectorIndexConfig,
+  filesDir: optionalNonEmpty("FILES_DIR"),
+  maxUploadBytes: positiveInt("MAX_UPLOAD_BYTES", 256 * 1024 * 1024),
+  jobs: Config.all({
+    workerConcurrency: positiveInt("WORKER_CONCURRENCY", 2),
+    lease: positiveDuration("JOB_LEASE", "30 seconds"),
+    pollInterval: positiveDuration("JOB_POLL_INTERVAL", "1 second"),
+    /** Unset: a worker runs inside the API on the embedded profile, and only in `npm run worker` on a server. */
+    inApi: Config.boolean("WORKER_IN_API").pipe(Config.option)
+  }),
   answers: Config.all({
     url: optionalNonEmpty("ANSWERS_URL"),
     model: Config.string("ANSWERS_MODEL").pipe(Config.withDefault("gpt-4o-mini")),
@@ -164,3 +173,7 @@ export const AppConfig = Config.all({
   })
 })
 export type AppConfig = Config.Config.Success<typeof AppConfig>
+
+/** Where links in mails and download URLs point: PUBLIC_BASE_URL, or this server on localhost. */
+export const publicBaseUrlOf = (config: AppConfig) =>
+  Option.getOrElse(config.publicBaseUrl, () => `http://localhost:${config.port === 0 ? 8000 : config.port}`)

@@ -27,6 +27,7 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
+import { FileStoreLive } from "./files.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
@@ -83,6 +84,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
-    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder))
+    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
+    FileStoreLive(config, secrets)
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

@@ -3,7 +3,7 @@ import { dispatchDueMail } from "../application/mail/dispatch.js"
 import { MailSettings } from "../application/mail/settings.js"
 import { LogMailer } from "../adapters/outbox-mail/log-mailer.js"
 import { SesMailer } from "../adapters/ses/ses-mailer.js"
-import type { AppConfig } from "./config.js"
+import { type AppConfig, publicBaseUrlOf } from "./config.js"
 
 /** SES when SES_REGION is set; otherwise the embedded outbox, which logs each mail and keeps it in the database. */
 export const MailerLive = (config: AppConfig) =>
@@ -14,7 +14,7 @@ export const MailerLive = (config: AppConfig) =>
 
 export const MailSettingsLive = (config: AppConfig) =>
   Layer.succeed(MailSettings, {
-    publicBaseUrl: Option.getOrElse(config.publicBaseUrl, () => `http://localhost:${config.port === 0 ? 8000 : config.port}`)
+    publicBaseUrl: publicBaseUrlOf(config)
   })
 
 /**

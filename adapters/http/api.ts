@@ -32,6 +32,7 @@ import {
 import { PageOf, PageQuery } from "./pagination.js"
 import { MemoriesApi } from "./memories-api.js"
 import { JobsApi } from "./jobs-api.js"
+import { FilesApi } from "./files-api.js"
 import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
@@ -273,6 +274,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(ProjectsApi)
   .add(MemoriesApi)
   .add(JobsApi)
+  .add(FilesApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

@@ -82,7 +82,7 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : never
 
 /** The one place where domain errors meet HTTP statuses. */
-const toHttpError = (error: DomainFailure) => {
+export const toHttpError = (error: DomainFailure) => {
   switch (error._tag) {
     case "MemoryTooLarge":
       return new PayloadTooLarge({ detail: error.reason })

@@ -26,6 +26,12 @@ export class PayloadTooLarge extends error<PayloadTooLarge>()(
   413,
   "The request body is too large"
 ) {}
+export class UnsupportedMediaType extends error<UnsupportedMediaType>()(
+  "UnsupportedMediaType",
+  "unsupported_media_type",
+  415,
+  "The body's Content-Type is not one this endpoint takes"
+) {}
 export class ServiceUnavailable extends error<ServiceUnavailable>()(
   "ServiceUnavailable",
   "service_unavailable",

@@ -2,9 +2,12 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/p
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
+import { BadRequest, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType } from "./errors.js"
+import { JobAccepted } from "./jobs-api.js"
 import {
   AnalyticsQuery,
+  ExportRequest,
+  ImportQuery,
   AnalyticsResponse,
   CollectionRequest,
   CollectionResponse,
@@ -51,6 +54,12 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, write).annotate(OpenApi.Summary, "Rename or describe a collection"))
   .add(HttpApiEndpoint.del("deleteCollection", "/collections/:id").setPath(IdPath).setUrlParams(DeleteCollectionQuery).addSuccess(HttpApiSchema.NoContent)
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a collection; ?delete_memories=true deletes its memories too"))
+  .add(HttpApiEndpoint.post("import", "/import").setUrlParams(ImportQuery).addSuccess(JobAccepted, { status: 202 })
+    .addError(UnsupportedMediaType)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Import memories from JSON Lines or a JSON array, as the raw body (application/x-ndjson or application/json) or a multipart field `file`; answers a job to follow")
+    .annotate(OpenApi.Description, "Each record: {content, title?, tags?, metadata?, memory_type?, pinned?, external_id?, created_at?}. Bad records are reported by line and skipped; records already imported (same external_id, or same content without one) are skipped, so re-running a file imports nothing twice."))
+  .add(HttpApiEndpoint.post("export", "/export").setPayload(ExportRequest).addSuccess(JobAccepted, { status: 202 })
+    .annotate(Access, read).annotate(OpenApi.Summary, "Export your memories (optionally one collection) as JSON Lines or JSON; the finished job holds a download URL"))
   .add(HttpApiEndpoint.get("analytics", "/analytics").setUrlParams(AnalyticsQuery).addSuccess(AnalyticsResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "Your memory figures: totals, per collection, tag and type, created per day, searches and questions per day, your top queries (?days=1..365, default 30)"))
   .add(HttpApiEndpoint.get("sharedWithMe", "/shared-with-me").setUrlParams(PageQuery).addSuccess(PageOf(SharedItemResponse))

@@ -2,6 +2,7 @@ import { Schema } from "effect"
 import { Email } from "../../domain/identity/user.js"
 import { MEMORY_LIMITS } from "../../domain/memory/memory.js"
 import { SharePermission } from "../../domain/memory/sharing.js"
+import { TransferFormat } from "../../domain/memory/portable.js"
 import { requestBody } from "./identity-schemas.js"
 
 const Tags = Schema.Array(
@@ -152,3 +153,14 @@ export class AnalyticsResponse extends Schema.Class<AnalyticsResponse>("MemoryAn
   queries_per_day: Schema.Array(Schema.Struct({ date: Schema.String, searches: Count, rag_queries: Count })),
   top_queries: Schema.Array(Schema.Struct({ query: Schema.String, count: Count, last_at: Schema.DateTimeUtc }))
 }) {}
+
+export const ImportQuery = Schema.Struct({
+  collection_id: Schema.optional(Schema.UUID),
+  /** Needed only when neither the Content-Type nor a multipart file's name tells. */
+  format: Schema.optional(TransferFormat)
+})
+
+export const ExportRequest = requestBody({
+  collection_id: Schema.optional(Schema.UUID),
+  format: Schema.optionalWith(TransferFormat, { default: () => "jsonl" as const })
+})

@@ -6,6 +6,8 @@ import { RequestClient } from "../../application/identity/client.js"
 
 export interface ServerMiddlewareOptions {
   readonly maxBodyBytes: number
+  /** The larger limit of upload endpoints (file bodies streamed to the file store). */
+  readonly maxUploadBytes: number
   /** Origins allowed by CORS; empty turns CORS off (same-origin only), `*` allows any. */
   readonly corsOrigins: ReadonlyArray<string>
 }
@@ -83,16 +85,19 @@ const toErrorResponse = (cause: Cause.Cause<unknown>, request: HttpServerRequest
     return errorBody(500, "internal_error", "Internal server error", { request_id: yield* FiberRef.get(CurrentRequestId) })
   })
 
+/** Endpoints whose bodies are files, streamed on rather than parsed: they get the upload limit. */
+const UPLOADS = [/^\/api\/v1\/memories\/import(\?|$)/]
+
 const errorsAndLimits = (options: ServerMiddlewareOptions) => {
-  const maxBodySize = Option.some(FileSystem.Size(options.maxBodyBytes))
   return (app: HttpApp.Default): HttpApp.Default =>
     Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
-      if (Number(request.headers["content-length"] ?? 0) > options.maxBodyBytes) {
-        return errorBody(413, "payload_too_large", `The request body is larger than ${options.maxBodyBytes} bytes`)
+      const limit = UPLOADS.some((path) => path.test(request.url)) ? options.maxUploadBytes : options.maxBodyBytes
+      if (Number(request.headers["content-length"] ?? 0) > limit) {
+        return errorBody(413, "payload_too_large", `The request body is larger than ${limit} bytes`)
       }
       return yield* app.pipe(
-        Effect.provideService(MaxBodySize, maxBodySize),
+        Effect.provideService(MaxBodySize, Option.some(FileSystem.Size(limit))),
         Effect.provideService(RequestClient, {
           ip: request.remoteAddress,
           userAgent: Option.map(Option.fromNullable(request.headers["user-agent"]), (ua) => ua.slice(0, 512))

@@ -8,12 +8,13 @@ import { AdminHandlers } from "./handlers/admin.js"
 import { AuthHandlers } from "./handlers/auth.js"
 import { MemoriesHandlers } from "./handlers/memories.js"
 import { JobsHandlers } from "./handlers/jobs.js"
+import { FilesHandlers } from "./handlers/files.js"
 import { ProjectsHandlers } from "./handlers/projects.js"
 import { SystemHandlers } from "./handlers/system.js"
 import { ApiMiddlewareLive, requestContext, type ServerMiddlewareOptions } from "./server-middleware.js"
 
 export const ApiLive = HttpApiBuilder.api(BrainOpsApi).pipe(
-  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers]),
+  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers, FilesHandlers]),
   Layer.provide(AuthenticationLive)
 )
 

@@ -35,6 +35,25 @@ export const MemoriesMemory = Layer.effectContext(
     const words = (text: string): Array<string> => [...(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
     const memoryRepository = MemoryRepository.of({
       insert: (m) => Ref.update(memories, (all) => new Map(all).set(m.id, m)),
+      insertImported: (ms) =>
+        Ref.modify(memories, (all) => {
+          const next = new Map(all)
+          const taken = new Set([...all.values()].flatMap((m) => Option.toArray(Option.map(m.importKey, (k) => `${m.ownerId}:${k}`))))
+          const inserted: Array<Memory["id"]> = []
+          for (const m of ms) {
+            const key = Option.map(m.importKey, (k) => `${m.ownerId}:${k}`)
+            if (Option.isSome(key) && taken.has(key.value)) continue
+            if (Option.isSome(key)) taken.add(key.value)
+            next.set(m.id, m)
+            inserted.push(m.id)
+          }
+          return [inserted, next] as const
+        }),
+      existingImportKeys: (ownerId, keys) =>
+        Effect.map(Ref.get(memories), (all) => {
+          const mine = new Set([...all.values()].filter((m) => m.ownerId === ownerId).flatMap((m) => Option.toArray(m.importKey)))
+          return new Set(keys.filter((k) => mine.has(k)))
+        }),
       findById: (id) => Effect.map(Ref.get(memories), (all) => Option.fromNullable(all.get(id))),
       update: (m) => Ref.update(memories, (all) => all.has(m.id) ? new Map(all).set(m.id, m) : all),
       delete: (id) =>

@@ -25,8 +25,13 @@ export const FileLinksHmac = (options: { readonly secret: Redacted.Redacted<stri
     sign: (key, expiresIn, filename) =>
       Effect.map(DateTime.now, (now) => {
         const expires = Math.ceil(DateTime.toEpochMillis(DateTime.addDuration(now, Duration.decode(expiresIn))) / 1000)
-        const query = new URLSearchParams({ expires: String(expires), name: filename, signature: mac(Redacted.value(options.secret), key, expires, filename) })
-        return `${options.publicBaseUrl.replace(/\/+$/, "")}/api/v1/files/${Buffer.from(key).toString("base64url")}?${query}`
+        const query = new URLSearchParams({
+          file: Buffer.from(key).toString("base64url"),
+          expires: String(expires),
+          name: filename,
+          signature: mac(Redacted.value(options.secret), key, expires, filename)
+        })
+        return `${options.publicBaseUrl.replace(/\/+$/, "")}/api/v1/files?${query}`
       }),
     verify: (token, expires, filename, signature) =>
       Effect.map(DateTime.now, (now) => {

@@ -19,7 +19,8 @@ const MemoryRow = Schema.Struct({
   memory_type: Schema.String,
   pinned: Schema.Boolean,
   created_at: Schema.DateFromSelf,
-  updated_at: Schema.DateFromSelf
+  updated_at: Schema.DateFromSelf,
+  import_key: Schema.NullOr(Schema.String)
 })
 const decodeMemories = Schema.decodeUnknown(Schema.Array(MemoryRow))
 
@@ -35,7 +36,8 @@ const toMemory = (row: typeof MemoryRow.Type) =>
     memoryType: row.memory_type,
     pinned: row.pinned,
     createdAt: DateTime.unsafeFromDate(row.created_at),
-    updatedAt: DateTime.unsafeFromDate(row.updated_at)
+    updatedAt: DateTime.unsafeFromDate(row.updated_at),
+    importKey: Option.fromNullable(row.import_key)
   })
 
 const CollectionRow = Schema.Struct({
@@ -60,7 +62,7 @@ const toCollection = (row: typeof CollectionRow.Type) =>
 /** Quotes, -exclusions or OR: the query means exactly what web-search syntax says. */
 const usesOperators = (query: string) => /(^|\s)-\S|"|\bor\b/i.test(query)
 
-const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at"
+const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at, import_key"
 
 export const MemoryRepositorySql = Layer.effect(
   MemoryRepository,
@@ -86,12 +88,30 @@ export const MemoryRepositorySql = Layer.effect(
       pinned: m.pinned,
       updated_at: DateTime.toDateUtc(m.updatedAt)
     })
+    const row = (m: Memory) => ({
+      id: m.id,
+      owner_id: m.ownerId,
+      created_at: DateTime.toDateUtc(m.createdAt),
+      import_key: Option.getOrNull(m.importKey),
+      ...columns(m)
+    })
     return {
-      insert: (m) =>
-        sql`INSERT INTO memories ${sql.insert({ id: m.id, owner_id: m.ownerId, created_at: DateTime.toDateUtc(m.createdAt), ...columns(m) })}`.pipe(
-          Effect.asVoid,
-          orStorageFailure
-        ),
+      insert: (m) => sql`INSERT INTO memories ${sql.insert(row(m))}`.pipe(Effect.asVoid, orStorageFailure),
+      insertImported: (ms) =>
+        ms.length === 0
+          ? Effect.succeed([])
+          : sql<{ id: string }>`INSERT INTO memories ${sql.insert(ms.map(row))}
+                ON CONFLICT (owner_id, import_key) WHERE import_key IS NOT NULL DO NOTHING RETURNING id`.pipe(
+            Effect.map((rows) => rows.map((r) => MemoryId.make(r.id))),
+            orStorageFailure
+          ),
+      existingImportKeys: (ownerId, keys) =>
+        keys.length === 0
+          ? Effect.succeed(new Set<string>())
+          : sql<{ import_key: string }>`SELECT import_key FROM memories WHERE owner_id = ${ownerId} AND import_key IN ${sql.in([...keys])}`.pipe(
+            Effect.map((rows) => new Set(rows.map((r) => r.import_key))),
+            orStorageFailure
+          ),
       findById: (id) =>
         sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id = ${id}`.pipe(
           Effect.flatMap(decodeMemories),

@@ -1,9 +1,10 @@
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Duration, Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { UserId } from "../../domain/identity/user.js"
 import { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import { isFinished, Job, JobId } from "../../domain/jobs/job.js"
 import { NotFound } from "../../domain/shared/errors.js"
+import { FileStore } from "../ports/file-store.js"
 import { Ids } from "../ports/ids.js"
 import { JobQueue } from "../ports/job-queue.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
@@ -49,7 +50,21 @@ const ownJob = (actor: Actor, id: JobId) =>
       Option.isSome(found) && Option.contains(found.value.ownerId, actor.userId) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Job" })))
   )
 
-export const getJob = Effect.fn("Jobs.get")((actor: Actor, id: JobId) => ownJob(actor, id))
+/** How long a job's download link lasts; each read of the job hands out a fresh one. */
+export const DOWNLOAD_LINK_TTL = Duration.minutes(15)
+
+/** A job whose result names a stored file (an export) gets a short-lived download URL for it. */
+const withDownload = (job: Job) =>
+  Effect.gen(function*() {
+    const result = job.result as { readonly file_key?: unknown } | null
+    if (job.status !== "succeeded" || typeof result?.file_key !== "string") return job
+    const key = result.file_key
+    const url = yield* (yield* FileStore).downloadUrl(key, DOWNLOAD_LINK_TTL, key.split("/").at(-1) ?? "download")
+    const expiresAt = DateTime.addDuration(yield* DateTime.now, DOWNLOAD_LINK_TTL)
+    return new Job({ ...job, result: { ...result, download_url: url, download_expires_at: DateTime.formatIso(expiresAt) } })
+  })
+
+export const getJob = Effect.fn("Jobs.get")((actor: Actor, id: JobId) => Effect.flatMap(ownJob(actor, id), withDownload))
 
 export const listJobs = Effect.fn("Jobs.list")(function*(actor: Actor, page: PageRequest) {
   const after = yield* decodeCursor(page.cursor)

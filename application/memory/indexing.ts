@@ -25,3 +25,22 @@ export const embedMemory = Effect.fn("Memory.embed")(function*(memory: Memory) {
     vector: vectors[i]!
   }))
 })
+
+/** Several memories chunked and embedded in one call to the embedder (imports, reindexing). */
+export const embedMemories = Effect.fn("Memory.embedMany")(function*(memories: ReadonlyArray<Memory>) {
+  const chunked = memories.map((memory) => ({ memory, chunks: chunkText(searchableText(memory)) }))
+  const vectors = yield* (yield* Embedder).embed(chunked.flatMap((m) => m.chunks.map((c) => c.text)))
+  let next = 0
+  return chunked.flatMap(({ chunks, memory }) =>
+    chunks.map((chunk): VectorEntry => ({
+      memoryId: memory.id,
+      chunkIndex: chunk.index,
+      ownerId: memory.ownerId,
+      collectionId: memory.collectionId,
+      tags: memory.tags,
+      memoryType: memory.memoryType,
+      text: chunk.text,
+      vector: vectors[next++]!
+    }))
+  )
+})

@@ -22,6 +22,10 @@ export interface MemoryFilter {
 
 export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepository, {
   readonly insert: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
+  /** Inserts imported memories, skipping any whose owner already has its import key; answers the ids inserted. */
+  readonly insertImported: (memories: ReadonlyArray<Memory>) => Effect.Effect<ReadonlyArray<MemoryId>, StorageUnavailable>
+  /** Which of these import keys the owner's memories already carry. */
+  readonly existingImportKeys: (ownerId: UserId, keys: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StorageUnavailable>
   readonly findById: (id: MemoryId) => Effect.Effect<Option.Option<Memory>, StorageUnavailable>
   readonly update: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
   readonly delete: (id: MemoryId) => Effect.Effect<boolean, StorageUnavailable>

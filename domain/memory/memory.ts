@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
 import { UserId } from "../identity/user.js"
 
 export const MemoryId = Schema.UUID.pipe(Schema.brand("MemoryId"))
@@ -28,7 +28,9 @@ export class Memory extends Schema.Class<Memory>("Memory")({
   memoryType: Schema.String,
   pinned: Schema.Boolean,
   createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf
+  updatedAt: Schema.DateTimeUtcFromSelf,
+  /** For imported memories: the record's external_id, or the hash of its content. Unique per owner. */
+  importKey: Schema.optionalWith(Schema.OptionFromSelf(Schema.String), { default: () => Option.none() })
 }) {}
 
 export class Collection extends Schema.Class<Collection>("Collection")({

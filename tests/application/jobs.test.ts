@@ -4,6 +4,7 @@ import { cancelJob, enqueueJob, getJob, listJobs } from "../../application/jobs/
 import { JobFailed, JobHandlers, runOnce, type WorkerSettings } from "../../application/jobs/runner.js"
 import { JobQueue } from "../../application/ports/job-queue.js"
 import { JobQueueMemory } from "../../adapters/in-memory/job-queue.memory.js"
+import { FileStoreMemory } from "../../adapters/in-memory/file-store.memory.js"
 import type { JobId } from "../../domain/jobs/job.js"
 import { person } from "../support/projects-helpers.js"
 import { UseCaseLayer } from "../support/identity-helpers.js"
@@ -33,7 +34,7 @@ const TestHandlers = Layer.effect(
   })
 )
 
-const JobsLayer = Layer.mergeAll(JobQueueMemory, TestHandlers).pipe(Layer.provideMerge(UseCaseLayer))
+const JobsLayer = Layer.mergeAll(JobQueueMemory, TestHandlers, FileStoreMemory).pipe(Layer.provideMerge(UseCaseLayer))
 const load = (id: JobId) => Effect.flatMap(JobQueue, (q) => Effect.map(q.findById(id), Option.getOrThrow))
 
 describe("job runner", () => {

@@ -1,3 +1,5 @@
+import * as os from "node:os"
+import * as path from "node:path"
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Context, Effect, Layer, Logger, Schedule } from "effect"
 import { HttpFor, ServerLive } from "../../bootstrap/app.js"
@@ -17,7 +19,10 @@ export const TEST_ENV: Record<string, string> = {
   // Every test request comes from 127.0.0.1: per-address limits high, except where a test sets them.
   RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
   RATE_LIMIT_REGISTER_PER_HOUR: "10000",
-  RATE_LIMIT_API_PER_MINUTE: "10000"
+  RATE_LIMIT_API_PER_MINUTE: "10000",
+  // Uploads and exports of HTTP tests go to a temporary folder of this run.
+  FILES_DIR: path.join(os.tmpdir(), `brainops-test-files-${process.pid}`),
+  JOB_POLL_INTERVAL: "100 millis"
 }
 
 export class TestServer extends Context.Tag("TestServer")<TestServer, {

@@ -1,5 +1,5 @@
-import { HttpApiBuilder } from "@effect/platform"
-import { Effect, Option } from "effect"
+import { HttpApiBuilder, type HttpServerRequest, Multipart } from "@effect/platform"
+import { Chunk, Effect, Either, Option, Stream } from "effect"
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
 import { memoryAnalytics } from "../../../application/memory/analytics.js"
@@ -20,7 +20,17 @@ import type { Actor } from "../../../domain/identity/actor.js"
 import { type Collection, CollectionId, type Memory, MemoryId } from "../../../domain/memory/memory.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
-import { httpErrors } from "../error-mapping.js"
+import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
+import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "../errors.js"
+import { startExport, startImport } from "../../../application/memory/transfer.js"
+import type { TransferFormat } from "../../../domain/memory/portable.js"
+import type { Forbidden, NotFound } from "../../../domain/shared/errors.js"
+import type { StorageUnavailable } from "../../../application/ports/errors.js"
+import type { CollectionRepository } from "../../../application/ports/memory-repository.js"
+import type { FileStore } from "../../../application/ports/file-store.js"
+import type { Ids } from "../../../application/ports/ids.js"
+import type { JobQueue } from "../../../application/ports/job-queue.js"
+import type { MemoryShareRepository } from "../../../application/ports/memory-share-repository.js"
 import { AnalyticsResponse, CollectionResponse, MemoryResponse, RagResponse, SearchResponse, SharedItemResponse, ShareResponse, SharesResponse } from "../memory-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
@@ -44,6 +54,55 @@ const toCollectionResponse = (c: Collection) =>
 
 const toShareResponse = ({ email, share }: { readonly share: Share; readonly email: string }) =>
   new ShareResponse({ user_id: share.userId, email, permission: share.permission, created_at: share.createdAt })
+
+/** Where the records of an import request are, and how to read them, from its Content-Type. */
+const uploadOf = (
+  request: HttpServerRequest.HttpServerRequest,
+  format: TransferFormat | undefined
+): Either.Either<
+  { readonly body: Stream.Stream<Uint8Array, BadRequest | PayloadTooLarge>; readonly format: Effect.Effect<TransferFormat, BadRequest> },
+  UnsupportedMediaType
+> => {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase()
+  const byType = (t: string): TransferFormat | undefined =>
+    ["application/x-ndjson", "application/jsonl", "application/jsonlines", "application/x-jsonlines"].includes(t)
+      ? "jsonl"
+      : t === "application/json" ? "json" : undefined
+  if (type === "multipart/form-data") {
+    let file: Multipart.File | undefined
+    const body = request.multipartStream.pipe(
+      // By default a part typed application/json is read as a (size-limited, in-memory) field: here
+      // every part with a file name is a file, streamed.
+      Stream.provideService(Multipart.FieldMimeTypes, Chunk.empty()),
+      Stream.filter((part): part is Multipart.File => part._tag === "File" && part.key === "file"),
+      Stream.take(1),
+      Stream.flatMap((part) => {
+        file = part
+        return part.content
+      }),
+      Stream.mapError(bodyFailure)
+    )
+    const detected = Effect.suspend(() => {
+      if (file === undefined) return Effect.fail(new BadRequest({ detail: "The multipart body has no file field named `file`" }))
+      const byName = /\.(jsonl|ndjson)$/i.test(file.name) ? "jsonl" : /\.json$/i.test(file.name) ? "json" : undefined
+      const known = format ?? byName ?? byType(file.contentType)
+      return known === undefined
+        ? Effect.fail(new BadRequest({ detail: "Cannot tell the file's format: name it .jsonl or .json, or add ?format=jsonl|json" }))
+        : Effect.succeed(known)
+    })
+    return Either.right({ body, format: detected })
+  }
+  const known = byType(type) ?? (type === "" || type === "application/octet-stream" ? format : undefined)
+  return known === undefined
+    ? Either.left(new UnsupportedMediaType({ detail: "Send application/x-ndjson (JSON Lines), application/json (one array), or multipart/form-data with a field `file`" }))
+    : Either.right({ body: Stream.mapError(request.stream, bodyFailure), format: Effect.succeed(known) })
+}
+
+/** A body that could not be read: too large (413), or cut short or malformed (400). */
+const bodyFailure = (error: { readonly message: string; readonly cause?: unknown }): BadRequest | PayloadTooLarge =>
+  `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`.includes("maxBytes")
+    ? new PayloadTooLarge({ detail: "The upload is larger than MAX_UPLOAD_BYTES allows" })
+    : new BadRequest({ detail: `The upload could not be read: ${error.message}` })
 
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
 const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullable(id), (x) => CollectionId.make(x))
@@ -99,6 +158,26 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         .pipe(Effect.map(toCollectionResponse), httpErrors))
     .handle("deleteCollection", ({ path, urlParams }) =>
       asActor((a) => deleteCollection(a, CollectionId.make(path.id), urlParams.delete_memories)).pipe(httpErrors))
+    .handleRaw("import", ({ request, urlParams }) =>
+      Effect.flatMap(CurrentActor, (a): Effect.Effect<
+        { readonly job_id: string },
+        UnsupportedMediaType | BadRequest | PayloadTooLarge | HttpErrorOf<Forbidden | NotFound | StorageUnavailable>,
+        CollectionRepository | FileStore | Ids | JobQueue | MemoryShareRepository
+      > =>
+        Either.match(uploadOf(request, urlParams.format), {
+          onLeft: (refused) => Effect.fail(refused),
+          onRight: (upload) =>
+            startImport(a, { ...upload, collectionId: collectionOf(urlParams.collection_id) }).pipe(
+              Effect.map((job) => ({ job_id: job.id })),
+              Effect.mapError((e) =>
+                e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>)
+            )
+        })))
+    .handle("export", ({ payload }) =>
+      asActor((a) => startExport(a, { format: payload.format, collectionId: collectionOf(payload.collection_id) })).pipe(
+        Effect.map((job) => ({ job_id: job.id })),
+        httpErrors
+      ))
     .handle("analytics", ({ urlParams }) =>
       asActor((a) => memoryAnalytics(a, urlParams.days)).pipe(
         Effect.map((r) =>
