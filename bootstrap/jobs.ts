@@ -2,6 +2,7 @@ import * as os from "node:os"
 import { Effect, Layer, Option } from "effect"
 import { JobHandlers, runWorkers } from "../application/jobs/runner.js"
 import { EXPORT_JOB, IMPORT_JOB, runExport, runImport } from "../application/memory/transfer.js"
+import type { ContentHash } from "../application/ports/content-hash.js"
 import type { Embedder } from "../application/ports/embedder.js"
 import type { FileStore } from "../application/ports/file-store.js"
 import type { Ids } from "../application/ports/ids.js"
@@ -14,7 +15,7 @@ import type { AppConfig } from "./config.js"
 export const JobHandlersLive = Layer.effect(
   JobHandlers,
   Effect.gen(function*() {
-    const context = yield* Effect.context<FileStore | MemoryRepository | VectorIndex | UnitOfWork | Ids | Embedder>()
+    const context = yield* Effect.context<FileStore | MemoryRepository | VectorIndex | UnitOfWork | Ids | Embedder | ContentHash>()
     return {
       [IMPORT_JOB]: (run) => Effect.provide(runImport(run), context),
       [EXPORT_JOB]: (run) => Effect.provide(runExport(run), context)

@@ -27,6 +27,7 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
+import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
@@ -79,6 +80,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     SecretBoxAesGcm(secrets.encryptionKey),
     MailSettingsLive(config),
     IdsUuidV7,
+    ContentHashNode,
     SecretTokensNode,
     PasswordHasherArgon2,
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto"
 import { Chunk, DateTime, Effect, Option, Schema, Stream } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { UserId } from "../../domain/identity/user.js"
@@ -8,6 +7,7 @@ import { PortableMemory, type TransferFormat } from "../../domain/memory/portabl
 import { ownerOnly } from "../../domain/memory/sharing.js"
 import { JobFailed, type JobRun } from "../jobs/runner.js"
 import { enqueueJob } from "../jobs/jobs.js"
+import { ContentHash } from "../ports/content-hash.js"
 import { FileStore } from "../ports/file-store.js"
 import { Ids } from "../ports/ids.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
@@ -63,8 +63,7 @@ const records = (format: TransferFormat, bytes: Stream.Stream<Uint8Array, unknow
   return format === "jsonl" ? jsonLines(text) : jsonArrayElements(text)
 }
 
-const importKeyOf = (record: PortableMemory) =>
-  record.external_id ?? `sha256:${createHash("sha256").update(record.content).digest("hex")}`
+const importKeyOf = (record: PortableMemory, hash: ContentHash["Type"]) => record.external_id ?? `sha256:${hash.sha256(record.content)}`
 
 /** A record's problems, as an error line for the job (none when it is good). */
 const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readonly error?: JobError } => {
@@ -110,6 +109,7 @@ export const runImport = (run: JobRun) =>
     const index = yield* VectorIndex
     const uow = yield* UnitOfWork
     const ids = yield* Ids
+    const hash = yield* ContentHash
     const open = Effect.flatMap(files.get(payload.file_key), (found) =>
       Option.match(found, {
         onNone: () => Effect.fail(new JobFailed({ message: "the uploaded file is gone", retryable: false })),
@@ -150,7 +150,7 @@ export const runImport = (run: JobRun) =>
               pinned: r.pinned ?? false,
               createdAt: r.created_at ?? now,
               updatedAt: r.updated_at ?? r.created_at ?? now,
-              importKey: Option.some(importKeyOf(r))
+              importKey: Option.some(importKeyOf(r, hash))
             })))
         // Within one file, the first record with a key wins; records already imported are skipped
         // before the (slow) embedding.
