@@ -14,6 +14,11 @@ export interface JobRun {
   readonly job: Job
   /** Progress (and where to resume from) as of now; stored with the next heartbeat and at the end. */
   readonly progress: (done: number, total: Option.Option<number>, checkpoint: unknown) => Effect.Effect<void>
+  /**
+   * Stores progress and checkpoint now. Inside the transaction that did the work, the two commit
+   * together: a job resumed after a crash starts exactly where the committed work ends.
+   */
+  readonly save: (done: number, total: Option.Option<number>, checkpoint: unknown) => Effect.Effect<void, StorageUnavailable>
   /** Problems worth reporting that do not stop the job (a bad input line). */
   readonly report: (errors: ReadonlyArray<JobError>) => Effect.Effect<void, StorageUnavailable>
 }
@@ -67,6 +72,11 @@ const execute = (settings: WorkerSettings, job: Job) =>
     const run: JobRun = {
       job,
       progress: (done, total, checkpoint) => Ref.set(state, { done, total, checkpoint }),
+      save: (done, total, checkpoint) =>
+        Effect.gen(function*() {
+          yield* Ref.set(state, { done, total, checkpoint })
+          yield* queue.heartbeat(job.id, settings.workerId, DateTime.addDuration(yield* at, settings.lease), { done, total, checkpoint })
+        }),
       report: (errors) => queue.addErrors(job.id, errors)
     }
     yield* Effect.logInfo("job started").pipe(log)

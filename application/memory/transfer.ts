@@ -91,8 +91,9 @@ const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readon
 /**
  * The import job: reads the stored file as a stream of records, reports bad ones by line and skips
  * them, and imports the good ones in batches (embedded before, written in one short transaction
- * each). Resumable: the checkpoint says how far it got, and records already imported (same
- * external_id or content) are skipped, so a rerun after a crash imports every record exactly once.
+ * each, with the checkpoint). Resumable: after a crash the job starts after the last committed
+ * batch, and records already imported (same external_id or content) are skipped anyway, so every
+ * record is imported exactly once and the counts stay exact.
  */
 export const runImport = (run: JobRun) =>
   Effect.gen(function*() {
@@ -128,7 +129,7 @@ export const runImport = (run: JobRun) =>
     }))
     // A first pass counts the records, for progress; it reads the file but parses nothing.
     const total = yield* Stream.runCount(records(payload.format, yield* open)).pipe(asFileError)
-    yield* run.progress(state.line, Option.some(total), state)
+    yield* run.progress(state.imported + state.duplicates + state.invalid, Option.some(total), state)
 
     const importBatch = (batch: ReadonlyArray<RawRecord>) =>
       Effect.gen(function*() {
@@ -158,21 +159,22 @@ export const runImport = (run: JobRun) =>
         const existing = yield* memories.existingImportKeys(owner, firstOfKey.flatMap((m) => Option.toArray(m.importKey)))
         const fresh = firstOfKey.filter((m) => !existing.has(Option.getOrThrow(m.importKey)))
         const entries = yield* embedMemories(fresh)
-        const inserted = yield* uow.transaction(
+        // The batch, its vectors and the checkpoint that says it is done commit together.
+        state = yield* uow.transaction(
           Effect.gen(function*() {
             const added = new Set<string>(yield* memories.insertImported(fresh))
             yield* index.upsert(entries.filter((e) => added.has(e.memoryId)))
-            return added.size
+            if (bad.length > 0) yield* run.report(bad)
+            const next = {
+              line: batch.at(-1)!.line,
+              imported: state.imported + added.size,
+              duplicates: state.duplicates + (good.length - added.size),
+              invalid: state.invalid + bad.length
+            }
+            yield* run.save(next.imported + next.duplicates + next.invalid, Option.some(total), next)
+            return next
           })
         )
-        if (bad.length > 0) yield* run.report(bad)
-        state = {
-          line: batch.at(-1)!.line,
-          imported: state.imported + inserted,
-          duplicates: state.duplicates + (good.length - inserted),
-          invalid: state.invalid + bad.length
-        }
-        yield* run.progress(state.line, Option.some(total), state)
       })
 
     yield* records(payload.format, yield* open).pipe(

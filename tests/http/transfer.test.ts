@@ -54,7 +54,7 @@ layer(TestServerLive({ MAX_UPLOAD_BYTES: "200000" }), { timeout: "120 seconds", 
       const accepted = yield* upload(token, "/import", lines, "application/x-ndjson")
       expect(accepted.status).toBe(202)
       const job = yield* finished(token, accepted.body.job_id)
-      expect(job).toMatchObject({ type: "memory.import", status: "succeeded", progress: { done: 7, total: 6 }, error_count: 2 })
+      expect(job).toMatchObject({ type: "memory.import", status: "succeeded", progress: { done: 6, total: 6 }, error_count: 2 })
       expect(job.result).toEqual({ total: 6, imported: 2, duplicates: 2, invalid: 2 })
       expect(job.errors.map((e: any) => e.line)).toEqual([2, 4])
       expect(job.errors[1].message).toContain("content")
