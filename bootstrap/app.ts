@@ -4,7 +4,7 @@ import { HttpServerLive } from "../adapters/http/server.js"
 import type { AppConfig } from "./config.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
-import { WorkersLive, workerInApi } from "./jobs.js"
+import { ReindexOnModelChange, WorkersLive, workerInApi } from "./jobs.js"
 import { MaintenanceLive } from "./maintenance.js"
 import type { Secrets } from "./secrets.js"
 
@@ -40,6 +40,7 @@ export const ServerLive = (config: AppConfig, secrets: Secrets) =>
     HttpFor(config),
     MailDispatcherLive(config),
     MaintenanceLive,
+    ReindexOnModelChange,
     workerInApi(config) ? WorkersLive(config) : Layer.empty
   ).pipe(Layer.provide(AppServicesLive(config, secrets)))
 

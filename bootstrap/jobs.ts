@@ -1,6 +1,7 @@
 import * as os from "node:os"
 import { Effect, Layer, Option } from "effect"
 import { JobHandlers, runWorkers } from "../application/jobs/runner.js"
+import { reindexIfModelChanged, REINDEX_JOB, runReindex } from "../application/memory/reindex.js"
 import { EXPORT_JOB, IMPORT_JOB, runExport, runImport } from "../application/memory/transfer.js"
 import type { ContentHash } from "../application/ports/content-hash.js"
 import type { Embedder } from "../application/ports/embedder.js"
@@ -18,7 +19,8 @@ export const JobHandlersLive = Layer.effect(
     const context = yield* Effect.context<FileStore | MemoryRepository | VectorIndex | UnitOfWork | Ids | Embedder | ContentHash>()
     return {
       [IMPORT_JOB]: (run) => Effect.provide(runImport(run), context),
-      [EXPORT_JOB]: (run) => Effect.provide(runExport(run), context)
+      [EXPORT_JOB]: (run) => Effect.provide(runExport(run), context),
+      [REINDEX_JOB]: (run) => Effect.provide(runReindex(run), context)
     }
   })
 )
@@ -39,3 +41,6 @@ export const WorkersLive = (config: AppConfig) =>
 
 /** Whether the API process runs workers too: by default on the embedded profile only. */
 export const workerInApi = (config: AppConfig) => Option.getOrElse(config.jobs.inApi, () => Option.isNone(config.databaseUrl))
+
+/** At startup: vectors of another embedding model are re-embedded by a system job (queued once). */
+export const ReindexOnModelChange = Layer.effectDiscard(Effect.asVoid(reindexIfModelChanged).pipe(Effect.orDie))

@@ -1,7 +1,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Option } from "effect"
 import { AppConfig } from "./config.js"
-import { WorkersLive } from "./jobs.js"
+import { ReindexOnModelChange, WorkersLive } from "./jobs.js"
 import { AppServicesLive } from "./layers.js"
 import { loggingLayer, reportStartupErrors } from "./runtime.js"
 import { resolveSecrets } from "./secrets.js"
@@ -18,7 +18,7 @@ const main = Effect.gen(function*() {
     yield* Effect.logInfo("starting BrainOps worker").pipe(
       Effect.annotateLogs({ profile: Option.isSome(config.databaseUrl) ? "server" : "embedded" })
     )
-    return yield* Layer.launch(WorkersLive(config).pipe(Layer.provide(AppServicesLive(config, secrets))))
+    return yield* Layer.launch(Layer.merge(WorkersLive(config), ReindexOnModelChange).pipe(Layer.provide(AppServicesLive(config, secrets))))
   }).pipe(Effect.provide(loggingLayer(config)))
 })
 

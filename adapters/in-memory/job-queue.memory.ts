@@ -83,6 +83,14 @@ export const JobQueueMemory = Layer.effect(
               : Option.none()),
           Effect.map(Ref.get(jobs), (all) => Option.fromNullable(all.get(id)))
         ),
+      active: (type, ownerId) =>
+        Effect.map(Ref.get(jobs), (all) =>
+          Option.fromNullable(
+            [...all.values()].find((j) =>
+              j.type === type && (j.status === "queued" || j.status === "running") &&
+              Option.getEquivalence<string>((a, b) => a === b)(j.ownerId, ownerId)
+            )
+          )),
       findById: (id) => Effect.map(Ref.get(jobs), (all) => Option.fromNullable(all.get(id))),
       list: (ownerId, after, limit) =>
         Effect.map(Ref.get(jobs), (all) => newestFirstAfter([...all.values()].filter((j) => Option.contains(j.ownerId, ownerId)), after, limit))

@@ -63,6 +63,13 @@ export const MemoriesMemory = Layer.effectContext(
           rest.delete(id)
           return [true, rest] as const
         }).pipe(Effect.tap((deleted) => deleted ? dropSharesOf(new Set([id])) : Effect.void)),
+      pageById: (ownerId, after, limit) =>
+        Effect.map(Ref.get(memories), (all) =>
+          [...all.values()]
+            .filter((m) => Option.isNone(ownerId) || m.ownerId === ownerId.value)
+            .filter((m) => Option.isNone(after) || m.id > after.value)
+            .sort((a, b) => (a.id < b.id ? -1 : 1))
+            .slice(0, limit)),
       list: (filter, after, limit) =>
         Effect.map(Ref.get(memories), (all) => newestFirstAfter([...all.values()].filter((m) => matches(m, filter)), after, limit)),
       // A simplified twin of the SQL search, without stemming or stop words: with -words, every plain

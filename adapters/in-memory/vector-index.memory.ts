@@ -9,6 +9,8 @@ export const VectorIndexMemory = Layer.effect(
   Effect.gen(function*() {
     const entries = yield* Ref.make<ReadonlyArray<VectorEntry>>([])
     return {
+      // One process, one embedder: nothing here was made by another model.
+      foreignVectors: Effect.succeed(Option.none()),
       upsert: (added) =>
         Ref.update(entries, (all) => {
           const replaced = new Set(added.map((e) => e.memoryId as string))

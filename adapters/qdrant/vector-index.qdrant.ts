@@ -71,6 +71,7 @@ const BATCH = 200
  * vanish with the memory itself. A relay applies them in order (one relay at a time across every
  * process, under an advisory lock), and every search drains the outbox first, so a memory is
  * searchable as soon as its write answers. A failed apply leaves the rows for the next attempt.
+ * A previous model's collection is left in place (the reindex job refills this one); drop it by hand.
  */
 export const VectorIndexQdrant = (options: QdrantOptions) =>
   Layer.scoped(
@@ -86,19 +87,18 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
       const qdrant = <A>(what: string, f: () => Promise<A>) =>
         Effect.tryPromise({ try: f, catch: (cause) => new StorageUnavailable({ message: `qdrant ${what} failed: ${String(cause)}` }) })
 
-      // One collection per model: vectors of another model (still holding points) are refused, as in SQL.
+      // One collection per model: another model's collection, while it holds points, is what the
+      // reindex job has yet to redo (searches use only this model's collection meanwhile).
       const existing = (yield* qdrant("list collections", () => client.getCollections()).pipe(Effect.orDie)).collections.map((c) => c.name)
-      for (const name of existing.filter((n) => n.startsWith(`${options.collectionPrefix}_`) && n !== collection)) {
-        const { count } = yield* qdrant("count", () => client.count(name, { exact: true })).pipe(Effect.orDie)
-        if (count > 0) {
-          return yield* Effect.die(
-            new Error(
-              `the Qdrant collection ${name} holds memory vectors of another embedding model than the configured ${options.model} ` +
-                `(${options.dimensions} dimensions). Restore the previous EMBEDDINGS_* settings, or re-embed every memory before switching`
-            )
-          )
+      const foreignVectors = Effect.gen(function*() {
+        const names = (yield* qdrant("list collections", () => client.getCollections())).collections.map((c) => c.name)
+        for (const name of names.filter((n) => n.startsWith(`${options.collectionPrefix}_`) && n !== collection)) {
+          const { count } = yield* qdrant("count", () => client.count(name, { exact: true }))
+          const dimensions = Number(name.split("_").at(-1))
+          if (count > 0) return Option.some({ model: name, dimensions: Number.isFinite(dimensions) ? dimensions : 0 })
         }
-      }
+        return Option.none<{ readonly model: string; readonly dimensions: number }>()
+      })
       if (!existing.includes(collection)) {
         yield* qdrant("create collection", () => client.createCollection(collection, { vectors: { size: options.dimensions, distance: "Cosine" } })).pipe(
           Effect.orDie
@@ -171,6 +171,7 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
           })
         }`
       return {
+        foreignVectors,
         upsert: (entries) => {
           const byMemory = new Map<string, Array<VectorEntry>>()
           for (const e of entries) byMemory.set(e.memoryId, [...(byMemory.get(e.memoryId) ?? []), e])

@@ -1,6 +1,5 @@
 import type { Statement } from "@effect/sql"
 import type { SqlClient } from "@effect/sql/SqlClient"
-import { SqlError } from "@effect/sql/SqlError"
 import { Effect, Option } from "effect"
 import type { VectorEntry, VectorFilter } from "../../application/ports/vector-index.js"
 import type { MemoryId } from "../../domain/memory/memory.js"
@@ -20,19 +19,15 @@ export const chunkStore = (
   options: { readonly model: string; readonly dimensions: number },
   encode: (vector: ReadonlyArray<number>) => string
 ) => ({
-  /** Vectors of another model (or dimension) are not comparable with new ones: refuse to start over them. */
-  refuseOtherModels: Effect.gen(function*() {
-    const [other] = yield* sql<{ model: string; dimensions: number }>`
-      SELECT model, dimensions FROM ${sql(table)} WHERE model <> ${options.model} OR dimensions <> ${options.dimensions} LIMIT 1`
-    if (other !== undefined) {
-      return yield* Effect.fail(
-        new SqlError({
-          message: `the stored memory vectors were made by ${other.model} (${other.dimensions} dimensions), but the configured embedder is ` +
-            `${options.model} (${options.dimensions} dimensions). Restore the previous EMBEDDINGS_* settings, or re-embed every memory (the reindex job) before switching`
-        })
-      )
-    }
-  }),
+  /**
+   * Vectors of another model (or dimension) than the configured one: not comparable with new ones,
+   * so searches skip them until the reindex job has re-embedded their memories.
+   */
+  foreignVectors: sql<{ model: string; dimensions: number }>`
+      SELECT model, dimensions FROM ${sql(table)} WHERE model <> ${options.model} OR dimensions <> ${options.dimensions} LIMIT 1`.pipe(
+    Effect.map((rows) => Option.fromNullable(rows[0])),
+    orStorageFailure
+  ),
   /** Replaces every chunk of the memories given, in one transaction. */
   upsert: (entries: ReadonlyArray<VectorEntry>) =>
     sql.withTransaction(

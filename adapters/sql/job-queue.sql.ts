@@ -134,6 +134,10 @@ export const JobQueueSql = Layer.effect(
               WHERE id = ${id} AND status IN ('queued', 'running')`,
           () => one(sql`SELECT * FROM jobs WHERE id = ${id}`)
         ).pipe(orStorageFailure),
+      active: (type, ownerId) =>
+        one(sql`SELECT * FROM jobs WHERE type = ${type} AND status IN ('queued', 'running') AND ${
+          Option.match(ownerId, { onNone: () => sql`owner_id IS NULL`, onSome: (o) => sql`owner_id = ${o}` })
+        } ORDER BY created_at LIMIT 1`).pipe(orStorageFailure),
       findById: (id) => one(sql`SELECT * FROM jobs WHERE id = ${id}`).pipe(orStorageFailure),
       list: (ownerId, after, limit) =>
         sql`SELECT * FROM jobs WHERE ${

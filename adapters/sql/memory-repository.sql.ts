@@ -140,6 +140,13 @@ export const MemoryRepositorySql = Layer.effect(
           ),
           orStorageFailure
         ),
+      pageById: (ownerId, after, limit) =>
+        sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE ${
+          sql.and([
+            ...Option.toArray(Option.map(ownerId, (o) => sql`owner_id = ${o}`)),
+            ...Option.toArray(Option.map(after, (a) => sql`id > ${a}`))
+          ])
+        } ORDER BY id LIMIT ${limit}`.pipe(Effect.flatMap(decodeMemories), Effect.map((rows) => rows.map(toMemory)), orStorageFailure),
       list: (filter, after, limit) => {
         const conditions: Array<Statement.Fragment> = [
           ...filterConditions(filter),

@@ -19,8 +19,8 @@ export const VectorIndexExactSql = (options: { readonly model: string; readonly 
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const store = chunkStore(sql, "memory_chunk_vectors", options, floatArray)
-      yield* store.refuseOtherModels
       return {
+        foreignVectors: store.foreignVectors,
         upsert: store.upsert,
         remove: store.remove,
         search: (query, filter, k) => {

@@ -28,7 +28,6 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
         return yield* Effect.die(new PgvectorUnavailable("pgvector is not installed in this database: memory_chunks was not created (configure QDRANT_URL instead)"))
       }
       const store = chunkStore(sql, "memory_chunks", options, literal)
-      yield* store.refuseOtherModels
       // One HNSW index per dimension, over the rows of that dimension.
       yield* sql.unsafe(
         `CREATE INDEX IF NOT EXISTS memory_chunks_hnsw_${dims} ON memory_chunks USING hnsw ((embedding::vector(${dims})) vector_cosine_ops) WHERE dimensions = ${dims}`
@@ -36,6 +35,7 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       const distance = sql.literal(`(embedding::vector(${dims})) <=> `)
       const cast = sql.literal(`::vector(${dims})`)
       return {
+        foreignVectors: store.foreignVectors,
         upsert: store.upsert,
         remove: store.remove,
         search: (query, filter, k) => {

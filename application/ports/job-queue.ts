@@ -50,6 +50,8 @@ export class JobQueue extends Context.Tag("JobQueue")<JobQueue, {
   ) => Effect.Effect<boolean, StorageUnavailable>
   /** Cancels a queued or running job; answers the job as it now is (none if missing). */
   readonly cancel: (id: JobId, at: DateTime.Utc) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
+  /** A queued or running job of this type and owner (none: a system job), if there is one. */
+  readonly active: (type: string, ownerId: Option.Option<UserId>) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   readonly findById: (id: JobId) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   /** A user's jobs, newest first; limit + 1 rows. */
   readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>

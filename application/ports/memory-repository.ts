@@ -29,6 +29,8 @@ export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepo
   readonly findById: (id: MemoryId) => Effect.Effect<Option.Option<Memory>, StorageUnavailable>
   readonly update: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
   readonly delete: (id: MemoryId) => Effect.Effect<boolean, StorageUnavailable>
+  /** Every memory (or one owner's), in id order after `after`: for jobs that walk them all. At most `limit`. */
+  readonly pageById: (ownerId: Option.Option<UserId>, after: Option.Option<MemoryId>, limit: number) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
   /** Newest first (keyset on created_at, id); limit + 1 rows. */
   readonly list: (filter: MemoryFilter, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
   /**

@@ -40,6 +40,11 @@ export interface VectorHit {
  * closer but unreadable vectors took the places.
  */
 export class VectorIndex extends Context.Tag("VectorIndex")<VectorIndex, {
+  /**
+   * The model and dimension of stored vectors the configured embedder did not make, if any: after a
+   * model change they wait for the reindex job, and searches ignore them meanwhile.
+   */
+  readonly foreignVectors: Effect.Effect<Option.Option<{ readonly model: string; readonly dimensions: number }>, StorageUnavailable>
   /** Replaces every chunk of the memories given. */
   readonly upsert: (entries: ReadonlyArray<VectorEntry>) => Effect.Effect<void, StorageUnavailable>
   readonly remove: (memoryId: MemoryId) => Effect.Effect<void, StorageUnavailable>

@@ -11,6 +11,8 @@ import { VectorIndexPgvector } from "../../adapters/sql/vector-index.pgvector.js
 import { VectorIndexQdrant } from "../../adapters/qdrant/vector-index.qdrant.js"
 import { VectorIndex } from "../../application/ports/vector-index.js"
 import { MemoryId } from "../../domain/memory/memory.js"
+import { UserId } from "../../domain/identity/user.js"
+import { ownerOnly } from "../../domain/memory/sharing.js"
 import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { VECTOR_DIMS, vectorIndexContract } from "./vector-index.contract.js"
@@ -75,7 +77,7 @@ if (qdrantUrl === undefined) {
 }
 
 describe("SQL vector indexes and a changed embedding model", () => {
-  it.scopedLive("refuse to start over vectors of another model, naming both", () =>
+  it.scopedLive("notice vectors of another model, and leave them out of searches until they are re-embedded", () =>
     Effect.gen(function*() {
       const context = yield* Layer.build(VectorIndexExactSql(model).pipe(Layer.provideMerge(PgliteTestDatabase)))
       const sql = Context.get(context, SqlClient.SqlClient)
@@ -85,9 +87,12 @@ describe("SQL vector indexes and a changed embedding model", () => {
                  VALUES ('00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', 'c', 'note', now(), now())`
       yield* sql`INSERT INTO memory_chunk_vectors (memory_id, chunk_index, owner_id, memory_type, text, model, dimensions, embedding)
                  VALUES ('00000000-0000-7000-8000-000000000002', 0, '00000000-0000-7000-8000-000000000001', 'note', 't', 'test-model', ${VECTOR_DIMS}, '{1,0,0,0,0,0,0,0}')`
-      const refused = yield* Effect.flip(Layer.build(VectorIndexExactSql({ model: "another-model", dimensions: 16 })).pipe(Effect.provide(context)))
-      expect(refused.message).toContain("made by test-model (8 dimensions)")
-      expect(refused.message).toContain("another-model (16 dimensions)")
-      yield* Layer.build(VectorIndexExactSql(model)).pipe(Effect.provide(context))
+      const same = Context.get(yield* Layer.build(VectorIndexExactSql(model)).pipe(Effect.provide(context)), VectorIndex)
+      expect(yield* same.foreignVectors).toEqual(Option.none())
+      const other = Context.get(yield* Layer.build(VectorIndexExactSql({ model: "another-model", dimensions: 16 })).pipe(Effect.provide(context)), VectorIndex)
+      expect(yield* other.foreignVectors).toEqual(Option.some({ model: "test-model", dimensions: VECTOR_DIMS }))
+      const filter = { audience: ownerOnly(UserId.make("00000000-0000-7000-8000-000000000001")), collectionId: Option.none(), tags: [], memoryType: Option.none() }
+      expect(yield* other.search(Array.from({ length: 16 }, () => 0.25), filter, 5)).toEqual([])
+      expect((yield* same.search([1, 0, 0, 0, 0, 0, 0, 0], filter, 5)).length).toBe(1)
     }), 60_000)
 })

@@ -66,6 +66,10 @@ layer(TestServerLive({ MAX_UPLOAD_BYTES: "200000" }), { timeout: "120 seconds", 
       expect(again.result).toEqual({ total: 6, imported: 0, duplicates: 4, invalid: 2 })
       const all = yield* request(server.url("/api/v1/memories?limit=100"), { token })
       expect(all.body.items).toHaveLength(2)
+
+      const reindex = yield* request(server.url("/api/v1/memories/reindex"), { method: "POST", token })
+      expect(reindex.status).toBe(202)
+      expect((yield* finished(token, reindex.body.job_id)).result).toEqual({ reindexed: 2 })
     }))
 
   it.effect("imports a JSON array sent as a multipart file into a collection; exports it and re-imports it losslessly elsewhere", () =>

@@ -23,6 +23,7 @@ import { CurrentActor } from "../current-actor.js"
 import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "../errors.js"
 import { startExport, startImport } from "../../../application/memory/transfer.js"
+import { startReindex } from "../../../application/memory/reindex.js"
 import type { TransferFormat } from "../../../domain/memory/portable.js"
 import type { Forbidden, NotFound } from "../../../domain/shared/errors.js"
 import type { StorageUnavailable } from "../../../application/ports/errors.js"
@@ -178,6 +179,7 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         Effect.map((job) => ({ job_id: job.id })),
         httpErrors
       ))
+    .handle("reindex", () => asActor((a) => startReindex(a)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
     .handle("analytics", ({ urlParams }) =>
       asActor((a) => memoryAnalytics(a, urlParams.days)).pipe(
         Effect.map((r) =>
