@@ -1,6 +1,7 @@
 import * as os from "node:os"
 import { Effect, Layer, Option } from "effect"
 import { JobHandlers, runWorkers } from "../application/jobs/runner.js"
+import { DEDUPLICATE_JOB, runDeduplicate } from "../application/memory/deduplicate.js"
 import { reindexIfModelChanged, REINDEX_JOB, runReindex } from "../application/memory/reindex.js"
 import { EXPORT_JOB, IMPORT_JOB, runExport, runImport } from "../application/memory/transfer.js"
 import type { ContentHash } from "../application/ports/content-hash.js"
@@ -20,7 +21,8 @@ export const JobHandlersLive = Layer.effect(
     return {
       [IMPORT_JOB]: (run) => Effect.provide(runImport(run), context),
       [EXPORT_JOB]: (run) => Effect.provide(runExport(run), context),
-      [REINDEX_JOB]: (run) => Effect.provide(runReindex(run), context)
+      [REINDEX_JOB]: (run) => Effect.provide(runReindex(run), context),
+      [DEDUPLICATE_JOB]: (run) => Effect.provide(runDeduplicate(run), context)
     }
   })
 )

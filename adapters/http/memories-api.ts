@@ -10,6 +10,7 @@ import {
   ImportQuery,
   AnalyticsResponse,
   CollectionRequest,
+  DeduplicateRequest,
   CollectionResponse,
   CreateMemoryRequest,
   DeleteCollectionQuery,
@@ -62,6 +63,8 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
     .annotate(Access, read).annotate(OpenApi.Summary, "Export your memories (optionally one collection) as JSON Lines or JSON; the finished job holds a download URL"))
   .add(HttpApiEndpoint.post("reindex", "/reindex").addSuccess(JobAccepted, { status: 202 })
     .annotate(Access, write).annotate(OpenApi.Summary, "Re-embed your memories with the configured model (a job; search keeps working meanwhile)"))
+  .add(HttpApiEndpoint.post("deduplicate", "/deduplicate").setPayload(DeduplicateRequest).addSuccess(JobAccepted, { status: 202 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Merge your exact duplicates (same content) and near duplicates (similarity >= threshold, default 0.95) into the oldest of each group; the job reports what merged"))
   .add(HttpApiEndpoint.get("analytics", "/analytics").setUrlParams(AnalyticsQuery).addSuccess(AnalyticsResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "Your memory figures: totals, per collection, tag and type, created per day, searches and questions per day, your top queries (?days=1..365, default 30)"))
   .add(HttpApiEndpoint.get("sharedWithMe", "/shared-with-me").setUrlParams(PageQuery).addSuccess(PageOf(SharedItemResponse))

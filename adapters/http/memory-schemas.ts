@@ -164,3 +164,8 @@ export const ExportRequest = requestBody({
   collection_id: Schema.optional(Schema.UUID),
   format: Schema.optionalWith(TransferFormat, { default: () => "jsonl" as const })
 })
+
+export const DeduplicateRequest = requestBody({
+  /** How alike two memories must be (cosine of their first chunks) to merge as near duplicates. */
+  threshold: Schema.optionalWith(Schema.Number.pipe(Schema.between(0.5, 1, { message: () => "threshold must be between 0.5 and 1" })), { default: () => 0.95 })
+})

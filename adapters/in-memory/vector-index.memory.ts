@@ -11,6 +11,9 @@ export const VectorIndexMemory = Layer.effect(
     return {
       // One process, one embedder: nothing here was made by another model.
       foreignVectors: Effect.succeed(Option.none()),
+      vectorOf: (memoryId) =>
+        Effect.map(Ref.get(entries), (all) =>
+          Option.map(Option.fromNullable(all.filter((e) => e.memoryId === memoryId).sort((a, b) => a.chunkIndex - b.chunkIndex)[0]), (e) => e.vector)),
       upsert: (added) =>
         Ref.update(entries, (all) => {
           const replaced = new Set(added.map((e) => e.memoryId as string))

@@ -172,6 +172,13 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
         }`
       return {
         foreignVectors,
+        vectorOf: (memoryId) =>
+          Effect.gen(function*() {
+            if (yield* pending) yield* drain
+            const [point] = yield* qdrant("retrieve", () => client.retrieve(collection, { ids: [pointId(memoryId, 0)], with_vector: true, with_payload: false }))
+            const vector = point?.vector
+            return Array.isArray(vector) && typeof vector[0] === "number" ? Option.some(vector as Array<number>) : Option.none()
+          }),
         upsert: (entries) => {
           const byMemory = new Map<string, Array<VectorEntry>>()
           for (const e of entries) byMemory.set(e.memoryId, [...(byMemory.get(e.memoryId) ?? []), e])

@@ -51,6 +51,13 @@ export const chunkStore = (
         }`
       })
     ).pipe(Effect.asVoid, orStorageFailure),
+  vectorOf: (memoryId: MemoryId) =>
+    sql<{ v: string }>`SELECT embedding::text AS v FROM ${sql(table)}
+      WHERE memory_id = ${memoryId} AND model = ${options.model} AND dimensions = ${options.dimensions} ORDER BY chunk_index LIMIT 1`.pipe(
+      // pgvector prints [1,2,3], a float array {1,2,3}.
+      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (r) => r.v.slice(1, -1).split(",").map(Number))),
+      orStorageFailure
+    ),
   remove: (memoryId: MemoryId) => sql`DELETE FROM ${sql(table)} WHERE memory_id = ${memoryId}`.pipe(Effect.asVoid, orStorageFailure),
   /** The search filters, as the WHERE of the nearest-neighbour query itself. */
   conditions: (filter: VectorFilter): Array<Statement.Fragment> => [

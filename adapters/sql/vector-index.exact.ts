@@ -21,6 +21,7 @@ export const VectorIndexExactSql = (options: { readonly model: string; readonly 
       const store = chunkStore(sql, "memory_chunk_vectors", options, floatArray)
       return {
         foreignVectors: store.foreignVectors,
+        vectorOf: store.vectorOf,
         upsert: store.upsert,
         remove: store.remove,
         search: (query, filter, k) => {

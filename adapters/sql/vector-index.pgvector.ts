@@ -36,6 +36,7 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       const cast = sql.literal(`::vector(${dims})`)
       return {
         foreignVectors: store.foreignVectors,
+        vectorOf: store.vectorOf,
         upsert: store.upsert,
         remove: store.remove,
         search: (query, filter, k) => {

@@ -45,6 +45,8 @@ export class VectorIndex extends Context.Tag("VectorIndex")<VectorIndex, {
    * model change they wait for the reindex job, and searches ignore them meanwhile.
    */
   readonly foreignVectors: Effect.Effect<Option.Option<{ readonly model: string; readonly dimensions: number }>, StorageUnavailable>
+  /** The vector of a memory's first chunk (by the configured model), to look for memories like it. */
+  readonly vectorOf: (memoryId: MemoryId) => Effect.Effect<Option.Option<ReadonlyArray<number>>, StorageUnavailable>
   /** Replaces every chunk of the memories given. */
   readonly upsert: (entries: ReadonlyArray<VectorEntry>) => Effect.Effect<void, StorageUnavailable>
   readonly remove: (memoryId: MemoryId) => Effect.Effect<void, StorageUnavailable>

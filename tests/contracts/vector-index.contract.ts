@@ -134,4 +134,15 @@ export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive
         const scoped = yield* index.search(towards(6, 1), { audience, collectionId: Option.some(sharedCollection), tags: [], memoryType: Option.none() }, 10)
         expect(scoped.map((h) => h.memoryId)).toEqual([inCollection.memoryId])
       }))
+
+    it.effect("gives back a memory's first-chunk vector, for finding memories like it", () =>
+      Effect.gen(function*() {
+        const index = yield* VectorIndex
+        const user = yield* setup
+        const m = yield* memoryOf(user.id)
+        yield* index.upsert([entry(m, 1, towards(2, 0.5)), entry(m, 0, towards(7, 0.9))])
+        const v = Option.getOrThrow(yield* index.vectorOf(m.id))
+        towards(7, 0.9).forEach((x, i) => expect(v[i]).toBeCloseTo(x, 5))
+        expect(yield* index.vectorOf(MemoryId.make(uuidV7(0)))).toEqual(Option.none())
+      }))
   })

@@ -24,6 +24,7 @@ import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "../errors.js"
 import { startExport, startImport } from "../../../application/memory/transfer.js"
 import { startReindex } from "../../../application/memory/reindex.js"
+import { startDeduplicate } from "../../../application/memory/deduplicate.js"
 import type { TransferFormat } from "../../../domain/memory/portable.js"
 import type { Forbidden, NotFound } from "../../../domain/shared/errors.js"
 import type { StorageUnavailable } from "../../../application/ports/errors.js"
@@ -180,6 +181,8 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         httpErrors
       ))
     .handle("reindex", () => asActor((a) => startReindex(a)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
+    .handle("deduplicate", ({ payload }) =>
+      asActor((a) => startDeduplicate(a, payload.threshold)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
     .handle("analytics", ({ urlParams }) =>
       asActor((a) => memoryAnalytics(a, urlParams.days)).pipe(
         Effect.map((r) =>
