@@ -149,6 +149,15 @@ export const AppConfig = Config.all({
   }),
   vectorIndex: vectorIndexConfig,
   filesDir: optionalNonEmpty("FILES_DIR"),
+  s3: Config.all({
+    bucket: optionalNonEmpty("S3_BUCKET"),
+    region: Config.string("S3_REGION").pipe(Config.withDefault("us-east-1")),
+    endpoint: optionalNonEmpty("S3_ENDPOINT"),
+    forcePathStyle: Config.boolean("S3_FORCE_PATH_STYLE").pipe(Config.withDefault(false)),
+    accessKeyId: optionalNonEmpty("S3_ACCESS_KEY_ID"),
+    secretAccessKey: Config.redacted("S3_SECRET_ACCESS_KEY").pipe(Config.option),
+    prefix: Config.string("S3_PREFIX").pipe(Config.withDefault(""))
+  }),
   maxUploadBytes: positiveInt("MAX_UPLOAD_BYTES", 256 * 1024 * 1024),
   jobs: Config.all({
     workerConcurrency: positiveInt("WORKER_CONCURRENCY", 2),

@@ -1,0 +1,52 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { expect, layer } from "@effect/vitest"
+import { Effect, Layer, Schedule } from "effect"
+import S3rver from "s3rver"
+import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+
+/** The server with S3_BUCKET set, against s3rver: uploads and exports go to the bucket, links are presigned. */
+const ServerOnS3 = Layer.unwrapScoped(
+  Effect.gen(function*() {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-s3-http-"))
+    const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "exports", configs: [] }] })
+    const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
+      Effect.promise(() => server.close()).pipe(Effect.zipRight(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
+    return TestServerLive({
+      S3_BUCKET: "exports",
+      S3_ENDPOINT: `http://127.0.0.1:${address.port}`,
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: "S3RVER",
+      S3_SECRET_ACCESS_KEY: "S3RVER"
+    })
+  })
+)
+
+layer(ServerOnS3, { timeout: "90 seconds", excludeTestServices: true })("HTTP: files on S3", (it) => {
+  it.effect("with S3_BUCKET set, an import goes through the bucket and an export's link is a presigned S3 URL", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const email = uniqueEmail("s3")
+      yield* register(email, "correct horse battery staple")
+      const token = (yield* loginAs(email, "correct horse battery staple")).access_token
+      const finished = (id: string) =>
+        request(server.url(`/api/v1/jobs/${id}`), { token }).pipe(
+          Effect.filterOrFail((r) => ["succeeded", "failed"].includes(r.body.status)),
+          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds"))),
+          Effect.map((r) => r.body)
+        )
+      const imported = yield* request(server.url("/api/v1/memories/import"), {
+        method: "POST",
+        token,
+        body: `${JSON.stringify({ content: "Stored by way of S3." })}\n`,
+        headers: { "content-type": "application/x-ndjson" }
+      })
+      expect((yield* finished(imported.body.job_id)).result).toMatchObject({ imported: 1 })
+      const exported = yield* request(server.url("/api/v1/memories/export"), { method: "POST", token, json: { format: "jsonl" } })
+      const job = yield* finished(exported.body.job_id)
+      expect(job.result.download_url).toContain("X-Amz-Signature")
+      const file = yield* Effect.promise(() => fetch(job.result.download_url).then((r) => r.text()))
+      expect(JSON.parse(file.trim())).toMatchObject({ content: "Stored by way of S3." })
+    }))
+})
