@@ -1,9 +1,9 @@
 import { execSync } from "node:child_process"
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, expect, it } from "vitest"
+import { startFakeEmbeddings } from "../support/fake-embeddings.js"
 import { freePort, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
 
 /**
@@ -19,7 +19,7 @@ import { freePort, type Spawned, spawnEntry, waitForHealth, within } from "../su
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-resume-"))
 const running: Array<Spawned> = []
-let embeddings: http.Server | undefined
+let embeddings: { readonly close: () => void } | undefined
 afterAll(() => {
   for (const p of running) p.child.kill("SIGKILL")
   embeddings?.close()
@@ -27,30 +27,6 @@ afterAll(() => {
 })
 
 const DIMS = 16
-const vectorOf = (text: string) => {
-  const v = Array.from({ length: DIMS }, () => 0)
-  for (const word of text.toLowerCase().match(/\w+/g) ?? []) {
-    let h = 2166136261
-    for (const c of word) h = Math.imul(h ^ c.charCodeAt(0), 16777619)
-    v[(h >>> 0) % DIMS]! += 1
-  }
-  return v.some((x) => x !== 0) ? v : [1, ...v.slice(1)]
-}
-
-const startEmbeddings = async () => {
-  const port = await freePort()
-  embeddings = http.createServer((req, res) => {
-    let body = ""
-    req.on("data", (c) => (body += c))
-    req.on("end", () => {
-      const { input } = JSON.parse(body) as { input: Array<string> }
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify({ data: input.map((text, index) => ({ index, embedding: vectorOf(text) })) }))
-    })
-  })
-  await new Promise<void>((resolve) => embeddings!.listen(port, "127.0.0.1", resolve))
-  return `http://127.0.0.1:${port}`
-}
 
 const start = async (embeddingsUrl: string) => {
   const port = await freePort()
@@ -76,7 +52,9 @@ const start = async (embeddingsUrl: string) => {
 const json = async (response: Response) => ({ status: response.status, body: await response.json() as any })
 
 it("an import killed mid-way with SIGKILL resumes after restart and imports every good record exactly once", async () => {
-  const embeddingsUrl = await startEmbeddings()
+  const fake = await startFakeEmbeddings(DIMS)
+  embeddings = fake
+  const embeddingsUrl = fake.url
   let { server, url } = await start(embeddingsUrl)
   const credentials = { email: "importer@example.com", password: "an importer password" }
   expect((await fetch(url("/api/v1/auth/register"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...credentials, name: "Imp" }) })).status).toBe(201)

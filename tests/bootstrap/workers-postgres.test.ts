@@ -1,0 +1,88 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import pg from "pg"
+import { afterAll, expect, it } from "vitest"
+import { startFakeEmbeddings } from "../support/fake-embeddings.js"
+import { freePort, type Spawned, spawnEntry, waitForHealth } from "../support/process.js"
+
+/**
+ * Several `npm run worker` processes against one PostgreSQL share the queue: every job runs once
+ * (one attempt each, exact counts), and the work spreads over the processes.
+ */
+const adminUrl = process.env.TEST_DATABASE_URL || undefined
+const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-workers-"))
+const database = `brainops_workers_${Date.now()}_${process.pid}`
+const running: Array<Spawned> = []
+const cleanups: Array<() => Promise<void> | void> = []
+afterAll(async () => {
+  for (const p of running) p.child.kill("SIGKILL")
+  for (const c of cleanups) await c()
+  fs.rmSync(filesDir, { recursive: true, force: true })
+})
+
+const admin = async (sql: string) => {
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  try {
+    return await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+if (adminUrl === undefined) console.warn("TEST_DATABASE_URL is not set: several workers on one PostgreSQL were NOT checked (CI sets it).")
+
+it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run each of 24 import jobs exactly once", async () => {
+  await admin(`CREATE DATABASE "${database}"`)
+  cleanups.push(() => admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).then(() => undefined))
+  const url = new URL(adminUrl!)
+  url.pathname = `/${database}`
+  const embeddings = await startFakeEmbeddings(16)
+  cleanups.push(embeddings.close)
+  const env = {
+    DATABASE_URL: url.toString(),
+    JWT_SECRET: "workers-test-signing-key-0123456789abcdef",
+    ENCRYPTION_KEY: Buffer.alloc(32, 3).toString("base64"),
+    FILES_DIR: filesDir,
+    EMBEDDINGS_URL: embeddings.url,
+    EMBEDDINGS_MODEL: "test-hash-16",
+    EMBEDDINGS_DIMENSIONS: "16",
+    JOB_POLL_INTERVAL: "100 millis",
+    RATE_LIMIT_API_PER_MINUTE: "100000"
+  }
+  // The API alone (no workers in it) queues the jobs.
+  const port = await freePort()
+  const api = spawnEntry("bootstrap/server.ts", [], { ...env, PORT: String(port), HOST: "127.0.0.1", WORKER_IN_API: "false" })
+  running.push(api)
+  await waitForHealth(port, 90_000)
+  const call = (p: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${p}`, init)
+  const credentials = { email: "w@example.com", password: "a worker test password" }
+  await call("/api/v1/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...credentials, name: "W" }) })
+  const token = ((await (await call("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(credentials) })).json()) as any).access_token
+  const jobIds: Array<string> = []
+  for (let j = 0; j < 24; j++) {
+    const body = Array.from({ length: 20 }, (_, i) => JSON.stringify({ content: `file ${j} record ${i} about subject ${i % 7}` })).join("\n")
+    const accepted = await call("/api/v1/memories/import", { method: "POST", headers: { "content-type": "application/x-ndjson", authorization: `Bearer ${token}` }, body })
+    jobIds.push(((await accepted.json()) as any).job_id)
+  }
+
+  for (let w = 0; w < 3; w++) running.push(spawnEntry("bootstrap/worker.ts", [], { ...env, WORKER_CONCURRENCY: "2" }))
+  const db = new pg.Client({ connectionString: url.toString() })
+  await db.connect()
+  cleanups.unshift(() => db.end())
+  const deadline = Date.now() + 180_000
+  let rows: Array<{ status: string; attempts: number; locked_by: string; result: any }> = []
+  while (Date.now() < deadline) {
+    rows = (await db.query("SELECT status, attempts, locked_by, result FROM jobs WHERE type = 'memory.import'")).rows
+    if (rows.length === 24 && rows.every((r) => r.status === "succeeded" || r.status === "failed")) break
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  expect(rows.map((r) => r.status)).toEqual(Array.from({ length: 24 }, () => "succeeded"))
+  expect(rows.map((r) => r.attempts)).toEqual(Array.from({ length: 24 }, () => 1))
+  expect(rows.map((r) => r.result.imported)).toEqual(Array.from({ length: 24 }, () => 20))
+  const processes = new Set(rows.map((r) => r.locked_by.split(":").slice(0, 2).join(":")))
+  expect(processes.size).toBeGreaterThanOrEqual(2)
+  const memories = (await db.query("SELECT count(*)::int AS n, count(DISTINCT content)::int AS distinct_n FROM memories")).rows[0]
+  expect(memories).toEqual({ n: 480, distinct_n: 480 })
+}, 300_000)
