@@ -1,5 +1,6 @@
-import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { openAiClient } from "../openai/client.js"
+import { Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
 import { normalize } from "../../domain/memory/vectors.js"
 
@@ -27,13 +28,7 @@ export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
   Layer.effect(
     Embedder,
     Effect.gen(function*() {
-      const client = (yield* HttpClient.HttpClient).pipe(
-        HttpClient.mapRequest((request) =>
-          Option.match(options.apiKey, { onNone: () => request, onSome: (key) => HttpClientRequest.bearerToken(request, Redacted.value(key)) })),
-        HttpClient.filterStatusOk,
-        HttpClient.transformResponse(Effect.timeout(options.timeout)),
-        HttpClient.retryTransient({ times: 3, schedule: Schedule.exponential("200 millis") })
-      )
+      const client = yield* openAiClient(options)
       const url = `${options.url.replace(/\/+$/, "")}/embeddings`
       const embedBatch = (texts: ReadonlyArray<string>) =>
         client.execute(

@@ -1,5 +1,6 @@
-import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { type Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { openAiClient } from "../openai/client.js"
+import { type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
 import {
   type Answer,
   AnswerFailed,
@@ -80,13 +81,7 @@ export const OpenAiChatAnswers = (options: OpenAiChatAnswersOptions) =>
   Layer.effect(
     AnswerGenerator,
     Effect.gen(function*() {
-      const client = (yield* HttpClient.HttpClient).pipe(
-        HttpClient.mapRequest((request) =>
-          Option.match(options.apiKey, { onNone: () => request, onSome: (key) => HttpClientRequest.bearerToken(request, Redacted.value(key)) })),
-        HttpClient.filterStatusOk,
-        HttpClient.transformResponse(Effect.timeout(options.timeout)),
-        HttpClient.retryTransient({ times: 3, schedule: Schedule.exponential("200 millis") })
-      )
+      const client = yield* openAiClient(options)
       const url = `${options.url.replace(/\/+$/, "")}/chat/completions`
       const complete = (question: string, passages: ReadonlyArray<Passage>) =>
         client.execute(

@@ -3,7 +3,7 @@ import type { Actor } from "../../domain/identity/actor.js"
 import { Collection, CollectionId, type MemoryId } from "../../domain/memory/memory.js"
 import { ownerOnly } from "../../domain/memory/sharing.js"
 import { Ids } from "../ports/ids.js"
-import { CollectionRepository, MemoryRepository } from "../ports/memory-repository.js"
+import { CollectionRepository, everything, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
@@ -59,17 +59,8 @@ export const deleteCollection = Effect.fn("Memory.deleteCollection")(function*(a
   if (deleteMemories) {
     let after = Option.none<{ at: number; id: string }>()
     for (;;) {
-      const filter = {
-        // Only the owner puts memories in a collection, so they are all the owner's.
-        audience: ownerOnly(actor.userId),
-        collectionId: Option.some(id),
-        tags: [],
-        memoryType: Option.none(),
-        pinned: Option.none(),
-        q: Option.none(),
-        createdFrom: Option.none(),
-        createdTo: Option.none()
-      }
+      // Only the owner puts memories in a collection, so they are all the owner's.
+      const filter = { ...everything(ownerOnly(actor.userId)), collectionId: Option.some(id) }
       const rows = yield* memories.list(filter, after, 500)
       inside.push(...rows.slice(0, 500).map((m) => m.id))
       if (rows.length <= 500) break

@@ -11,20 +11,7 @@ const searchableText = (memory: Memory) => (memory.title._tag === "Some" ? `${me
  * Chunks and embeds a memory, before any transaction opens (embedding is slow next to a write, and on
  * PGlite an open transaction holds the only connection).
  */
-export const embedMemory = Effect.fn("Memory.embed")(function*(memory: Memory) {
-  const chunks = chunkText(searchableText(memory))
-  const vectors = yield* (yield* Embedder).embed(chunks.map((c) => c.text))
-  return chunks.map((chunk, i): VectorEntry => ({
-    memoryId: memory.id,
-    chunkIndex: chunk.index,
-    ownerId: memory.ownerId,
-    collectionId: memory.collectionId,
-    tags: memory.tags,
-    memoryType: memory.memoryType,
-    text: chunk.text,
-    vector: vectors[i]!
-  }))
-})
+export const embedMemory = (memory: Memory) => embedMemories([memory])
 
 /** Several memories chunked and embedded in one call to the embedder (imports, reindexing). */
 export const embedMemories = Effect.fn("Memory.embedMany")(function*(memories: ReadonlyArray<Memory>) {

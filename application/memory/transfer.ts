@@ -10,7 +10,7 @@ import { enqueueJob } from "../jobs/jobs.js"
 import { ContentHash } from "../ports/content-hash.js"
 import { FileStore } from "../ports/file-store.js"
 import { Ids } from "../ports/ids.js"
-import { MemoryRepository } from "../ports/memory-repository.js"
+import { everything, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { jsonArrayElements, jsonLines, type RawRecord } from "../shared/json-records.js"
@@ -208,16 +208,7 @@ export const runExport = (run: JobRun) =>
     const owner = UserId.make(Option.getOrThrow(run.job.ownerId))
     const memories = yield* MemoryRepository
     const page = 500
-    const filter = {
-      audience: ownerOnly(owner),
-      collectionId: Option.map(Option.fromNullable(payload.collection_id), (c) => CollectionId.make(c)),
-      tags: [],
-      memoryType: Option.none(),
-      pinned: Option.none(),
-      q: Option.none(),
-      createdFrom: Option.none(),
-      createdTo: Option.none()
-    }
+    const filter = { ...everything(ownerOnly(owner)), collectionId: Option.map(Option.fromNullable(payload.collection_id), (c) => CollectionId.make(c)) }
     let count = 0
     const pages = Stream.paginateChunkEffect(Option.none<{ at: number; id: string }>(), (after) =>
       Effect.map(memories.list(filter, after, page), (rows) => {

@@ -1,4 +1,4 @@
-import { Context, type DateTime, type Effect, type Option } from "effect"
+import { Context, type DateTime, type Effect, Option } from "effect"
 import type { UserId } from "../../domain/identity/user.js"
 import type { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import type { Audience } from "../../domain/memory/sharing.js"
@@ -19,6 +19,18 @@ export interface MemoryFilter {
   /** Exclusive. */
   readonly createdTo: Option.Option<DateTime.Utc>
 }
+
+/** No filter but the audience: every memory it may read. */
+export const everything = (audience: Audience): MemoryFilter => ({
+  audience,
+  collectionId: Option.none(),
+  tags: [],
+  memoryType: Option.none(),
+  pinned: Option.none(),
+  q: Option.none(),
+  createdFrom: Option.none(),
+  createdTo: Option.none()
+})
 
 export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepository, {
   readonly insert: (memory: Memory) => Effect.Effect<void, StorageUnavailable>

@@ -26,6 +26,7 @@ import { ALL_SCOPES } from "../../domain/identity/actor.js"
 import type { CollectionId, MemoryId } from "../../domain/memory/memory.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { makeUser } from "../support/fixtures.js"
+import { noFilter } from "../support/memory-helpers.js"
 
 /**
  * Two users, random memories, collections, shares and revocations, then random searches, answers,
@@ -143,15 +144,7 @@ const runScenario = (s: Scenario) =>
         expect(listed.items.filter((m) => !allowed.has(m.id)), `${who} list surfaced another's memory`).toEqual([])
       }
       // The plain list is exactly what the user may read: shares work, and nothing more.
-      const all = yield* listMemories(actor, {
-        collectionId: Option.none(),
-        tags: [],
-        memoryType: Option.none(),
-        pinned: Option.none(),
-        q: Option.none(),
-        createdFrom: Option.none(),
-        createdTo: Option.none()
-      }, { limit: 100, cursor: Option.none() })
+      const all = yield* listMemories(actor, noFilter, { limit: 100, cursor: Option.none() })
       expect(new Set(all.items.map((m) => m.id as string)), `${who} list`).toEqual(allowed)
       for (const m of [...annMemories, ...bobMemories]) {
         const read = yield* Effect.either(getMemory(actor, m.id as MemoryId))

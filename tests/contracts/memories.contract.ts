@@ -3,7 +3,7 @@ import { MemoryShareRepository } from "../../application/ports/memory-share-repo
 import { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { describe, expect, type Vitest } from "@effect/vitest"
 import { DateTime, Effect, Option } from "effect"
-import { CollectionRepository, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
+import { CollectionRepository, everything, type MemoryFilter, MemoryRepository } from "../../application/ports/memory-repository.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import type { UserId } from "../../domain/identity/user.js"
 import { Collection, CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
@@ -42,16 +42,7 @@ const collection = (ownerId: UserId, minutes: number, name = "Reading") =>
     updatedAt: at(`${minutes} minutes`)
   })
 
-const allOf = (ownerId: UserId): MemoryFilter => ({
-  audience: ownerOnly(ownerId),
-  collectionId: Option.none(),
-  tags: [],
-  memoryType: Option.none(),
-  pinned: Option.none(),
-  q: Option.none(),
-  createdFrom: Option.none(),
-  createdTo: Option.none()
-})
+const allOf = (ownerId: UserId): MemoryFilter => everything(ownerOnly(ownerId))
 
 /** What every MemoryRepository and CollectionRepository adapter must do. */
 export const memoriesContract = <X extends boolean>(

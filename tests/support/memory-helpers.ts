@@ -5,6 +5,9 @@ import { DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
 import { ExtractiveAnswers } from "../../adapters/llm/extractive-answers.js"
+import { everything } from "../../application/ports/memory-repository.js"
+import { UserId } from "../../domain/identity/user.js"
+import { ownerOnly } from "../../domain/memory/sharing.js"
 import { UseCaseLayer } from "./identity-helpers.js"
 
 /** Identity and memory ports in memory, with the deterministic embedder and extractive answers. */
@@ -32,13 +35,5 @@ export const search = (query: string, overrides: Partial<SearchInput> = {}): Sea
 })
 export const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))
-export const noFilter = {
-  collectionId: Option.none(),
-  tags: [],
-  memoryType: Option.none(),
-  pinned: Option.none(),
-  q: Option.none(),
-  createdFrom: Option.none(),
-  createdTo: Option.none()
-}
-
+/** A list filter that keeps everything (the use-cases add the audience). */
+export const noFilter = (({ audience: _, ...rest }) => rest)(everything(ownerOnly(UserId.make("00000000-0000-7000-8000-000000000000"))))
