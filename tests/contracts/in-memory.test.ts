@@ -2,6 +2,7 @@ import { layer } from "@effect/vitest"
 import { Layer } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { JobQueueMemory } from "../../adapters/in-memory/job-queue.memory.js"
+import { ProductRepositoryMemory } from "../../adapters/in-memory/product-repository.memory.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
@@ -20,6 +21,7 @@ import { storageContracts } from "./storage-contracts.js"
 const MemoryAdapters = Layer.mergeAll(
   MemoriesMemory,
   JobQueueMemory,
+  ProductRepositoryMemory,
   SessionRepositoryMemory,
   MailOutboxMemory,
   OneTimeTokensMemory,

@@ -6,6 +6,8 @@ import type { CollectionRepository, MemoryRepository } from "../../application/p
 import type { MemoryShareRepository } from "../../application/ports/memory-share-repository.js"
 import type { JobQueue } from "../../application/ports/job-queue.js"
 import { JobQueueSql } from "../../adapters/sql/job-queue.sql.js"
+import type { ProductRepository } from "../../application/ports/product-repository.js"
+import { ProductRepositorySql } from "../../adapters/sql/product-repository.sql.js"
 import type { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
@@ -35,6 +37,7 @@ import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
 import { jobQueueContract } from "./job-queue.contract.js"
+import { productsContract } from "./products.contract.js"
 import { memoriesContract, memoryAnalyticsContract, memorySharesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
@@ -51,6 +54,7 @@ export type StoragePorts =
   | CollectionRepository
   | MemoryShareRepository
   | JobQueue
+  | ProductRepository
   | QueryLog
   | MemoryAnalyticsReader
   | UserRepository
@@ -81,6 +85,7 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   memorySharesContract(it)
   memoryAnalyticsContract(it)
   jobQueueContract(it)
+  productsContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
@@ -89,6 +94,7 @@ export const SqlAdapters = Layer.mergeAll(
   CollectionRepositorySql,
   MemoryShareRepositorySql,
   JobQueueSql,
+  ProductRepositorySql,
   QueryLogSql,
   MemoryAnalyticsSql,
   UserRepositorySql,
