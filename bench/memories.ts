@@ -1,0 +1,888 @@
+// Memory search on the embedded profile (PGlite + pgvector in a temp data folder, the local 512-d model):
+// embedding throughput, bulk load, searchMemories latency per mode, HNSW recall@10 against exact search,
+// and resident memory, for each size asked.
+// Usage: npx tsx bench/memories.ts [--sizes 10000,100000] [--queries 200] [--real 10000] [--sigma 0.02] [--exact-sql 20] [--index after|during]
+//   --sizes      memory counts, each loaded into a fresh PGlite data folder (removed at the end)
+//   --queries    measured queries per search mode (plus 20 warm-up)
+//   --real       at most this many distinct memories are embedded by the model (the "base set"); a size
+//                above it is filled with synthetic near-duplicates of base memories (text slightly varied,
+//                vector = normalize(base vector + N(0, sigma²) per dimension)), since the model takes ~50 ms
+//                a memory on 2 cores. The base set is embedded once and shared by every size.
+//   --sigma      noise per dimension of the synthetic vectors. 0.02 (noise norm ≈ 0.45): cosine ≈ 0.91 to the base
+//                and ≈ 0.83 between two variants, about what real neighbours have in this corpus (the bench
+//                prints the real nearest-neighbour cosine), so synthetic clusters are not tighter than real ones
+//   --exact-sql  queries timed for the exact (sequential-scan) SQL, for comparison with HNSW
+//   --index      after (default): load all but the last 1,000 memories with the adapter's HNSW index dropped,
+//                rebuild it from its own definition, then load the last 1,000 with it maintained (their cost
+//                is the per-memory cost at that size); during: maintain the index for every row (slow: on
+//                2 cores ~14 ms a memory at 100,000, against ~2.4 ms bulk + ~1.5 ms of index build)
+// Exits 0 on success, 1 on failure, 2 on bad arguments, 3 on the overall timeout.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { performance } from "node:perf_hooks"
+import { parseArgs } from "node:util"
+import * as v8 from "node:v8"
+import * as vm from "node:vm"
+import { SqlClient, Statement } from "@effect/sql"
+import { type Context, DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option } from "effect"
+import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
+import { PgliteClient } from "../adapters/sql/clients.js"
+import { MigrationsLive } from "../adapters/sql/migrator.js"
+import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
+import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
+import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/memory-repository.sql.js"
+import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repository.sql.js"
+import { QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
+import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
+import { embedMemory } from "../application/memory/indexing.js"
+import { searchMemories, type SearchMode } from "../application/memory/search.js"
+import { Embedder } from "../application/ports/embedder.js"
+import { Ids } from "../application/ports/ids.js"
+import { MemoryRepository } from "../application/ports/memory-repository.js"
+import { UnitOfWork } from "../application/ports/unit-of-work.js"
+import { type VectorEntry, type VectorFilter, VectorIndex } from "../application/ports/vector-index.js"
+import { ALL_SCOPES, type Actor } from "../domain/identity/actor.js"
+import { UserId } from "../domain/identity/user.js"
+import { chunkText } from "../domain/memory/chunking.js"
+import { Memory, MemoryId } from "../domain/memory/memory.js"
+import { type GeneratedMemory, generateMemories, makeRng, queryFrom, variantOf } from "./support/memory-corpus.js"
+
+const SEED = 20_251_125
+const WARMUP = 20
+const LIMIT = 10
+const LOAD_BATCH = 500
+const EMBED_BATCH = 32
+const THROUGHPUT_SAMPLE = 2000
+/** Memories loaded last, with the HNSW index maintained (--index after). */
+const TAIL = 1000
+/** For the HNSW build only: a 100,000 × 512-d graph (~260 MB) fits, so pgvector builds it in memory. */
+const BUILD_MEMORY = "512MB"
+const MODES: ReadonlyArray<SearchMode> = ["vector", "keyword", "hybrid"]
+/** hnsw.ef_search values tried after the adapter's own (max(40, 4k) = 40 for k = 10). */
+const EF_SWEEP: ReadonlyArray<number> = [40, 100, 200, 400]
+const TEMP_PREFIX = "brainops-bench-memories-"
+
+// ---------------------------------------------------------------------------------------------------
+// Arguments
+
+const positiveInt = (name: string, raw: string | undefined, fallback: number): number => {
+  if (raw === undefined || raw === "") return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`)
+  return n
+}
+const settings = (() => {
+  try {
+    const { values: args } = parseArgs({
+      options: {
+        sizes: { type: "string" },
+        queries: { type: "string" },
+        real: { type: "string" },
+        sigma: { type: "string" },
+        "exact-sql": { type: "string" },
+        index: { type: "string" }
+      }
+    })
+    const sizes = (args.sizes ?? "10000,100000").split(",").map((s) => positiveInt("--sizes", s.trim(), 0))
+    if (sizes.length === 0 || sizes.some((n) => n > 1_000_000)) throw new Error("--sizes: one or more counts, each at most 1,000,000")
+    const sigma = args.sigma === undefined ? 0.02 : Number(args.sigma)
+    if (!Number.isFinite(sigma) || sigma < 0 || sigma > 1) throw new Error(`--sigma must be a number from 0 to 1, got "${args.sigma}"`)
+    const index = args.index ?? "after"
+    if (index !== "after" && index !== "during") throw new Error(`--index must be "after" or "during", got "${index}"`)
+    const queries = positiveInt("--queries", args.queries, 200)
+    if (queries > 10_000) throw new Error("--queries: at most 10,000")
+    return {
+      sizes,
+      queries,
+      real: positiveInt("--real", args.real, 10_000),
+      sigma,
+      exactSql: positiveInt("--exact-sql", args["exact-sql"], 20),
+      index: index as "after" | "during"
+    }
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
+    console.error("usage: npx tsx bench/memories.ts [--sizes 10000,100000] [--queries 200] [--real 10000] [--sigma 0.02] [--exact-sql 20] [--index after|during]")
+    process.exit(2)
+  }
+})()
+const maxSize = Math.max(...settings.sizes)
+/** Memories embedded by the model, shared by every size. */
+const baseCount = Math.min(maxSize, settings.real)
+/** Queries come from base memories present in every size. */
+const querySourceCount = Math.min(baseCount, ...settings.sizes)
+
+// ---------------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US")
+const fmtMs = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : "-")
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const progress = (line: string) => process.stderr.write(`${line}\n`)
+const percentile = (sorted: ReadonlyArray<number>, p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
+const stats = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return {
+    n: sorted.length,
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN
+  }
+}
+// A full GC before each memory reading, so heapUsed is live data and a closed PGlite's WASM memory is
+// released (the flag is set at run time: the command line stays `tsx bench/memories.ts`).
+v8.setFlagsFromString("--expose-gc")
+const gc = vm.runInNewContext("gc") as () => void
+const memory = () => {
+  gc()
+  const m = process.memoryUsage()
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external }
+}
+const fmtMemory = (m: ReturnType<typeof memory>) => `rss ${mb(m.rss)}, heapUsed ${mb(m.heapUsed)}, external ${mb(m.external)}`
+
+/** The text embedMemory embeds: title, blank line, content (application/memory/indexing.ts). */
+const searchableText = (m: GeneratedMemory) => (m.title !== undefined ? `${m.title}\n\n${m.content}` : m.content)
+/** Generated memories are short: one chunk each, so chunk = memory in every comparison below. */
+const onlyChunk = (m: GeneratedMemory): string => {
+  const chunks = chunkText(searchableText(m))
+  if (chunks.length !== 1) throw new Error(`a generated memory made ${chunks.length} chunks, expected 1`)
+  return chunks[0]!.text
+}
+
+// Stored vectors are rounded to 7 decimals, and the JS copy holds exactly the float32 that pgvector
+// parses from that decimal text: the exact search below sees the same numbers as the index, and the
+// SQL text stays short (about 10 characters a dimension instead of 19).
+const round7 = (x: number) => Math.round(x * 1e7) / 1e7
+const quantizeInto = (target: Float32Array, offset: number, v: ArrayLike<number>) => {
+  let norm = 0
+  for (let i = 0; i < v.length; i++) norm += v[i]! * v[i]!
+  const scale = norm === 0 ? 1 : 1 / Math.sqrt(norm)
+  for (let i = 0; i < v.length; i++) target[offset + i] = round7(v[i]! * scale)
+}
+const sqlVector = (store: Float32Array, offset: number, dims: number): Array<number> => {
+  const out = new Array<number>(dims)
+  for (let i = 0; i < dims; i++) out[i] = round7(store[offset + i]!)
+  return out
+}
+const dot = (q: Float32Array, store: Float32Array, offset: number) => {
+  let s = 0
+  for (let i = 0; i < q.length; i++) s += q[i]! * store[offset + i]!
+  return s
+}
+/** Exact top k (index, score) by dot product of unit vectors (= cosine). */
+const exactTopK = (q: Float32Array, store: Float32Array, count: number, k: number) => {
+  const dims = q.length
+  const idx = new Int32Array(k).fill(-1)
+  const sc = new Float64Array(k).fill(-Infinity)
+  for (let n = 0; n < count; n++) {
+    const s = dot(q, store, n * dims)
+    if (s <= sc[k - 1]!) continue
+    let j = k - 1
+    while (j > 0 && sc[j - 1]! < s) {
+      sc[j] = sc[j - 1]!
+      idx[j] = idx[j - 1]!
+      j--
+    }
+    sc[j] = s
+    idx[j] = n
+  }
+  return { idx, sc }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Layers: the embedded profile's adapters, as bootstrap wires them when nothing is configured (PGlite in
+// a data folder with every migration, pgvector, the local model), the model loaded once for all sizes.
+
+const quiet = Logger.minimumLogLevel(LogLevel.Warning)
+type EmbedderService = Context.Tag.Service<typeof Embedder>
+
+const servicesLayer = (dataDir: string, embedder: EmbedderService) => {
+  const embedderLayer = Layer.succeed(Embedder, embedder)
+  return Layer.mergeAll(
+    MemoryRepositorySql,
+    CollectionRepositorySql,
+    MemoryShareRepositorySql,
+    QueryLogSql,
+    UnitOfWorkSql,
+    IdsUuidV7,
+    embedderLayer,
+    VectorIndexPgvector({ model: embedder.model, dimensions: embedder.dimensions })
+  ).pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(PgliteClient(dataDir)))), Layer.provide(quiet))
+}
+type Services = Layer.Layer.Success<ReturnType<typeof servicesLayer>>
+type Runtime = ManagedRuntime.ManagedRuntime<Services, unknown>
+
+// ---------------------------------------------------------------------------------------------------
+// Cleanup: every size's runtime and temp folder, also on a signal or the watchdog.
+
+let embedRuntime: ManagedRuntime.ManagedRuntime<Embedder, unknown> | undefined
+let sizeRuntime: Runtime | undefined
+let tempDir: string | undefined
+let interrupted = false
+
+const closeSize = async () => {
+  const rt = sizeRuntime
+  sizeRuntime = undefined
+  if (rt !== undefined) await Promise.race([rt.dispose().catch(() => undefined), sleep(15_000)])
+  if (tempDir !== undefined) {
+    rmSync(tempDir, { recursive: true, force: true })
+    tempDir = undefined
+  }
+}
+let cleaning: Promise<void> | undefined
+const cleanup = (): Promise<void> => (cleaning ??= (async () => {
+  await closeSize()
+  const rt = embedRuntime
+  embedRuntime = undefined
+  if (rt !== undefined) await Promise.race([rt.dispose().catch(() => undefined), sleep(5_000)])
+})())
+
+// Leftovers of killed runs (a PGlite lock whose pid is dead; no lock and over 30 min old): removed at start.
+const pidAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+const sweepStaleTempDirs = (): number => {
+  let removed = 0
+  for (const name of readdirSync(os.tmpdir())) {
+    if (!name.startsWith(TEMP_PREFIX)) continue
+    const dir = path.join(os.tmpdir(), name)
+    try {
+      let stale: boolean
+      try {
+        const pid = Number.parseInt(readFileSync(path.join(dir, "pgdata", "brainops.lock"), "utf8"), 10)
+        stale = !Number.isInteger(pid) || !pidAlive(pid)
+      } catch {
+        stale = Date.now() - statSync(dir).mtimeMs > 30 * 60_000
+      }
+      if (stale) {
+        rmSync(dir, { recursive: true, force: true })
+        removed++
+      }
+    } catch { /* another process's folder, or gone meanwhile */ }
+  }
+  return removed
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Phase 1: the base set, embedded once by the model (this is also the throughput measurement)
+
+interface Query { readonly text: string; readonly source: number; readonly vector: Float32Array }
+
+interface BaseSet {
+  readonly memories: ReadonlyArray<GeneratedMemory>
+  readonly chunks: ReadonlyArray<string>
+  readonly vectors: Float32Array
+  readonly dims: number
+  readonly model: string
+  readonly arrivalPerSecond: number
+  readonly arrivalCount: number
+  readonly sortedPerSecond: number
+  readonly sortedCount: number
+  readonly totalMs: number
+  readonly queries: ReadonlyArray<Query>
+  readonly queryEmbedMs: ReturnType<typeof stats>
+  readonly checkCosine: number
+  /** Cosine of a base memory to its nearest other base memory (a sample), p10/p50/p90. */
+  readonly realNeighbour: readonly [number, number, number]
+}
+
+const embedBase = async (embedder: EmbedderService): Promise<BaseSet> => {
+  const dims = embedder.dimensions
+  const memories = generateMemories(baseCount, SEED)
+  const chunks = memories.map(onlyChunk)
+  const vectors = new Float32Array(baseCount * dims)
+  const embed = (texts: ReadonlyArray<string>) => embedRuntime!.runPromise(embedder.embed(texts))
+
+  // The first THROUGHPUT_SAMPLE in arrival order (as memories come in: batches mix short and long texts,
+  // and the model pads a batch to its longest text); the rest sorted by length (how a bulk import
+  // would batch them), which is faster and is reported separately.
+  const arrival = Array.from({ length: Math.min(THROUGHPUT_SAMPLE, baseCount) }, (_, i) => i)
+  const rest = Array.from({ length: baseCount - arrival.length }, (_, i) => i + arrival.length)
+    .sort((a, b) => chunks[a]!.length - chunks[b]!.length || a - b)
+  await embed(chunks.slice(0, EMBED_BATCH)) // warm-up (first call compiles kernels)
+
+  const started = performance.now()
+  let done = 0
+  let lastReport = started
+  const run = async (order: ReadonlyArray<number>) => {
+    const t0 = performance.now()
+    for (let b = 0; b < order.length; b += EMBED_BATCH) {
+      const ids = order.slice(b, b + EMBED_BATCH)
+      const out = await embed(ids.map((i) => chunks[i]!))
+      ids.forEach((i, j) => quantizeInto(vectors, i * dims, out[j]!))
+      done += ids.length
+      const now = performance.now()
+      if (now - lastReport > 15_000 || done === baseCount) {
+        lastReport = now
+        const rate = done / ((now - started) / 1000)
+        progress(`  embedding (real, model): ${fmtInt(done)}/${fmtInt(baseCount)}  ${rate.toFixed(1)} memories/s  ETA ${((baseCount - done) / rate / 60).toFixed(1)} min`)
+      }
+    }
+    return performance.now() - t0
+  }
+  const arrivalMs = await run(arrival)
+  const sortedMs = await run(rest)
+  const totalMs = performance.now() - started
+
+  // Queries: paraphrases (a few words) of base memories present in every size; embedded one at a time
+  // (as searchMemories does).
+  const rng = makeRng(SEED + 1)
+  const queries: Array<Query> = []
+  const queryMs: Array<number> = []
+  for (let i = 0; i < settings.queries + WARMUP; i++) {
+    const source = rng.int(querySourceCount)
+    const text = queryFrom(memories[source]!, rng)
+    const t0 = performance.now()
+    const [v] = await embed([text])
+    queryMs.push(performance.now() - t0)
+    queries.push({ text, source, vector: Float32Array.from(v!) })
+  }
+
+  // embedMemory (the use-case path) must embed exactly what was embedded here.
+  const first = memories[0]!
+  const entries = await embedRuntime!.runPromise(embedMemory(new Memory({
+    id: MemoryId.make("00000000-0000-4000-8000-000000000000"),
+    ownerId: UserId.make("00000000-0000-4000-8000-000000000001"),
+    collectionId: Option.none(),
+    title: Option.fromNullable(first.title),
+    content: first.content,
+    tags: first.tags,
+    metadata: {},
+    memoryType: first.memoryType,
+    pinned: false,
+    createdAt: DateTime.unsafeMake(0),
+    updatedAt: DateTime.unsafeMake(0)
+  })))
+  if (entries.length !== 1 || entries[0]!.text !== chunks[0]) throw new Error("embedMemory chunks the first memory differently from the bench")
+  const checkCosine = dot(Float32Array.from(entries[0]!.vector), vectors, 0)
+  if (checkCosine < 0.999) throw new Error(`embedMemory's vector differs from the bench's (cosine ${checkCosine})`)
+
+  const nearest: Array<number> = []
+  const sampleRng = makeRng(SEED + 3)
+  const q = new Float32Array(dims)
+  for (let s = 0; s < Math.min(200, baseCount); s++) {
+    const i = sampleRng.int(baseCount)
+    q.set(vectors.subarray(i * dims, (i + 1) * dims))
+    let best = -Infinity
+    for (let j = 0; j < baseCount; j++) if (j !== i) best = Math.max(best, dot(q, vectors, j * dims))
+    nearest.push(best)
+  }
+  nearest.sort((a, b) => a - b)
+  const realNeighbour = [percentile(nearest, 10), percentile(nearest, 50), percentile(nearest, 90)] as const
+
+  return {
+    memories, chunks, vectors, dims, model: embedder.model, realNeighbour,
+    arrivalPerSecond: arrival.length / (arrivalMs / 1000), arrivalCount: arrival.length,
+    sortedPerSecond: rest.length / (sortedMs / 1000), sortedCount: rest.length,
+    totalMs, queries, queryEmbedMs: stats(queryMs), checkCosine
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Phase 2, per size: load, search latency, recall, memory
+
+type Breakdown = { prepare: number; insert: number; upsert: number; commit: number }
+const addUp = (a: Breakdown, b: Breakdown): Breakdown =>
+  ({ prepare: a.prepare + b.prepare, insert: a.insert + b.insert, upsert: a.upsert + b.upsert, commit: a.commit + b.commit })
+
+interface SizeResult {
+  readonly size: number
+  readonly real: number
+  readonly synthetic: number
+  readonly openMs: number
+  readonly loadMs: number
+  readonly bulk: { readonly count: number; readonly ms: number; readonly parts: Breakdown }
+  readonly buildMs: number
+  /** Mean cosine of a synthetic vector to its base vector. */
+  readonly syntheticCos: number
+  readonly realNeighbourP50: number
+  readonly tail: { readonly count: number; readonly ms: number; readonly parts: Breakdown }
+  readonly analyzeMs: number
+  readonly sizes: ReadonlyArray<{ name: string; bytes: number }>
+  readonly latency: ReadonlyArray<{ mode: string; s: ReturnType<typeof stats>; hits: number; found: number }>
+  readonly indexOnly: ReturnType<typeof stats>
+  readonly exactSql: ReturnType<typeof stats>
+  readonly exactSqlAgree: string
+  readonly recallTieAware: number
+  readonly recallIds: number
+  readonly exactJsMs: ReturnType<typeof stats>
+  /** The bench's own vector copies, part of the memory figures. */
+  readonly heldBytes: number
+  readonly efSweep: ReadonlyArray<{ readonly ef: number; readonly recall: number; readonly s: ReturnType<typeof stats>; readonly scan: string }>
+  readonly plans: ReadonlyArray<string>
+  readonly memBefore: ReturnType<typeof memory>
+  readonly memLoaded: ReturnType<typeof memory>
+  readonly memSearched: ReturnType<typeof memory>
+}
+
+type Compiled = readonly [string, ReadonlyArray<unknown>]
+const PLAN_KEEP = /Index Scan|Seq Scan|Bitmap|Sort|Limit|Filter|Execution Time/
+/** Vector literals in plans are 5,000 characters: elided. */
+const shortPlanLine = (line: string) => line.trimEnd().replace(/'\[[-0-9.,e]{40,}\]'/g, "'[…]'")
+
+const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
+  const dims = base.dims
+  const real = Math.min(size, baseCount)
+  const synthetic = size - real
+  const memBefore = memory()
+  tempDir = mkdtempSync(path.join(os.tmpdir(), TEMP_PREFIX))
+  const dataDir = path.join(tempDir, "pgdata")
+  const embedder = await embedRuntime!.runPromise(Embedder)
+  const rt: Runtime = ManagedRuntime.make(servicesLayer(dataDir, embedder))
+  sizeRuntime = rt
+  const run = <A>(effect: Effect.Effect<A, unknown, Services>) => rt.runPromise(effect)
+  const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
+    run(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text, params)))
+
+  progress(`N = ${fmtInt(size)}: opening PGlite in ${dataDir} and migrating...`)
+  const tOpen = performance.now()
+  await run(Effect.void)
+  const openMs = performance.now() - tOpen
+
+  const userId = UserId.make("0193a1b2-0000-7000-8000-00000000be4c")
+  const nowMs = Date.now()
+  await query(
+    `INSERT INTO users (id, email, name, role, password_hash, email_verified_at, created_at, updated_at)
+     VALUES ($1, 'bench-memories@example.com', 'Bench Memories', 'user', 'not-a-real-hash', now(), now(), now())`,
+    [userId]
+  )
+  const actor: Actor = { userId, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
+
+  // Load: base memories 0..real-1 as embedded, then synthetic near-duplicates of random base memories.
+  const all = new Float32Array(size * dims)
+  all.set(base.vectors.subarray(0, real * dims))
+  const baseOf = new Int32Array(size)
+  const ids: Array<string> = new Array<string>(size)
+  const rng = makeRng(SEED + 2)
+  const noise = new Float64Array(dims)
+  const syntheticCos = { sum: 0, n: 0 }
+  const loadRange = async (from: number, to: number, label: string, tLoad: number): Promise<Breakdown> => {
+    const breakdown: Breakdown = { prepare: 0, insert: 0, upsert: 0, commit: 0 }
+    let lastReport = performance.now()
+    for (let start = from; start < to; start += LOAD_BATCH) {
+      const t0 = performance.now()
+      const end = Math.min(to, start + LOAD_BATCH)
+      const items: Array<{ readonly m: GeneratedMemory; readonly chunk: string; readonly n: number }> = []
+      for (let n = start; n < end; n++) {
+        if (n < real) {
+          baseOf[n] = n
+          items.push({ m: base.memories[n]!, chunk: base.chunks[n]!, n })
+        } else {
+          const b = rng.int(real)
+          baseOf[n] = b
+          const m = variantOf(base.memories[b]!, rng)
+          for (let d = 0; d < dims; d++) noise[d] = base.vectors[b * dims + d]! + settings.sigma * rng.gaussian()
+          quantizeInto(all, n * dims, noise)
+          syntheticCos.sum += dot(base.vectors.subarray(b * dims, (b + 1) * dims), all, n * dims)
+          syntheticCos.n++
+          items.push({ m, chunk: onlyChunk(m), n })
+        }
+      }
+      const timing = { insert: 0, upsert: 0 }
+      const batch = Effect.gen(function*() {
+        const idGen = yield* Ids
+        const repo = yield* MemoryRepository
+        const index = yield* VectorIndex
+        const uow = yield* UnitOfWork
+        const memories = yield* Effect.forEach(items, ({ m, n }) =>
+          Effect.map(idGen.next, (id) => {
+            // Spread over the last year, oldest first.
+            const at = DateTime.unsafeMake(nowMs - (size - n) * Math.floor((365 * 86_400_000) / size))
+            return new Memory({
+              id: MemoryId.make(id), ownerId: userId, collectionId: Option.none(), title: Option.fromNullable(m.title),
+              content: m.content, tags: m.tags, metadata: { source: "bench" }, memoryType: m.memoryType, pinned: false,
+              createdAt: at, updatedAt: at
+            })
+          }))
+        const entries = memories.map((memory, j): VectorEntry => ({
+          memoryId: memory.id, chunkIndex: 0, ownerId: userId, collectionId: Option.none(), tags: memory.tags,
+          memoryType: memory.memoryType, text: items[j]!.chunk, vector: sqlVector(all, items[j]!.n * dims, dims)
+        }))
+        const tPrepared = performance.now()
+        yield* uow.transaction(Effect.gen(function*() {
+          const t1 = performance.now()
+          yield* Effect.forEach(memories, (memory) => repo.insert(memory), { discard: true })
+          const t2 = performance.now()
+          yield* index.upsert(entries)
+          timing.insert = t2 - t1
+          timing.upsert = performance.now() - t2
+        }))
+        return { memories, tPrepared }
+      })
+      const { memories, tPrepared } = await run(batch)
+      const t3 = performance.now()
+      memories.forEach((memory, j) => { ids[start + j] = memory.id })
+      breakdown.prepare += tPrepared - t0
+      breakdown.insert += timing.insert
+      breakdown.upsert += timing.upsert
+      breakdown.commit += t3 - tPrepared - timing.insert - timing.upsert
+      if (t3 - lastReport > 10_000 || end === to) {
+        lastReport = t3
+        const rate = (end - from) / ((t3 - tLoad) / 1000)
+        progress(`  loading (${label}): ${fmtInt(end)}/${fmtInt(size)} (real ${fmtInt(Math.min(end, real))} + synthetic ${fmtInt(Math.max(0, end - real))})  ` +
+          `${rate.toFixed(0)} memories/s  ETA ${((to - end) / rate / 60).toFixed(1)} min`)
+      }
+    }
+    return breakdown
+  }
+
+  // "after" (default): the adapter's HNSW index is dropped, the bulk is loaded through the ports, the
+  // index is rebuilt from its own definition (as a bulk import would), and the last `tail` memories are
+  // loaded with the index in place, which measures what each new memory costs at this size.
+  // "during": everything is loaded with the index maintained row by row.
+  const hnswName = `memory_chunks_hnsw_${dims}`
+  const [hnsw] = await query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = $1", [hnswName])
+  if (hnsw === undefined) throw new Error(`the pgvector adapter did not create ${hnswName}`)
+  const tail = settings.index === "after" ? Math.min(TAIL, Math.floor(size / 10)) : size
+  const bulkEnd = size - tail
+  const tLoad = performance.now()
+  let bulk: Breakdown = { prepare: 0, insert: 0, upsert: 0, commit: 0 }
+  let buildMs = 0
+  if (bulkEnd > 0) {
+    await query(`DROP INDEX ${hnswName}`)
+    bulk = await loadRange(0, bulkEnd, "bulk, no HNSW index", tLoad)
+    progress(`  building the HNSW index over ${fmtInt(bulkEnd)} chunks (maintenance_work_mem ${BUILD_MEMORY})...`)
+    const tBuild = performance.now()
+    await run(Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.withTransaction(Effect.zipRight(sql.unsafe(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`), sql.unsafe(hnsw.indexdef)))))
+    buildMs = performance.now() - tBuild
+  }
+  const bulkMs = performance.now() - tLoad - buildMs
+  const tTail = performance.now()
+  const tailBreakdown = await loadRange(bulkEnd, size, "HNSW index maintained", tTail)
+  const tailMs = performance.now() - tTail
+  const loadMs = performance.now() - tLoad
+  const tAnalyze = performance.now()
+  await query("ANALYZE")
+  const analyzeMs = performance.now() - tAnalyze
+
+  const [counts] = await query<{ memories: string | number; chunks: string | number }>(
+    "SELECT (SELECT count(*) FROM memories) AS memories, (SELECT count(*) FROM memory_chunks) AS chunks"
+  )
+  if (Number(counts?.memories) !== size || Number(counts?.chunks) !== size) {
+    throw new Error(`loaded ${String(counts?.memories)} memories and ${String(counts?.chunks)} chunks, expected ${size} of each`)
+  }
+  const sizeRows = await query<{ name: string; bytes: string | number }>(
+    `SELECT 'database' AS name, pg_database_size(current_database()) AS bytes
+     UNION ALL SELECT 'memories (heap+toast)', pg_table_size('memories')
+     UNION ALL SELECT 'memories full-text GIN', pg_relation_size('memories_search_idx')
+     UNION ALL SELECT 'memory_chunks (heap+toast)', pg_table_size('memory_chunks')
+     UNION ALL SELECT 'HNSW index', coalesce((SELECT pg_relation_size(c.oid) FROM pg_class c WHERE c.relname = 'memory_chunks_hnsw_${dims}'), 0)`
+  )
+  const memLoaded = memory()
+  const idIndex = new Map<string, number>(ids.map((id, n) => [id, n]))
+
+  // Plans of the adapter's own statements, captured while they run, to show which index answers.
+  const capture = async (effect: Effect.Effect<unknown, unknown, Services>) => {
+    const statements: Array<Compiled> = []
+    await run(effect.pipe(Statement.withTransformer((self) => {
+      statements.push(self.compile())
+      return Effect.succeed(self)
+    })))
+    return statements
+  }
+  const explain = async (label: string, statements: ReadonlyArray<Compiled>, table: RegExp) => {
+    const sets = statements.filter(([text]) => /^\s*SET\b/i.test(text))
+    const main = statements.find(([text]) => /^\s*(SELECT|WITH)\b/i.test(text) && table.test(text))
+    if (main === undefined) return [`--- ${label}: no SELECT captured`]
+    const rows = await run(Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.withTransaction(Effect.gen(function*() {
+        for (const [text, params] of sets) yield* sql.unsafe(text, params)
+        return yield* sql.unsafe<Record<string, unknown>>(`EXPLAIN ANALYZE ${main[0]}`, main[1])
+      }))))
+    const lines = rows.map((r) => String(Object.values(r)[0]))
+    return [`--- ${label}`, ...lines.filter((l) => PLAN_KEEP.test(l)).map((l) => `    ${shortPlanLine(l)}`)]
+  }
+  const vectorFilter: VectorFilter = {
+    audience: { userId, memoryIds: [], collectionIds: [] },
+    collectionId: Option.none(),
+    tags: [],
+    memoryType: Option.none()
+  }
+  const probe = base.queries[0]!
+  const plans = [
+    ...(await explain("VectorIndex.search (pgvector adapter)", await capture(Effect.flatMap(VectorIndex, (i) => i.search(Array.from(probe.vector), vectorFilter, LIMIT))), /FROM memory_chunks/)),
+    ...(await explain(`keyword search (searchMemories mode keyword, query "${probe.text}")`, await capture(searchMemories(actor, {
+      query: probe.text, limit: LIMIT, mode: "keyword", collectionId: Option.none(), tags: []
+    })), /FROM memories\b/i)),
+    ...(await explain(`vector part of searchMemories mode hybrid (asks the index for 2 × limit = 20 memories)`, await capture(searchMemories(actor, {
+      query: probe.text, limit: LIMIT, mode: "hybrid", collectionId: Option.none(), tags: []
+    })), /FROM memory_chunks/))
+  ]
+
+  // Latency of the use-case, one query at a time, per mode.
+  const measured = base.queries.slice(0, settings.queries)
+  const warmup = base.queries.slice(settings.queries)
+  const latency: Array<SizeResult["latency"][number]> = []
+  for (const mode of MODES) {
+    progress(`  searchMemories mode=${mode}: ${warmup.length} warm-up + ${measured.length} measured`)
+    const search = (q: Query) => searchMemories(actor, { query: q.text, limit: LIMIT, mode, collectionId: Option.none(), tags: [] })
+    for (const q of warmup) await run(search(q))
+    const ms: Array<number> = []
+    let hits = 0
+    let found = 0
+    for (const q of measured) {
+      const t0 = performance.now()
+      const results = await run(search(q))
+      ms.push(performance.now() - t0)
+      hits += results.length
+      if (results.some((r) => baseOf[idIndex.get(r.memory.id) ?? -1] === q.source)) found++
+    }
+    latency.push({ mode, s: stats(ms), hits: hits / measured.length, found: found / measured.length })
+  }
+
+  // Recall@10 of the HNSW index (through the port, as the use-case calls it) against exact search in JS.
+  progress(`  recall: VectorIndex.search vs exact top-${LIMIT} over ${fmtInt(size)} vectors, ${measured.length} queries`)
+  const indexMs: Array<number> = []
+  const exactMs: Array<number> = []
+  let recallTie = 0
+  let recallIds = 0
+  const exactById: Array<{ idx: Int32Array; sc: Float64Array }> = []
+  const k = Math.min(LIMIT, size)
+  for (const q of warmup.slice(0, 5)) await run(Effect.flatMap(VectorIndex, (i) => i.search(Array.from(q.vector), vectorFilter, LIMIT)))
+  for (const q of measured) {
+    const t0 = performance.now()
+    const hits = await run(Effect.flatMap(VectorIndex, (i) => i.search(Array.from(q.vector), vectorFilter, LIMIT)))
+    indexMs.push(performance.now() - t0)
+    const qf = Float32Array.from(q.vector)
+    const t1 = performance.now()
+    const exact = exactTopK(qf, all, size, k)
+    exactMs.push(performance.now() - t1)
+    exactById.push(exact)
+    const kth = exact.sc[k - 1]!
+    const truth = new Set(Array.from(exact.idx))
+    let tie = 0
+    let same = 0
+    for (const hit of hits) {
+      const n = idIndex.get(hit.memoryId)
+      if (n === undefined) continue
+      if (truth.has(n)) same++
+      // A hit as close as the exact 10th (within float32 rounding) is as right as the one it displaced.
+      if (dot(qf, all, n * dims) >= kth - 1e-5) tie++
+    }
+    recallTie += Math.min(tie, k) / k
+    recallIds += same / k
+  }
+
+  // Recall against hnsw.ef_search: the adapter's nearest-neighbour query (same filters and ORDER BY,
+  // LIMIT 4k) written out here, so ef_search can vary. One chunk a memory, so rows = memories.
+  progress(`  ef_search sweep: ${EF_SWEEP.join(", ")} × ${measured.length} queries`)
+  const efSweep: Array<SizeResult["efSweep"][number]> = []
+  for (const ef of EF_SWEEP) {
+    const nn = (q: Query, prefix = "") =>
+      run(Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql.withTransaction(Effect.gen(function*() {
+          yield* sql.unsafe("SET LOCAL hnsw.iterative_scan = relaxed_order")
+          yield* sql.unsafe(`SET LOCAL hnsw.ef_search = ${ef}`)
+          return yield* sql.unsafe<{ memory_id: string }>(
+            `${prefix}SELECT memory_id::text AS memory_id FROM memory_chunks
+             WHERE dimensions = ${dims} AND model = $1 AND owner_id = $2
+             ORDER BY (embedding::vector(${dims})) <=> $3::vector(${dims}) LIMIT ${k * 4}`,
+            [base.model, userId, `[${Array.from(q.vector).join(",")}]`]
+          )
+        }))))
+    // The planner weighs ef_search in pgvector's cost estimate: note whether it still picks the index.
+    const plan = (await nn(probe, "EXPLAIN ")).map((r) => String(Object.values(r)[0])).join("\n")
+    const scan = /Index Scan using (\S+)/.exec(plan)?.[0] ?? (/Seq Scan/.test(plan) ? "Seq Scan + Sort (exact)" : "other plan")
+    for (const q of warmup.slice(0, 5)) await nn(q)
+    const ms: Array<number> = []
+    let recall = 0
+    for (const [i, q] of measured.entries()) {
+      const t0 = performance.now()
+      const rows = await nn(q)
+      ms.push(performance.now() - t0)
+      const exact = exactById[i]!
+      const kth = exact.sc[k - 1]!
+      const qf = Float32Array.from(q.vector)
+      const top = rows.slice(0, k)
+      recall += top.filter((r) => dot(qf, all, idIndex.get(r.memory_id)! * dims) >= kth - 1e-5).length / k
+    }
+    efSweep.push({ ef, recall: recall / measured.length, s: stats(ms), scan })
+  }
+
+  // The exact answer in SQL too: a sequential scan of every chunk (the HNSW index is partial, on
+  // dimensions = 512, so a query without that predicate cannot use it), for a latency comparison.
+  const exactSqlCount = Math.min(settings.exactSql, measured.length)
+  progress(`  exact-scan SQL: ${exactSqlCount} queries`)
+  const exactSql = (q: Query) =>
+    query<{ memory_id: string; distance: number }>(
+      `SELECT memory_id::text AS memory_id, embedding <=> $1::vector AS distance FROM memory_chunks
+       WHERE owner_id = $2 ORDER BY embedding <=> $1::vector LIMIT ${k}`,
+      [`[${Array.from(q.vector).join(",")}]`, userId]
+    )
+  const exactPlan = await query<Record<string, unknown>>(
+    `EXPLAIN SELECT memory_id FROM memory_chunks WHERE owner_id = $2 ORDER BY embedding <=> $1::vector LIMIT ${k}`,
+    [`[${Array.from(base.queries[0]!.vector).join(",")}]`, userId]
+  )
+  plans.push("--- exact-scan SQL (for comparison)", ...exactPlan.map((r) => String(Object.values(r)[0])).filter((l) => PLAN_KEEP.test(l)).map((l) => `    ${shortPlanLine(l)}`))
+  const sqlMs: Array<number> = []
+  let agree = 0
+  for (let i = 0; i < exactSqlCount; i++) {
+    const q = measured[i]!
+    const t0 = performance.now()
+    const rows = await exactSql(q)
+    sqlMs.push(performance.now() - t0)
+    const exact = exactById[i]!
+    const kth = exact.sc[k - 1]!
+    const qf = Float32Array.from(q.vector)
+    if (rows.every((r) => dot(qf, all, idIndex.get(r.memory_id)! * dims) >= kth - 1e-5)) agree++
+  }
+  const memSearched = memory()
+
+  await closeSize()
+  return {
+    size, real, synthetic, openMs, loadMs, analyzeMs,
+    bulk: { count: bulkEnd, ms: bulkMs, parts: bulk }, buildMs, syntheticCos: syntheticCos.n === 0 ? NaN : syntheticCos.sum / syntheticCos.n,
+    realNeighbourP50: base.realNeighbour[1], tail: { count: tail, ms: tailMs, parts: tailBreakdown },
+    sizes: sizeRows.map((r) => ({ name: r.name, bytes: Number(r.bytes) })),
+    latency, indexOnly: stats(indexMs), exactSql: stats(sqlMs), exactSqlAgree: `${agree}/${exactSqlCount}`,
+    recallTieAware: recallTie / measured.length, recallIds: recallIds / measured.length, exactJsMs: stats(exactMs), efSweep, heldBytes: all.byteLength + base.vectors.byteLength,
+    plans, memBefore, memLoaded, memSearched
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) => {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)))
+  const fmt = (cells: ReadonlyArray<string>) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
+  return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)]
+}
+
+const printSize = (r: SizeResult) => {
+  const out: Array<string> = []
+  out.push("")
+  out.push(`== N = ${fmtInt(r.size)} memories: ${fmtInt(r.real)} REAL (embedded by the model) + ${fmtInt(r.synthetic)} SYNTHETIC (near-duplicates, sigma ${settings.sigma}) ==`)
+  if (r.synthetic > 0) out.push(`synthetic:       mean cosine to their base memory ${r.syntheticCos.toFixed(3)} (real memories to their nearest other: p50 ${r.realNeighbourP50.toFixed(3)})`)
+  out.push(`open + migrate:  ${seconds(r.openMs)}`)
+  const parts = (b: Breakdown) =>
+    `memories INSERT ${seconds(b.insert)} + chunk upsert ${seconds(b.upsert)} + commit/other ${seconds(b.commit)} + JS prepare ${seconds(b.prepare)}`
+  const all = addUp(r.bulk.parts, r.tail.parts)
+  out.push(`load:            ${seconds(r.loadMs)} in all = ${(r.size / (r.loadMs / 1000)).toFixed(0)} memories/s; batches of ${LOAD_BATCH}, each one UnitOfWork.transaction of ` +
+    `${LOAD_BATCH} MemoryRepository.insert + one VectorIndex.upsert (pgvector adapter); ANALYZE after: ${seconds(r.analyzeMs)}`)
+  if (r.bulk.count > 0) {
+    out.push(`  bulk:          ${fmtInt(r.bulk.count)} memories with the HNSW index dropped: ${seconds(r.bulk.ms)} = ${(r.bulk.count / (r.bulk.ms / 1000)).toFixed(0)}/s (${parts(r.bulk.parts)})`)
+    out.push(`  HNSW build:    ${seconds(r.buildMs)} = ${(r.buildMs / r.bulk.count).toFixed(2)} ms a chunk (the adapter's index definition, re-created over ${fmtInt(r.bulk.count)} chunks; maintenance_work_mem ${BUILD_MEMORY})`)
+  }
+  out.push(`  ${r.bulk.count > 0 ? "tail:          " : "all rows:      "}${fmtInt(r.tail.count)} memories with the HNSW index maintained: ${seconds(r.tail.ms)} = ` +
+    `${(r.tail.ms / Math.max(1, r.tail.count)).toFixed(2)} ms a memory (${(r.tail.parts.insert / Math.max(1, r.tail.count)).toFixed(2)} ms memories INSERT + ` +
+    `${(r.tail.parts.upsert / Math.max(1, r.tail.count)).toFixed(2)} ms chunk upsert incl. HNSW insert)`)
+  out.push(`  totals:        ${parts(all)}${r.bulk.count > 0 ? ` + HNSW build ${seconds(r.buildMs)}` : ""}`)
+  out.push(`on disk:         ${r.sizes.map((s) => `${s.name} ${mb(s.bytes)}`).join(", ")}`)
+  out.push(`search:          sequential, limit ${LIMIT}, ${settings.queries} queries per mode after ${WARMUP} warm-up; wall time around ManagedRuntime.runPromise`)
+  out.push(...table(
+    ["", "n", "mean ms", "p50 ms", "p99 ms", "max ms", "hits avg", "source in top 10"],
+    [
+      ...r.latency.map((l) => [`searchMemories ${l.mode}`, String(l.s.n), fmtMs(l.s.mean), fmtMs(l.s.p50), fmtMs(l.s.p99), fmtMs(l.s.max), l.hits.toFixed(1), `${(l.found * 100).toFixed(0)}%`]),
+      ["VectorIndex.search k=10 (no embedding)", String(r.indexOnly.n), fmtMs(r.indexOnly.mean), fmtMs(r.indexOnly.p50), fmtMs(r.indexOnly.p99), fmtMs(r.indexOnly.max), "", ""],
+      ["exact-scan SQL (seq scan, top 10)", String(r.exactSql.n), fmtMs(r.exactSql.mean), fmtMs(r.exactSql.p50), fmtMs(r.exactSql.p99), fmtMs(r.exactSql.max), "", ""],
+      ["exact top 10 in JS (brute force)", String(r.exactJsMs.n), fmtMs(r.exactJsMs.mean), fmtMs(r.exactJsMs.p50), fmtMs(r.exactJsMs.p99), fmtMs(r.exactJsMs.max), "", ""]
+    ]
+  ).map((l) => `  ${l}`))
+  out.push("  (searchMemories = the use-case: resolves the caller's shares, embeds the query for vector/hybrid, searches, loads the memories, " +
+    "writes a query-log row. \"source in top 10\": the memory the query was paraphrased from, or a synthetic variant of it, is among the results.)")
+  out.push(`recall@${LIMIT}:       ${r.recallTieAware.toFixed(3)} (HNSW via VectorIndex.search vs exact, ties within 1e-5 counted), ${r.recallIds.toFixed(3)} by id overlap; ` +
+    `exact SQL agrees with exact JS on ${r.exactSqlAgree} queries`)
+  out.push("recall by ef:")
+  out.push(...table(
+    ["  hnsw.ef_search", `recall@${LIMIT}`, "p50 ms", "p99 ms", "plan chosen (EXPLAIN, first query)"],
+    r.efSweep.map((e) => [`  ${e.ef}`, e.recall.toFixed(3), fmtMs(e.s.p50), fmtMs(e.s.p99), e.scan])
+  ).map((l) => `  ${l}`))
+  out.push("                 (the adapter's query written out in the bench with hnsw.ef_search varied; the adapter itself uses max(40, 4k) = 40)")
+  out.push(`memory:          before open ${fmtMemory(r.memBefore)}; the bench itself holds ${mb(r.heldBytes)} of vectors (Float32Array) in these figures`)
+  out.push(`                 after load  ${fmtMemory(r.memLoaded)}`)
+  out.push(`                 after search ${fmtMemory(r.memSearched)}`)
+  out.push("plans (EXPLAIN ANALYZE of the captured adapter SQL, main lines):")
+  out.push(...r.plans.map((l) => `  ${l}`))
+  console.log(out.join("\n"))
+}
+
+const main = async () => {
+  const started = performance.now()
+  const removed = sweepStaleTempDirs()
+  if (removed > 0) progress(`removed ${removed} stale temp folder(s) of killed runs`)
+  const cpus = os.cpus()
+  const pgliteVersion = (JSON.parse(readFileSync(new URL("../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8")) as { version: string }).version
+
+  embedRuntime = ManagedRuntime.make(LocalEmbedder.pipe(Layer.provide(quiet)))
+  const embedder = await embedRuntime.runPromise(Embedder)
+  progress(`embedding the base set: ${fmtInt(baseCount)} generated memories with ${embedder.model} (${embedder.dimensions} dims)...`)
+  const base = await embedBase(embedder)
+  const memEmbedded = memory()
+
+  console.log("BrainOps memory search on the embedded profile (PGlite + pgvector, local embedder)")
+  console.log(`machine:   ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), ${mb(os.totalmem())} RAM, node ${process.version}, ${os.platform()} ${os.arch()}`)
+  console.log(`stack:     @electric-sql/pglite ${pgliteVersion} + pgvector; model ${base.model} (${base.dims} dims)`)
+  console.log(`load avg:  ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (1/5/15 min) after embedding; other processes on this machine share its ${cpus.length} CPUs`)
+  console.log(`settings:  sizes ${settings.sizes.map(fmtInt).join(", ")}; ${settings.queries} queries per mode (+${WARMUP} warm-up); real base set ${fmtInt(baseCount)}; sigma ${settings.sigma}; seed ${SEED}`)
+  console.log("")
+  console.log("== Embedding throughput (Embedder port, local model, batches of 32) ==")
+  console.log(`arrival order:   ${base.arrivalPerSecond.toFixed(1)} memories/s (${(1000 / base.arrivalPerSecond).toFixed(1)} ms a memory) over ${fmtInt(base.arrivalCount)} generated memories of 1-4 sentences (avg ${(base.chunks.reduce((a, c) => a + c.length, 0) / base.chunks.length).toFixed(0)} chars)`)
+  if (base.sortedCount > 0) console.log(`length-sorted:   ${base.sortedPerSecond.toFixed(1)} memories/s over the other ${fmtInt(base.sortedCount)} (batches of similar length pad less)`)
+  console.log(`base set:        ${fmtInt(baseCount)} memories embedded in ${seconds(base.totalMs)}; embedMemory() on memory 0 gives the same chunk and vector (cosine ${base.checkCosine.toFixed(6)})`)
+  console.log(`neighbours:      a real memory's cosine to its nearest other real memory: p10 ${base.realNeighbour[0].toFixed(3)}, p50 ${base.realNeighbour[1].toFixed(3)}, p90 ${base.realNeighbour[2].toFixed(3)} (200 sampled)`)
+  console.log(`query embedding: one at a time, mean ${fmtMs(base.queryEmbedMs.mean)} ms, p50 ${fmtMs(base.queryEmbedMs.p50)} ms, p99 ${fmtMs(base.queryEmbedMs.p99)} ms (part of every vector/hybrid search below)`)
+  console.log(`queries:         e.g. ${base.queries.slice(0, 4).map((q) => JSON.stringify(q.text)).join(", ")}`)
+  console.log(`memory:          ${fmtMemory(memEmbedded)} (model loaded, base vectors held)`)
+
+  const results: Array<SizeResult> = []
+  for (const size of settings.sizes) {
+    const r = await runSize(size, base)
+    printSize(r)
+    results.push(r)
+  }
+
+  console.log("")
+  console.log("== Summary ==")
+  const ms = (r: SizeResult, mode: string) => {
+    const l = r.latency.find((x) => x.mode === mode)
+    return l === undefined ? "-" : `${fmtMs(l.s.p50)} / ${fmtMs(l.s.p99)}`
+  }
+  console.log(table(
+    ["N (real + synthetic)", "load s", "HNSW build s", "ms/new memory", "vector p50/p99 ms", "keyword p50/p99 ms", "hybrid p50/p99 ms", "index p50 ms", "exact SQL p50 ms", `recall@${LIMIT}`, `recall ef ${EF_SWEEP.slice(1).join("/")}`, "rss after load", "rss after search"],
+    results.map((r) => [
+      `${fmtInt(r.size)} (${fmtInt(r.real)} + ${fmtInt(r.synthetic)})`, (r.loadMs / 1000).toFixed(1), (r.buildMs / 1000).toFixed(1),
+      (r.tail.ms / Math.max(1, r.tail.count)).toFixed(2),
+      ms(r, "vector"), ms(r, "keyword"), ms(r, "hybrid"), fmtMs(r.indexOnly.p50), fmtMs(r.exactSql.p50), r.recallTieAware.toFixed(3),
+      r.efSweep.slice(1).map((e) => e.recall.toFixed(2)).join("/"),
+      mb(r.memLoaded.rss), mb(r.memSearched.rss)
+    ])
+  ).join("\n"))
+  console.log(`embedding: ${base.arrivalPerSecond.toFixed(1)} memories/s in arrival-order batches of 32, ${base.sortedCount > 0 ? `${base.sortedPerSecond.toFixed(1)} length-sorted` : "no length-sorted sample"}; query embedding p50 ${fmtMs(base.queryEmbedMs.p50)} ms`)
+  console.log(`real vs synthetic: the first min(N, ${fmtInt(baseCount)}) memories of each size are embedded by the model; the rest are near-duplicates ` +
+    `(a swapped name/day/month/city and a prefix; vector = normalize(base + N(0, ${settings.sigma}²)) per dimension, not embedded)`)
+  console.log(`total run time: ${seconds(performance.now() - started)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
+}
+
+// Watchdog: 20 min + 40 min per 100,000 memories loaded.
+const watchdogMs = (20 + Math.ceil(settings.sizes.reduce((a, b) => a + b, 0) / 100_000) * 40) * 60_000
+setTimeout(() => {
+  console.error(`bench: overall timeout (${watchdogMs / 60_000} min)`)
+  void cleanup().finally(() => process.exit(3))
+}, watchdogMs).unref()
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    interrupted = true
+    console.error(`bench: ${signal}, cleaning up`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+try {
+  await main()
+  await cleanup()
+  process.exit(0)
+} catch (error) {
+  if (!interrupted) console.error("bench failed:", error instanceof Error ? error.stack ?? error.message : error)
+  await cleanup()
+  process.exit(interrupted ? 130 : 1)
+}
