@@ -23,6 +23,7 @@ import { CollectionRepositorySql, MemoryRepositorySql } from "../adapters/sql/me
 import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repository.sql.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
 import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
+import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -70,7 +71,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     MemoryShareRepositorySql,
     QueryLogSql,
     MemoryAnalyticsSql,
-    JobQueueSql
+    JobQueueSql,
+    ProductRepositorySql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

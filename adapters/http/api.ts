@@ -33,6 +33,7 @@ import { PageOf, PageQuery } from "./pagination.js"
 import { MemoriesApi } from "./memories-api.js"
 import { JobsApi } from "./jobs-api.js"
 import { FilesApi } from "./files-api.js"
+import { MarketplaceApi, MarketplacePublicApi } from "./marketplace-api.js"
 import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
@@ -275,6 +276,8 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(MemoriesApi)
   .add(JobsApi)
   .add(FilesApi)
+  .add(MarketplacePublicApi)
+  .add(MarketplaceApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

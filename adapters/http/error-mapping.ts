@@ -15,6 +15,7 @@ import type { EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
+import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -38,6 +39,7 @@ import {
 
 export type DomainFailure =
   | MemoryTooLarge
+  | InvalidProductTransition
   | JobAlreadyFinished
   | InvalidShare
   | EmbeddingFailed
@@ -68,7 +70,7 @@ export type DomainFailure =
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
   : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
-  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished ? Conflict
+  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
@@ -90,6 +92,8 @@ export const toHttpError = (error: DomainFailure) => {
       return new ServiceUnavailable({ detail: "The answer service is unavailable; retry later" })
     case "EmbeddingFailed":
       return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
+    case "InvalidProductTransition":
+      return new Conflict({ detail: `Cannot ${error.action} this product: ${error.reason}` })
     case "JobAlreadyFinished":
       return new Conflict({ detail: `The job has already finished (${error.status}); there is nothing to cancel` })
     case "ProjectArchived":

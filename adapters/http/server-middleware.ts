@@ -86,7 +86,7 @@ const toErrorResponse = (cause: Cause.Cause<unknown>, request: HttpServerRequest
   })
 
 /** Endpoints whose bodies are files, streamed on rather than parsed: they get the upload limit. */
-const UPLOADS = [/^\/api\/v1\/memories\/import(\?|$)/]
+const UPLOADS = [/^\/api\/v1\/memories\/import(\?|$)/, /^\/api\/v1\/marketplace\/products\/[^/]+\/files(\?|$)/]
 
 const errorsAndLimits = (options: ServerMiddlewareOptions) => {
   return (app: HttpApp.Default): HttpApp.Default =>

@@ -1,0 +1,128 @@
+import { HttpApiBuilder, Multipart } from "@effect/platform"
+import { Chunk, Effect, Option, Stream } from "effect"
+import {
+  approveProduct,
+  archiveProduct,
+  catalogue,
+  categories,
+  createProduct,
+  productsByStatus,
+  publicProduct,
+  rejectProduct,
+  sellerProducts,
+  submitProduct,
+  updateProduct,
+  uploadProductFile
+} from "../../../application/marketplace/products.js"
+import { type Product, ProductId } from "../../../domain/marketplace/product.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
+import { BadRequest, PayloadTooLarge } from "../errors.js"
+import { CategoriesResponse, ProductResponse } from "../marketplace-schemas.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+
+export const toProductResponse = (p: Product) =>
+  new ProductResponse({
+    id: p.id,
+    seller_id: p.sellerId,
+    title: p.title,
+    slug: p.slug,
+    description: p.description,
+    category: p.category,
+    tags: p.tags,
+    price: p.price,
+    currency: p.currency,
+    license_activation_limit: p.licenseActivationLimit,
+    status: p.status,
+    rejection_reason: Option.getOrNull(p.rejectionReason),
+    file: Option.getOrNull(Option.map(p.file, (f) => ({ name: f.name, size: f.size, content_type: f.contentType }))),
+    rating_average: p.ratingAverage,
+    rating_count: p.ratingCount,
+    sales_count: p.salesCount,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt
+  })
+
+const asActor = Effect.flatMap(CurrentActor, Effect.succeed)
+const bodyFailure = (error: { readonly message: string; readonly cause?: unknown }): BadRequest | PayloadTooLarge =>
+  `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`.includes("maxBytes")
+    ? new PayloadTooLarge({ detail: "The upload is larger than MAX_UPLOAD_BYTES allows" })
+    : new BadRequest({ detail: `The upload could not be read: ${error.message}` })
+
+export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
+  handlers
+    .handle("catalogue", ({ urlParams }) =>
+      catalogue({
+        q: Option.fromNullable(urlParams.q),
+        category: Option.map(Option.fromNullable(urlParams.category), (c) => c.trim().toLowerCase()),
+        minPrice: Option.fromNullable(urlParams.min_price),
+        maxPrice: Option.fromNullable(urlParams.max_price),
+        currency: Option.fromNullable(urlParams.currency)
+      }, urlParams.sort, toPageRequest(urlParams)).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("product", ({ path }) => publicProduct(ProductId.make(path.id)).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("categories", () => categories().pipe(Effect.map((items) => new CategoriesResponse({ items })), httpErrors)))
+
+export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>
+  handlers
+    .handle("createProduct", ({ payload }) =>
+      Effect.flatMap(asActor, (a) =>
+        createProduct(a, {
+          title: payload.title,
+          description: payload.description,
+          category: payload.category,
+          tags: payload.tags,
+          price: payload.price,
+          currency: payload.currency,
+          licenseActivationLimit: payload.license_activation_limit
+        })).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("updateProduct", ({ path, payload }) =>
+      Effect.flatMap(asActor, (a) =>
+        updateProduct(a, ProductId.make(path.id), {
+          ...(payload.title !== undefined ? { title: payload.title } : {}),
+          ...(payload.description !== undefined ? { description: payload.description } : {}),
+          ...(payload.category !== undefined ? { category: payload.category } : {}),
+          ...(payload.tags !== undefined ? { tags: payload.tags } : {}),
+          ...(payload.price !== undefined ? { price: payload.price } : {}),
+          ...(payload.currency !== undefined ? { currency: payload.currency } : {}),
+          ...(payload.license_activation_limit !== undefined ? { licenseActivationLimit: payload.license_activation_limit } : {})
+        })).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("archiveProduct", ({ path }) => Effect.flatMap(asActor, (a) => archiveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("submitProduct", ({ path }) => Effect.flatMap(asActor, (a) => submitProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handleRaw("uploadFile", ({ path, request, urlParams }) =>
+      Effect.flatMap(asActor, (a) => {
+        const type = (request.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase()
+        let filename = urlParams.filename ?? "file"
+        let contentType = type
+        let found = type !== "multipart/form-data"
+        const body = type === "multipart/form-data"
+          ? request.multipartStream.pipe(
+            Stream.provideService(Multipart.FieldMimeTypes, Chunk.empty()),
+            Stream.filter((part): part is Multipart.File => part._tag === "File" && part.key === "file"),
+            Stream.take(1),
+            Stream.flatMap((part) => {
+              found = true
+              filename = urlParams.filename ?? part.name
+              contentType = part.contentType || "application/octet-stream"
+              return part.content
+            }),
+            Stream.mapError(bodyFailure),
+            // No file part: the upload fails, so nothing is stored or changed.
+            Stream.concat(Stream.suspend(() => (found ? Stream.empty : Stream.fail(new BadRequest({ detail: "The multipart body has no file field named `file`" })))))
+          )
+          : Stream.mapError(request.stream, bodyFailure)
+        return uploadProductFile(a, ProductId.make(path.id), { body, filename: () => filename, contentType: () => contentType }).pipe(
+          Effect.map(toProductResponse),
+          Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>))
+        )
+      }))
+    .handle("sellerProducts", ({ urlParams }) =>
+      Effect.flatMap(asActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("adminProducts", ({ urlParams }) =>
+      Effect.flatMap(asActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
+        Effect.map((page) => toPageResponse(page, toProductResponse)),
+        httpErrors
+      ))
+    .handle("approveProduct", ({ path }) => Effect.flatMap(asActor, (a) => approveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("rejectProduct", ({ path, payload }) =>
+      Effect.flatMap(asActor, (a) => rejectProduct(a, ProductId.make(path.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))

@@ -1,0 +1,63 @@
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { Access } from "./access.js"
+import { Authentication } from "./current-actor.js"
+import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
+import {
+  AdminProductsQuery,
+  CatalogueQuery,
+  CategoriesResponse,
+  CreateProductRequest,
+  FileQuery,
+  ProductResponse,
+  RejectRequest,
+  UpdateProductRequest
+} from "./marketplace-schemas.js"
+import { PageOf, PageQuery } from "./pagination.js"
+
+const IdPath = Schema.Struct({ id: Schema.UUID })
+const read = Access.scope("marketplace:read")
+const write = Access.scope("marketplace:write")
+
+/** The public side of /marketplace: the catalogue of approved products, no sign-in needed. */
+export class MarketplacePublicApi extends HttpApiGroup.make("marketplacePublic")
+  .add(HttpApiEndpoint.get("catalogue", "/products").setUrlParams(CatalogueQuery).addSuccess(PageOf(ProductResponse))
+    .annotate(OpenApi.Summary, "Approved products: full-text q, category, price range (minor units), sort newest|price_asc|price_desc|rating|sales"))
+  .add(HttpApiEndpoint.get("product", "/products/:id").setPath(IdPath).addSuccess(ProductResponse)
+    .annotate(OpenApi.Summary, "An approved product"))
+  .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(CategoriesResponse)
+    .annotate(OpenApi.Summary, "Categories of approved products, with their counts"))
+  .addError(BadRequest)
+  .addError(NotFound)
+  .prefix("/api/v1/marketplace")
+{}
+
+/** Sellers and admins: products, their files, the review workflow. */
+export class MarketplaceApi extends HttpApiGroup.make("marketplace")
+  .add(HttpApiEndpoint.post("createProduct", "/products").setPayload(CreateProductRequest).addSuccess(ProductResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Create a product (a draft); sellers need a verified email"))
+  .add(HttpApiEndpoint.patch("updateProduct", "/products/:id").setPath(IdPath).setPayload(UpdateProductRequest).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Edit your product; a new price of an approved product sends it back to review"))
+  .add(HttpApiEndpoint.del("archiveProduct", "/products/:id").setPath(IdPath).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Delete (archive) your product: it leaves the catalogue; past buyers keep what they bought"))
+  .add(HttpApiEndpoint.post("uploadFile", "/products/:id/files").setPath(IdPath).setUrlParams(FileQuery).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Upload the file buyers get: the raw body (?filename=) or a multipart field `file`; a new file of an approved product sends it back to review"))
+  .add(HttpApiEndpoint.post("submitProduct", "/products/:id/submit").setPath(IdPath).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Submit your draft (with its file) for review"))
+  .add(HttpApiEndpoint.get("sellerProducts", "/seller/products").setUrlParams(PageQuery).addSuccess(PageOf(ProductResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your products, in every status, newest first"))
+  .add(HttpApiEndpoint.get("adminProducts", "/admin/products").setUrlParams(AdminProductsQuery).addSuccess(PageOf(ProductResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Admin: products in a status (default the review queue, oldest first)"))
+  .add(HttpApiEndpoint.post("approveProduct", "/admin/products/:id/approve").setPath(IdPath).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Admin: approve a product pending review"))
+  .add(HttpApiEndpoint.post("rejectProduct", "/admin/products/:id/reject").setPath(IdPath).setPayload(RejectRequest).addSuccess(ProductResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Admin: reject a product pending review, with the reason the seller sees"))
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(NotFound)
+  .addError(Conflict)
+  .addError(PayloadTooLarge)
+  .middleware(Authentication)
+  .prefix("/api/v1/marketplace")
+{}
+

@@ -1,0 +1,79 @@
+import { Schema } from "effect"
+import { Currency, Price, PRODUCT_LIMITS, ProductStatus } from "../../domain/marketplace/product.js"
+import { requestBody } from "./identity-schemas.js"
+import { PageQuery } from "./pagination.js"
+
+const Title = Schema.Trim.pipe(Schema.minLength(1, { message: () => "title must not be empty" }), Schema.maxLength(PRODUCT_LIMITS.titleChars))
+const Description = Schema.String.pipe(Schema.maxLength(PRODUCT_LIMITS.descriptionChars))
+const Category = Schema.compose(Schema.Trim, Schema.Lowercase).pipe(
+  Schema.minLength(1, { message: () => "category must not be empty" }),
+  Schema.maxLength(PRODUCT_LIMITS.categoryChars)
+)
+const Tags = Schema.Array(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(PRODUCT_LIMITS.tagChars))).pipe(Schema.maxItems(PRODUCT_LIMITS.tags))
+const ActivationLimit = Schema.Int.pipe(Schema.between(1, PRODUCT_LIMITS.activationLimit, { message: () => `license_activation_limit must be between 1 and ${PRODUCT_LIMITS.activationLimit}` }))
+
+export const CreateProductRequest = requestBody({
+  title: Title,
+  description: Schema.optionalWith(Description, { default: () => "" }),
+  category: Category,
+  tags: Schema.optionalWith(Tags, { default: () => [] }),
+  price: Price,
+  currency: Currency,
+  license_activation_limit: Schema.optionalWith(ActivationLimit, { default: () => 1 })
+})
+
+export const UpdateProductRequest = requestBody({
+  title: Schema.optional(Title),
+  description: Schema.optional(Description),
+  category: Schema.optional(Category),
+  tags: Schema.optional(Tags),
+  price: Schema.optional(Price),
+  currency: Schema.optional(Currency),
+  license_activation_limit: Schema.optional(ActivationLimit)
+})
+
+export const RejectRequest = requestBody({
+  reason: Schema.Trim.pipe(Schema.minLength(1, { message: () => "reason must not be empty" }), Schema.maxLength(2000))
+})
+
+export const CatalogueQuery = Schema.Struct({
+  ...PageQuery.fields,
+  q: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
+  category: Schema.optional(Schema.String.pipe(Schema.maxLength(PRODUCT_LIMITS.categoryChars))),
+  min_price: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  max_price: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  currency: Schema.optional(Currency),
+  sort: Schema.optionalWith(Schema.Literal("newest", "price_asc", "price_desc", "rating", "sales"), { default: () => "newest" as const })
+}).annotations({ parseOptions: { errors: "all" } })
+
+export const AdminProductsQuery = Schema.Struct({
+  ...PageQuery.fields,
+  status: Schema.optionalWith(ProductStatus, { default: () => "pending_review" as const })
+})
+
+export const FileQuery = Schema.Struct({ filename: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))) })
+
+export class ProductResponse extends Schema.Class<ProductResponse>("ProductResponse")({
+  id: Schema.UUID,
+  seller_id: Schema.UUID,
+  title: Schema.String,
+  slug: Schema.String,
+  description: Schema.String,
+  category: Schema.String,
+  tags: Schema.Array(Schema.String),
+  price: Schema.Int,
+  currency: Schema.String,
+  license_activation_limit: Schema.Int,
+  status: ProductStatus,
+  rejection_reason: Schema.NullOr(Schema.String),
+  file: Schema.NullOr(Schema.Struct({ name: Schema.String, size: Schema.Int, content_type: Schema.String })),
+  rating_average: Schema.Number,
+  rating_count: Schema.Int,
+  sales_count: Schema.Int,
+  created_at: Schema.DateTimeUtc,
+  updated_at: Schema.DateTimeUtc
+}) {}
+
+export class CategoriesResponse extends Schema.Class<CategoriesResponse>("CategoriesResponse")({
+  items: Schema.Array(Schema.Struct({ category: Schema.String, count: Schema.Int }))
+}) {}
