@@ -1,0 +1,59 @@
+import { Schema } from "effect"
+import { UserId } from "../identity/user.js"
+import { ProductId } from "./product.js"
+
+export const OrderId = Schema.UUID.pipe(Schema.brand("OrderId"))
+export type OrderId = typeof OrderId.Type
+
+/**
+ * An order's payment status. The statuses are ordered, pending < expired < paid < refunded, and an
+ * order only ever moves up: whatever order the provider's events arrive in, and however often, the
+ * order ends in the highest status any of them names.
+ */
+export const OrderStatus = Schema.Literal("pending", "expired", "paid", "refunded")
+export type OrderStatus = typeof OrderStatus.Type
+const RANK: Record<OrderStatus, number> = { pending: 0, expired: 1, paid: 2, refunded: 3 }
+
+/** What the payment provider reports about an order. */
+export type PaymentEvent = { readonly _tag: "Paid" } | { readonly _tag: "Expired" } | { readonly _tag: "Refunded" }
+const TARGET: Record<PaymentEvent["_tag"], OrderStatus> = { Paid: "paid", Expired: "expired", Refunded: "refunded" }
+
+/**
+ * What a status change asks of the rest of the system, so that the end state is the same for every
+ * arrival order of the same events: the buyer gets access and a license when the order becomes paid,
+ * loses them when a paid order is refunded; the seller's ledger records the sale when it is paid, and
+ * its reversal on refund. A refund that arrives before the payment records both, and grants nothing.
+ */
+export type Consequence = "grant" | "revoke" | "record_sale" | "record_reversal"
+
+export const applyPaymentEvent = (
+  status: OrderStatus,
+  event: PaymentEvent
+): { readonly status: OrderStatus; readonly consequences: ReadonlyArray<Consequence> } => {
+  const target = TARGET[event._tag]
+  if (RANK[target] <= RANK[status]) return { status, consequences: [] }
+  if (target === "paid") return { status: "paid", consequences: ["grant", "record_sale"] }
+  if (target === "refunded") {
+    return { status: "refunded", consequences: status === "paid" ? ["revoke", "record_reversal"] : ["record_sale", "record_reversal"] }
+  }
+  return { status: target, consequences: [] }
+}
+
+/** The platform's fee on a sale, in minor units, rounded half up: the seller's net is the rest. */
+export const platformFee = (gross: number, feePercent: number) => Math.floor((gross * feePercent) / 100 + 0.5)
+
+export class Order extends Schema.Class<Order>("Order")({
+  id: OrderId,
+  buyerId: UserId,
+  productId: ProductId,
+  sellerId: UserId,
+  amount: Schema.Int,
+  currency: Schema.String,
+  status: OrderStatus,
+  provider: Schema.Literal("manual", "stripe"),
+  /** The provider's own reference (a Checkout Session id). */
+  providerRef: Schema.OptionFromSelf(Schema.String),
+  checkoutUrl: Schema.OptionFromSelf(Schema.String),
+  createdAt: Schema.DateTimeUtcFromSelf,
+  updatedAt: Schema.DateTimeUtcFromSelf
+}) {}
