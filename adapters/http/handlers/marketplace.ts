@@ -1,5 +1,6 @@
-import { HttpApiBuilder, Multipart } from "@effect/platform"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { HttpApiBuilder } from "@effect/platform"
+import { uploadedFile } from "../uploads.js"
+import { Effect, Option } from "effect"
 import {
   approveProduct,
   archiveProduct,
@@ -45,11 +46,6 @@ export const toProductResponse = (p: Product) =>
   })
 
 const asActor = Effect.flatMap(CurrentActor, Effect.succeed)
-const bodyFailure = (error: { readonly message: string; readonly cause?: unknown }): BadRequest | PayloadTooLarge =>
-  `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`.includes("maxBytes")
-    ? new PayloadTooLarge({ detail: "The upload is larger than MAX_UPLOAD_BYTES allows" })
-    : new BadRequest({ detail: `The upload could not be read: ${error.message}` })
-
 export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
   handlers
     .handle("catalogue", ({ urlParams }) =>
@@ -91,27 +87,8 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
     .handle("submitProduct", ({ path }) => Effect.flatMap(asActor, (a) => submitProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
     .handleRaw("uploadFile", ({ path, request, urlParams }) =>
       Effect.flatMap(asActor, (a) => {
-        const type = (request.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase()
-        let filename = urlParams.filename ?? "file"
-        let contentType = type
-        let found = type !== "multipart/form-data"
-        const body = type === "multipart/form-data"
-          ? request.multipartStream.pipe(
-            Stream.provideService(Multipart.FieldMimeTypes, Chunk.empty()),
-            Stream.filter((part): part is Multipart.File => part._tag === "File" && part.key === "file"),
-            Stream.take(1),
-            Stream.flatMap((part) => {
-              found = true
-              filename = urlParams.filename ?? part.name
-              contentType = part.contentType || "application/octet-stream"
-              return part.content
-            }),
-            Stream.mapError(bodyFailure),
-            // No file part: the upload fails, so nothing is stored or changed.
-            Stream.concat(Stream.suspend(() => (found ? Stream.empty : Stream.fail(new BadRequest({ detail: "The multipart body has no file field named `file`" })))))
-          )
-          : Stream.mapError(request.stream, bodyFailure)
-        return uploadProductFile(a, ProductId.make(path.id), { body, filename: () => filename, contentType: () => contentType }).pipe(
+        const file = uploadedFile(request)
+        return uploadProductFile(a, ProductId.make(path.id), { body: file.body, filename: () => urlParams.filename ?? file.name() ?? "file", contentType: file.contentType }).pipe(
           Effect.map(toProductResponse),
           Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>))
         )

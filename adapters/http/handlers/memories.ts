@@ -1,5 +1,6 @@
-import { HttpApiBuilder, type HttpServerRequest, Multipart } from "@effect/platform"
-import { Chunk, Effect, Either, Option, Stream } from "effect"
+import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
+import { uploadedFile } from "../uploads.js"
+import { Effect, Either, Option, Stream } from "effect"
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
 import { memoryAnalytics } from "../../../application/memory/analytics.js"
@@ -71,40 +72,22 @@ const uploadOf = (
       ? "jsonl"
       : t === "application/json" ? "json" : undefined
   if (type === "multipart/form-data") {
-    let file: Multipart.File | undefined
-    const body = request.multipartStream.pipe(
-      // By default a part typed application/json is read as a (size-limited, in-memory) field: here
-      // every part with a file name is a file, streamed.
-      Stream.provideService(Multipart.FieldMimeTypes, Chunk.empty()),
-      Stream.filter((part): part is Multipart.File => part._tag === "File" && part.key === "file"),
-      Stream.take(1),
-      Stream.flatMap((part) => {
-        file = part
-        return part.content
-      }),
-      Stream.mapError(bodyFailure)
-    )
+    const file = uploadedFile(request)
     const detected = Effect.suspend(() => {
-      if (file === undefined) return Effect.fail(new BadRequest({ detail: "The multipart body has no file field named `file`" }))
-      const byName = /\.(jsonl|ndjson)$/i.test(file.name) ? "jsonl" : /\.json$/i.test(file.name) ? "json" : undefined
-      const known = format ?? byName ?? byType(file.contentType)
+      const name = file.name() ?? ""
+      const byName = /\.(jsonl|ndjson)$/i.test(name) ? "jsonl" : /\.json$/i.test(name) ? "json" : undefined
+      const known = format ?? byName ?? byType(file.contentType())
       return known === undefined
         ? Effect.fail(new BadRequest({ detail: "Cannot tell the file's format: name it .jsonl or .json, or add ?format=jsonl|json" }))
         : Effect.succeed(known)
     })
-    return Either.right({ body, format: detected })
+    return Either.right({ body: file.body, format: detected })
   }
   const known = byType(type) ?? (type === "" || type === "application/octet-stream" ? format : undefined)
   return known === undefined
     ? Either.left(new UnsupportedMediaType({ detail: "Send application/x-ndjson (JSON Lines), application/json (one array), or multipart/form-data with a field `file`" }))
-    : Either.right({ body: Stream.mapError(request.stream, bodyFailure), format: Effect.succeed(known) })
+    : Either.right({ body: uploadedFile(request).body, format: Effect.succeed(known) })
 }
-
-/** A body that could not be read: too large (413), or cut short or malformed (400). */
-const bodyFailure = (error: { readonly message: string; readonly cause?: unknown }): BadRequest | PayloadTooLarge =>
-  `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`.includes("maxBytes")
-    ? new PayloadTooLarge({ detail: "The upload is larger than MAX_UPLOAD_BYTES allows" })
-    : new BadRequest({ detail: `The upload could not be read: ${error.message}` })
 
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
 const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullable(id), (x) => CollectionId.make(x))
