@@ -57,3 +57,46 @@ export class Order extends Schema.Class<Order>("Order")({
   createdAt: Schema.DateTimeUtcFromSelf,
   updatedAt: Schema.DateTimeUtcFromSelf
 }) {}
+
+export const LicenseId = Schema.UUID.pipe(Schema.brand("LicenseId"))
+export type LicenseId = typeof LicenseId.Type
+
+/** The key a buyer activates the product with; revoked when the order is refunded. */
+export class License extends Schema.Class<License>("License")({
+  id: LicenseId,
+  orderId: OrderId,
+  productId: ProductId,
+  buyerId: UserId,
+  key: Schema.String,
+  activationLimit: Schema.Int,
+  status: Schema.Literal("active", "revoked"),
+  createdAt: Schema.DateTimeUtcFromSelf
+}) {}
+
+/** A line of a seller's ledger: a sale (positive) or its reversal (the same amounts, negative). */
+export class LedgerEntry extends Schema.Class<LedgerEntry>("LedgerEntry")({
+  id: Schema.UUID,
+  sellerId: UserId,
+  orderId: OrderId,
+  productId: ProductId,
+  kind: Schema.Literal("sale", "reversal"),
+  gross: Schema.Int,
+  fee: Schema.Int,
+  net: Schema.Int,
+  currency: Schema.String,
+  createdAt: Schema.DateTimeUtcFromSelf
+}) {}
+
+/** The ledger lines a consequence writes for an order: a reversal mirrors the sale exactly. */
+export const ledgerAmounts = (amount: number, feePercent: number, kind: "sale" | "reversal") => {
+  const fee = platformFee(amount, feePercent)
+  const sign = kind === "sale" ? 1 : -1
+  return { gross: sign * amount, fee: sign * fee, net: sign * (amount - fee) }
+}
+
+/** License keys people type: five groups of five from an alphabet without look-alikes. */
+export const LICENSE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+export const formatLicenseKey = (raw: string) => (raw.match(/.{1,5}/g) ?? []).join("-")
+
+/** A purchase that cannot be made: one's own product, or one already owned. */
+export class PurchaseRefused extends Schema.TaggedError<PurchaseRefused>()("PurchaseRefused", { reason: Schema.String }) {}

@@ -1,0 +1,38 @@
+import { Effect, Layer, Option, Ref } from "effect"
+import { OrderRepository } from "../../application/ports/orders.js"
+import { ProductRepository } from "../../application/ports/product-repository.js"
+import { Product } from "../../domain/marketplace/product.js"
+import { type LedgerEntry, License, Order } from "../../domain/marketplace/order.js"
+import { newestFirstAfter } from "./keyset.js"
+
+/** For tests only: orders, licenses, ledger and applied events over Refs; sales counts on the products port. */
+export const OrderRepositoryMemory = Layer.effect(
+  OrderRepository,
+  Effect.gen(function*() {
+    const products = yield* ProductRepository
+    const orders = yield* Ref.make(new Map<string, Order>())
+    const events = yield* Ref.make(new Set<string>())
+    const licenses = yield* Ref.make<ReadonlyArray<License>>([])
+    const ledger = yield* Ref.make<ReadonlyArray<LedgerEntry>>([])
+    const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
+    return {
+      insert: (o) => Ref.update(orders, (m) => new Map(m).set(o.id, o)),
+      findById: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
+      setStatus: (id, status, at) => change(id, (o) => new Order({ ...o, status, updatedAt: at })),
+      setCheckout: (id, providerRef, checkoutUrl) => change(id, (o) => new Order({ ...o, providerRef: Option.some(providerRef), checkoutUrl })),
+      openOrder: (buyerId, productId) =>
+        Effect.map(Ref.get(orders), (m) =>
+          Option.fromNullable([...m.values()].find((o) => o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")))),
+      byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),
+      recordEvent: (eventId) => Ref.modify(events, (s) => (s.has(eventId) ? [false, s] as const : [true, new Set(s).add(eventId)] as const)),
+      issueLicense: (l) => Ref.update(licenses, (all) => [...all, l]),
+      revokeLicenses: (orderId) => Ref.update(licenses, (all) => all.map((l) => (l.orderId === orderId ? new License({ ...l, status: "revoked" }) : l))),
+      licensesOf: (buyerId) => Effect.map(Ref.get(licenses), (all) => all.filter((l) => l.buyerId === buyerId)),
+      addLedgerEntry: (e) => Ref.update(ledger, (all) => [...all, e]),
+      ledgerOf: (sellerId) => Effect.map(Ref.get(ledger), (all) => all.filter((e) => e.sellerId === sellerId)),
+      countSale: (productId, delta) =>
+        Effect.flatMap(products.findById(productId), (p) =>
+          Option.match(p, { onNone: () => Effect.void, onSome: (x) => products.update(new Product({ ...x, salesCount: x.salesCount + delta })) }))
+    }
+  })
+)
