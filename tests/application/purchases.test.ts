@@ -1,7 +1,11 @@
-import { describe, expect, it } from "@effect/vitest"
+import { expect, layer, type Vitest } from "@effect/vitest"
 import { DateTime, Effect, Either, Layer, Option } from "effect"
 import { applyPayment, downloadLink, getOrder, markPaid, myLicenses, purchase } from "../../application/marketplace/orders.js"
-import { MarketplaceSettings, OrderRepository } from "../../application/ports/orders.js"
+import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
+import type { FileStore } from "../../application/ports/file-store.js"
+import type { Ids } from "../../application/ports/ids.js"
+import type { SecretTokens } from "../../application/ports/secret-tokens.js"
+import type { UnitOfWork } from "../../application/ports/unit-of-work.js"
 import { ProductRepository } from "../../application/ports/product-repository.js"
 import { FileStoreMemory } from "../../adapters/in-memory/file-store.memory.js"
 import { OrderRepositoryMemory } from "../../adapters/in-memory/orders.memory.js"
@@ -9,14 +13,32 @@ import { ProductRepositoryMemory } from "../../adapters/in-memory/product-reposi
 import { ManualPayments } from "../../adapters/payments/manual.js"
 import type { Actor } from "../../domain/identity/actor.js"
 import { Product, ProductId } from "../../domain/marketplace/product.js"
-import { person } from "../support/projects-helpers.js"
-import { UseCaseLayer } from "../support/identity-helpers.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { SecretTokensNode } from "../../adapters/crypto/secret-tokens.node.js"
+import { UnitOfWorkMemory } from "../../adapters/in-memory/unit-of-work.memory.js"
+import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
+import { OrderRepositorySql } from "../../adapters/sql/order-repository.sql.js"
+import { ProductRepositorySql } from "../../adapters/sql/product-repository.sql.js"
+import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
+import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
+import { ALL_SCOPES } from "../../domain/identity/actor.js"
+import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
+import { makeUser } from "../support/fixtures.js"
 
-const Market = Layer.mergeAll(OrderRepositoryMemory, ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10 })).pipe(
-  Layer.provideMerge(ProductRepositoryMemory),
-  Layer.provideMerge(UseCaseLayer)
-)
+const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10 }), IdsUuidV7, SecretTokensNode)
+const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
+const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
+
+/** A user in whichever store the layer has (the SQL tables have foreign keys to users). */
+const someone = Effect.gen(function*() {
+  const user = makeUser()
+  yield* (yield* UserRepository).insert(user)
+  const actor: Actor = { userId: user.id, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
+  return { actor }
+})
 const admin = (actor: Actor): Actor => ({ ...actor, role: "admin" })
+
 const tagOf = <A, E extends { _tag: string }, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.either(e), Either.match({ onLeft: (x) => x._tag, onRight: () => "ok" }))
 
 const approvedProduct = (sellerId: Actor["userId"], price = 1999) =>
@@ -34,12 +56,13 @@ const approvedProduct = (sellerId: Actor["userId"], price = 1999) =>
     return product
   })
 
-describe("purchases with the manual provider", () => {
+type Ports = FileStore | Ids | MarketplaceSettings | OrderRepository | Payments | ProductRepository | SecretTokens | UnitOfWork | UserRepository
+const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
   it.effect("purchase → pending; mark-paid → paid, a license, the ledger's sale; repeats change nothing; a refund revokes and reverses", () =>
     Effect.gen(function*() {
-      const seller = yield* person("seller")
-      const buyer = yield* person("buyer")
-      const ops = yield* person("ops")
+      const seller = yield* someone
+      const buyer = yield* someone
+      const ops = yield* someone
       const product = yield* approvedProduct(seller.actor.userId)
 
       const order = yield* purchase(buyer.actor, product.id)
@@ -70,5 +93,12 @@ describe("purchases with the manual provider", () => {
       const after = yield* (yield* OrderRepository).ledgerOf(seller.actor.userId)
       expect(after.map((e) => [e.kind, e.net])).toEqual([["sale", 1799], ["reversal", -1799]])
       expect(yield* tagOf(downloadLink(buyer.actor, order.id))).toBe("Forbidden")
-    }).pipe(Effect.provide(Market)))
-})
+    }))
+
+layer(InMemory)("purchases with the manual provider, in memory", scenario)
+layer(OnPglite, { timeout: "60 seconds" })("purchases with the manual provider, SQL on PGlite", scenario)
+const url = testDatabaseUrl()
+if (url !== undefined) {
+  const OnPostgres = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PostgresTestDatabase(url)))
+  layer(OnPostgres, { timeout: "60 seconds" })("purchases with the manual provider, SQL on PostgreSQL", scenario)
+}
