@@ -156,7 +156,7 @@ export const OrderRepositorySql = Layer.effect(
           })
         }`.pipe(Effect.asVoid, orStorageFailure),
       ledgerOf: (sellerId) =>
-        sql`SELECT * FROM ledger_entries WHERE seller_id = ${sellerId} ORDER BY created_at, id`.pipe(
+        sql`SELECT * FROM ledger_entries WHERE seller_id = ${sellerId} ORDER BY created_at, kind = 'reversal', id`.pipe(
           Effect.flatMap(Schema.decodeUnknown(Schema.Array(LedgerRow))),
           Effect.map((rows) =>
             rows.map((r) =>
