@@ -148,6 +148,10 @@ export const AppConfig = Config.all({
     dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
   }),
   vectorIndex: vectorIndexConfig,
+  platformFeePercent: Config.integer("PLATFORM_FEE_PERCENT").pipe(
+    Config.validate({ message: "must be a whole percentage between 0 and 100", validation: (n) => n >= 0 && n <= 100 }),
+    Config.withDefault(10)
+  ),
   filesDir: optionalNonEmpty("FILES_DIR"),
   s3: Config.all({
     bucket: optionalNonEmpty("S3_BUCKET"),

@@ -24,6 +24,9 @@ import { MemoryShareRepositorySql } from "../adapters/sql/memory-share-repositor
 import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
 import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
+import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
+import { ManualPayments } from "../adapters/payments/manual.js"
+import { MarketplaceSettings } from "../application/ports/orders.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -72,7 +75,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     QueryLogSql,
     MemoryAnalyticsSql,
     JobQueueSql,
-    ProductRepositorySql
+    ProductRepositorySql,
+    OrderRepositorySql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(
@@ -89,6 +93,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
     Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
-    FileStoreLive(config, secrets)
+    FileStoreLive(config, secrets),
+    ManualPayments,
+    Layer.succeed(MarketplaceSettings, { feePercent: config.platformFeePercent })
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

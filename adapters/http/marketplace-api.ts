@@ -8,6 +8,9 @@ import {
   CatalogueQuery,
   CategoriesResponse,
   CreateProductRequest,
+  DownloadResponse,
+  LicensesResponse,
+  OrderResponse,
   FileQuery,
   ProductResponse,
   RejectRequest,
@@ -52,6 +55,18 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin: approve a product pending review"))
   .add(HttpApiEndpoint.post("rejectProduct", "/admin/products/:id/reject").setPath(IdPath).setPayload(RejectRequest).addSuccess(ProductResponse)
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin: reject a product pending review, with the reason the seller sees"))
+  .add(HttpApiEndpoint.post("purchase", "/products/:id/purchase").setPath(IdPath).addSuccess(OrderResponse, { status: 201 })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Buy an approved product: a pending order at its price and a payment (checkout_url with Stripe; an admin confirms with the manual provider)"))
+  .add(HttpApiEndpoint.post("markPaid", "/admin/orders/:id/mark-paid").setPath(IdPath).addSuccess(OrderResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Admin, manual provider: confirm an order's payment (runs the same fulfilment as a Stripe webhook; repeating it changes nothing)"))
+  .add(HttpApiEndpoint.get("orders", "/orders").setUrlParams(PageQuery).addSuccess(PageOf(OrderResponse))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your orders, newest first"))
+  .add(HttpApiEndpoint.get("order", "/orders/:id").setPath(IdPath).addSuccess(OrderResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "One of your orders"))
+  .add(HttpApiEndpoint.get("download", "/orders/:id/download").setPath(IdPath).addSuccess(DownloadResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "A short-lived link to the product's file (paid, unrefunded orders only)"))
+  .add(HttpApiEndpoint.get("licenses", "/licenses").addSuccess(LicensesResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys"))
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(NotFound)

@@ -77,3 +77,33 @@ export class ProductResponse extends Schema.Class<ProductResponse>("ProductRespo
 export class CategoriesResponse extends Schema.Class<CategoriesResponse>("CategoriesResponse")({
   items: Schema.Array(Schema.Struct({ category: Schema.String, count: Schema.Int }))
 }) {}
+
+export class OrderResponse extends Schema.Class<OrderResponse>("OrderResponse")({
+  id: Schema.UUID,
+  order_id: Schema.UUID,
+  product_id: Schema.UUID,
+  amount: Schema.Int,
+  currency: Schema.String,
+  status: Schema.Literal("pending", "expired", "paid", "refunded"),
+  provider: Schema.Literal("manual", "stripe"),
+  checkout_url: Schema.NullOr(Schema.String),
+  created_at: Schema.DateTimeUtc,
+  updated_at: Schema.DateTimeUtc
+}) {}
+
+export class DownloadResponse extends Schema.Class<DownloadResponse>("DownloadResponse")({
+  url: Schema.String,
+  expires_at: Schema.DateTimeUtc
+}) {}
+
+export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesResponse")({
+  items: Schema.Array(Schema.Struct({
+    id: Schema.UUID,
+    order_id: Schema.UUID,
+    product_id: Schema.UUID,
+    license_key: Schema.String,
+    activation_limit: Schema.Int,
+    status: Schema.Literal("active", "revoked"),
+    created_at: Schema.DateTimeUtc
+  }))
+}) {}

@@ -65,6 +65,7 @@ describe("configuration", () => {
     [{ ANSWERS_TIMEOUT: "0 seconds" }, "ANSWERS_TIMEOUT"],
     [{ ANSWERS_MAX_TOKENS: "0" }, "ANSWERS_MAX_TOKENS"],
     [{ VECTOR_INDEX: "faiss" }, "VECTOR_INDEX"],
+    [{ PLATFORM_FEE_PERCENT: "120" }, "PLATFORM_FEE_PERCENT"],
     [{ VECTOR_INDEX: "qdrant" }, "QDRANT_URL"],
     [{ QDRANT_COLLECTION_PREFIX: "no spaces please" }, "QDRANT_COLLECTION_PREFIX"]
   ] as const)("refuses %j, naming %s", ([env, variable]) =>

@@ -113,4 +113,40 @@ layer(TestServerLive(MAIL_ENV), { timeout: "90 seconds", excludeTestServices: tr
       expect((yield* request(market(`/products/${created.id}/files`), { method: "POST", token: seller, body: empty })).status).toBe(400)
       expect((yield* request(market(`/products/${created.id}`), { token: seller })).status).toBe(404)
     }))
+
+  it.effect("purchase with the manual provider: pending, admin mark-paid (twice), download link, license; own product and re-buying refused", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const market = (path: string) => server.url(`/api/v1/marketplace${path}`)
+      const seller = yield* verifiedSeller("seller")
+      const buyer = yield* verifiedSeller("buyer")
+      const admin = (yield* loginAs(ADMIN.email, ADMIN.password)).access_token
+      const product = (yield* request(market("/products"), { method: "POST", token: seller, json: { title: "Photo presets", category: "photo", price: 2500, currency: "eur", license_activation_limit: 2 } })).body
+      yield* request(market(`/products/${product.id}/files?filename=presets.zip`), { method: "POST", token: seller, body: "PK fake zip", headers: { "content-type": "application/zip" } })
+      yield* request(market(`/products/${product.id}/submit`), { method: "POST", token: seller })
+      yield* request(market(`/admin/products/${product.id}/approve`), { method: "POST", token: admin })
+
+      const order = yield* request(market(`/products/${product.id}/purchase`), { method: "POST", token: buyer })
+      expect(order.status).toBe(201)
+      expect(order.body).toMatchObject({ status: "pending", amount: 2500, currency: "eur", provider: "manual", checkout_url: null })
+      expect((yield* request(market(`/orders/${order.body.id}/download`), { token: buyer })).status).toBe(403)
+      expect((yield* request(market(`/admin/orders/${order.body.id}/mark-paid`), { method: "POST", token: buyer })).status).toBe(403)
+      expect((yield* request(market(`/admin/orders/${order.body.id}/mark-paid`), { method: "POST", token: admin })).body.status).toBe("paid")
+      expect((yield* request(market(`/admin/orders/${order.body.id}/mark-paid`), { method: "POST", token: admin })).body.status).toBe("paid")
+
+      const link = yield* request(market(`/orders/${order.body.id}/download`), { token: buyer })
+      expect(link.status).toBe(200)
+      const url = new URL(link.body.url)
+      const file = yield* Effect.promise(() => fetch(server.url(`${url.pathname}${url.search}`)).then((r) => r.text()))
+      expect(file).toBe("PK fake zip")
+      const licenses = (yield* request(market("/licenses"), { token: buyer })).body.items
+      expect(licenses).toHaveLength(1)
+      expect(licenses[0]).toMatchObject({ order_id: order.body.id, activation_limit: 2, status: "active" })
+      expect((yield* request(market("/orders"), { token: buyer })).body.items.map((o: any) => o.id)).toEqual([order.body.id])
+      expect((yield* request(market(`/orders/${order.body.id}`), { token: seller })).status).toBe(404)
+      expect((yield* request(market(`/products/${product.id}/purchase`), { method: "POST", token: buyer })).status).toBe(409)
+      const own = yield* request(market(`/products/${product.id}/purchase`), { method: "POST", token: seller })
+      expect([own.status, own.body.detail]).toEqual([409, "Cannot buy this: you cannot buy your own product"])
+      expect((yield* request(market(`/products/${product.id}`))).body.sales_count).toBe(1)
+    }))
 })

@@ -20,7 +20,9 @@ import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
-import { CategoriesResponse, ProductResponse } from "../marketplace-schemas.js"
+import { CategoriesResponse, DownloadResponse, LicensesResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
+import { downloadLink, getOrder, listOrders, markPaid, myLicenses, purchase } from "../../../application/marketplace/orders.js"
+import { type Order, OrderId } from "../../../domain/marketplace/order.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
 export const toProductResponse = (p: Product) =>
@@ -46,6 +48,20 @@ export const toProductResponse = (p: Product) =>
   })
 
 const asActor = Effect.flatMap(CurrentActor, Effect.succeed)
+
+const toOrderResponse = (o: Order) =>
+  new OrderResponse({
+    id: o.id,
+    order_id: o.id,
+    product_id: o.productId,
+    amount: o.amount,
+    currency: o.currency,
+    status: o.status,
+    provider: o.provider,
+    checkout_url: Option.getOrNull(o.checkoutUrl),
+    created_at: o.createdAt,
+    updated_at: o.updatedAt
+  })
 export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
   handlers
     .handle("catalogue", ({ urlParams }) =>
@@ -93,6 +109,24 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
           Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>))
         )
       }))
+    .handle("purchase", ({ path }) => Effect.flatMap(asActor, (a) => purchase(a, ProductId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("markPaid", ({ path }) => Effect.flatMap(asActor, (a) => markPaid(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("orders", ({ urlParams }) =>
+      Effect.flatMap(asActor, (a) => listOrders(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
+    .handle("order", ({ path }) => Effect.flatMap(asActor, (a) => getOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("download", ({ path }) =>
+      Effect.flatMap(asActor, (a) => downloadLink(a, OrderId.make(path.id))).pipe(
+        Effect.map((d) => new DownloadResponse({ url: d.url, expires_at: d.expiresAt })),
+        httpErrors
+      ))
+    .handle("licenses", () =>
+      Effect.flatMap(asActor, (a) => myLicenses(a)).pipe(
+        Effect.map((ls) =>
+          new LicensesResponse({
+            items: ls.map((l) => ({ id: l.id, order_id: l.orderId, product_id: l.productId, license_key: l.key, activation_limit: l.activationLimit, status: l.status, created_at: l.createdAt }))
+          })),
+        httpErrors
+      ))
     .handle("sellerProducts", ({ urlParams }) =>
       Effect.flatMap(asActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
     .handle("adminProducts", ({ urlParams }) =>
