@@ -155,7 +155,13 @@ export const runImport = (run: JobRun) =>
             })))
         // Within one file, the first record with a key wins; records already imported are skipped
         // before the (slow) embedding.
-        const firstOfKey = candidates.filter((m, i) => candidates.findIndex((o) => Option.getEquivalence<string>((a, b) => a === b)(o.importKey, m.importKey)) === i)
+        const keys = new Set<string>()
+        const firstOfKey = candidates.filter((m) => {
+          const key = Option.getOrThrow(m.importKey)
+          if (keys.has(key)) return false
+          keys.add(key)
+          return true
+        })
         const existing = yield* memories.existingImportKeys(owner, firstOfKey.flatMap((m) => Option.toArray(m.importKey)))
         const fresh = firstOfKey.filter((m) => !existing.has(Option.getOrThrow(m.importKey)))
         const entries = yield* embedMemories(fresh)

@@ -47,7 +47,6 @@ export const toProductResponse = (p: Product) =>
     updated_at: p.updatedAt
   })
 
-const asActor = Effect.flatMap(CurrentActor, Effect.succeed)
 
 const toOrderResponse = (o: Order) =>
   new OrderResponse({
@@ -78,7 +77,7 @@ export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "mark
 export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>
   handlers
     .handle("createProduct", ({ payload }) =>
-      Effect.flatMap(asActor, (a) =>
+      Effect.flatMap(CurrentActor, (a) =>
         createProduct(a, {
           title: payload.title,
           description: payload.description,
@@ -89,7 +88,7 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
           licenseActivationLimit: payload.license_activation_limit
         })).pipe(Effect.map(toProductResponse), httpErrors))
     .handle("updateProduct", ({ path, payload }) =>
-      Effect.flatMap(asActor, (a) =>
+      Effect.flatMap(CurrentActor, (a) =>
         updateProduct(a, ProductId.make(path.id), {
           ...(payload.title !== undefined ? { title: payload.title } : {}),
           ...(payload.description !== undefined ? { description: payload.description } : {}),
@@ -99,28 +98,28 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
           ...(payload.currency !== undefined ? { currency: payload.currency } : {}),
           ...(payload.license_activation_limit !== undefined ? { licenseActivationLimit: payload.license_activation_limit } : {})
         })).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("archiveProduct", ({ path }) => Effect.flatMap(asActor, (a) => archiveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("submitProduct", ({ path }) => Effect.flatMap(asActor, (a) => submitProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("archiveProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => archiveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("submitProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => submitProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
     .handleRaw("uploadFile", ({ path, request, urlParams }) =>
-      Effect.flatMap(asActor, (a) => {
+      Effect.flatMap(CurrentActor, (a) => {
         const file = uploadedFile(request)
         return uploadProductFile(a, ProductId.make(path.id), { body: file.body, filename: () => urlParams.filename ?? file.name() ?? "file", contentType: file.contentType }).pipe(
           Effect.map(toProductResponse),
           Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>))
         )
       }))
-    .handle("purchase", ({ path }) => Effect.flatMap(asActor, (a) => purchase(a, ProductId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
-    .handle("markPaid", ({ path }) => Effect.flatMap(asActor, (a) => markPaid(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("purchase", ({ path }) => Effect.flatMap(CurrentActor, (a) => purchase(a, ProductId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("markPaid", ({ path }) => Effect.flatMap(CurrentActor, (a) => markPaid(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
     .handle("orders", ({ urlParams }) =>
-      Effect.flatMap(asActor, (a) => listOrders(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
-    .handle("order", ({ path }) => Effect.flatMap(asActor, (a) => getOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+      Effect.flatMap(CurrentActor, (a) => listOrders(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
+    .handle("order", ({ path }) => Effect.flatMap(CurrentActor, (a) => getOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
     .handle("download", ({ path }) =>
-      Effect.flatMap(asActor, (a) => downloadLink(a, OrderId.make(path.id))).pipe(
+      Effect.flatMap(CurrentActor, (a) => downloadLink(a, OrderId.make(path.id))).pipe(
         Effect.map((d) => new DownloadResponse({ url: d.url, expires_at: d.expiresAt })),
         httpErrors
       ))
     .handle("licenses", () =>
-      Effect.flatMap(asActor, (a) => myLicenses(a)).pipe(
+      Effect.flatMap(CurrentActor, (a) => myLicenses(a)).pipe(
         Effect.map((ls) =>
           new LicensesResponse({
             items: ls.map((l) => ({ id: l.id, order_id: l.orderId, product_id: l.productId, license_key: l.key, activation_limit: l.activationLimit, status: l.status, created_at: l.createdAt }))
@@ -128,12 +127,12 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
         httpErrors
       ))
     .handle("sellerProducts", ({ urlParams }) =>
-      Effect.flatMap(asActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+      Effect.flatMap(CurrentActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
     .handle("adminProducts", ({ urlParams }) =>
-      Effect.flatMap(asActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
+      Effect.flatMap(CurrentActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
         Effect.map((page) => toPageResponse(page, toProductResponse)),
         httpErrors
       ))
-    .handle("approveProduct", ({ path }) => Effect.flatMap(asActor, (a) => approveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("approveProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => approveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
     .handle("rejectProduct", ({ path, payload }) =>
-      Effect.flatMap(asActor, (a) => rejectProduct(a, ProductId.make(path.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))
+      Effect.flatMap(CurrentActor, (a) => rejectProduct(a, ProductId.make(path.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))
