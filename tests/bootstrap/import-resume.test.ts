@@ -1,10 +1,9 @@
-import { execSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, expect, it } from "vitest"
 import { startFakeEmbeddings } from "../support/fake-embeddings.js"
-import { freePort, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
+import { freePort, killTree, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
 
 /**
  * The resumable import, with a real crash: the server process (embedded profile, worker inside) is
@@ -21,7 +20,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-resume-"))
 const running: Array<Spawned> = []
 let embeddings: { readonly close: () => void } | undefined
 afterAll(() => {
-  for (const p of running) p.child.kill("SIGKILL")
+  for (const p of running) killTree(p)
   embeddings?.close()
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
@@ -87,9 +86,7 @@ it("an import killed mid-way with SIGKILL resumes after restart and imports ever
     before = await job()
   }
   expect(before.status).toBe("running")
-  // tsx runs the server in a child process: kill that one (the real server) first, then tsx itself.
-  execSync(`pkill -KILL -P ${server.child.pid}`)
-  server.child.kill("SIGKILL")
+  killTree(server)
   await within(server.exited, 10_000, "the killed server")
 
   ;({ server, url } = await start(embeddingsUrl))

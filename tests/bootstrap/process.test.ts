@@ -3,12 +3,12 @@ import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { freePort, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
+import { freePort, killTree, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-process-"))
 const running: Array<Spawned> = []
 afterAll(() => {
-  for (const p of running) p.child.kill("SIGKILL")
+  for (const p of running) killTree(p)
   fs.rmSync(dataDir, { recursive: true, force: true })
 })
 

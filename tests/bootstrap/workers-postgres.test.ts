@@ -4,7 +4,7 @@ import * as path from "node:path"
 import pg from "pg"
 import { afterAll, expect, it } from "vitest"
 import { startFakeEmbeddings } from "../support/fake-embeddings.js"
-import { freePort, type Spawned, spawnEntry, waitForHealth } from "../support/process.js"
+import { freePort, killTree, type Spawned, spawnEntry, waitForHealth } from "../support/process.js"
 
 /**
  * Several `npm run worker` processes against one PostgreSQL share the queue: every job runs once
@@ -16,7 +16,7 @@ const database = `brainops_workers_${Date.now()}_${process.pid}`
 const running: Array<Spawned> = []
 const cleanups: Array<() => Promise<void> | void> = []
 afterAll(async () => {
-  for (const p of running) p.child.kill("SIGKILL")
+  for (const p of running) killTree(p)
   for (const c of cleanups) await c()
   fs.rmSync(filesDir, { recursive: true, force: true })
 })

@@ -13,13 +13,28 @@ export interface Spawned {
 export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
   const child = spawn(TSX, [entry, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"]
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that killTree reaches the server tsx starts as a child of its own.
+    detached: true
   })
   let output = ""
   child.stdout!.on("data", (chunk) => (output += chunk))
   child.stderr!.on("data", (chunk) => (output += chunk))
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
   return { child, output: () => output, exited }
+}
+
+/**
+ * Kills the entry point and everything it started. Killing only tsx leaves its node child (the real
+ * server) running as an orphan that holds CPU and ports, and slows every later test on the machine.
+ */
+export const killTree = (spawned: Spawned) => {
+  if (spawned.child.pid === undefined) return
+  try {
+    process.kill(-spawned.child.pid, "SIGKILL")
+  } catch {
+    // the group is already gone
+  }
 }
 
 export const freePort = () =>
