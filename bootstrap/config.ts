@@ -116,6 +116,39 @@ const publicBaseUrl = Config.string("PUBLIC_BASE_URL").pipe(
   Config.map(Option.map((url) => url.replace(/\/+$/, "")))
 )
 
+const optionalSecret = (name: string) => Config.redacted(name).pipe(Config.option, Config.map(Option.filter((s) => Redacted.value(s).trim().length > 0)))
+
+/**
+ * Stripe takes payments when its secret key is set; the webhook secret must come with it (a server
+ * that cannot verify webhooks would never learn of a payment). Unset, the manual provider is used.
+ */
+const paymentsConfig = Config.all({
+  stripeSecretKey: optionalSecret("STRIPE_SECRET_KEY"),
+  stripeWebhookSecret: optionalSecret("STRIPE_WEBHOOK_SECRET"),
+  stripeApiUrl: optionalNonEmpty("STRIPE_API_URL"),
+  checkoutSuccessUrl: optionalNonEmpty("CHECKOUT_SUCCESS_URL"),
+  checkoutCancelUrl: optionalNonEmpty("CHECKOUT_CANCEL_URL"),
+  pendingOrderTtl: positiveDuration("PENDING_ORDER_TTL", "24 hours")
+}).pipe(
+  Config.mapOrFail((p) => {
+    if (Option.isSome(p.stripeSecretKey) && !/^(sk|rk)_/.test(Redacted.value(p.stripeSecretKey.value))) {
+      return Either.left(ConfigError.InvalidData(["STRIPE_SECRET_KEY"], "must be a Stripe secret key (sk_live_…, sk_test_… or a restricted rk_… key)"))
+    }
+    if (Option.isSome(p.stripeSecretKey) !== Option.isSome(p.stripeWebhookSecret)) {
+      const missing = Option.isNone(p.stripeSecretKey) ? "STRIPE_SECRET_KEY" : "STRIPE_WEBHOOK_SECRET"
+      return Either.left(ConfigError.MissingData([missing], `${missing} must be set together with the other Stripe variable`))
+    }
+    const badUrl = (["stripeApiUrl", "checkoutSuccessUrl", "checkoutCancelUrl"] as const).find((k) =>
+      Option.exists(p[k], (url) => !/^https?:\/\/\S+$/.test(url))
+    )
+    if (badUrl !== undefined) {
+      const name = { stripeApiUrl: "STRIPE_API_URL", checkoutSuccessUrl: "CHECKOUT_SUCCESS_URL", checkoutCancelUrl: "CHECKOUT_CANCEL_URL" }[badUrl]
+      return Either.left(ConfigError.InvalidData([name], "must be an http(s) URL"))
+    }
+    return Either.right(p)
+  })
+)
+
 export const AppConfig = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("0.0.0.0")),
   // 0 asks the system for a free port (tests, side-by-side runs).
@@ -152,6 +185,7 @@ export const AppConfig = Config.all({
     Config.validate({ message: "must be a whole percentage between 0 and 100", validation: (n) => n >= 0 && n <= 100 }),
     Config.withDefault(10)
   ),
+  payments: paymentsConfig,
   filesDir: optionalNonEmpty("FILES_DIR"),
   s3: Config.all({
     bucket: optionalNonEmpty("S3_BUCKET"),

@@ -25,14 +25,13 @@ import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytic
 import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
-import { ManualPayments } from "../adapters/payments/manual.js"
-import { MarketplaceSettings } from "../application/ports/orders.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
 import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
+import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
@@ -94,7 +93,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     Layer.succeed(RateLimitSettings, config.rateLimits),
     Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
     FileStoreLive(config, secrets),
-    ManualPayments,
-    Layer.succeed(MarketplaceSettings, { feePercent: config.platformFeePercent })
+    PaymentsLive(config)
   ).pipe(Layer.provide(DatabaseLive(config)))
 }

@@ -34,6 +34,7 @@ import { MemoriesApi } from "./memories-api.js"
 import { JobsApi } from "./jobs-api.js"
 import { FilesApi } from "./files-api.js"
 import { MarketplaceApi, MarketplacePublicApi } from "./marketplace-api.js"
+import { MarketplaceWebhooksApi } from "./marketplace-webhooks-api.js"
 import { ProjectsApi } from "./projects-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
@@ -278,6 +279,7 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(FilesApi)
   .add(MarketplacePublicApi)
   .add(MarketplaceApi)
+  .add(MarketplaceWebhooksApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

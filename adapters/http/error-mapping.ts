@@ -16,7 +16,8 @@ import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
-import type { PurchaseRefused } from "../../domain/marketplace/order.js"
+import type { InvalidOrderTransition, PurchaseRefused } from "../../domain/marketplace/order.js"
+import type { InvalidWebhook, PaymentProviderFailed } from "../../application/ports/orders.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -39,6 +40,9 @@ import {
 } from "./errors.js"
 
 export type DomainFailure =
+  | InvalidOrderTransition
+  | PaymentProviderFailed
+  | InvalidWebhook
   | MemoryTooLarge
   | PurchaseRefused
   | InvalidProductTransition
@@ -71,7 +75,9 @@ export type DomainFailure =
 /** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
-  : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
+  : E extends EmbeddingFailed | AnswerFailed | PaymentProviderFailed ? ServiceUnavailable
+  : E extends InvalidWebhook ? BadRequest
+  : E extends InvalidOrderTransition ? Conflict
   : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
@@ -94,6 +100,12 @@ export const toHttpError = (error: DomainFailure) => {
       return new ServiceUnavailable({ detail: "The answer service is unavailable; retry later" })
     case "EmbeddingFailed":
       return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
+    case "PaymentProviderFailed":
+      return new ServiceUnavailable({ detail: `The payment provider could not be reached or refused the request; retry later (${error.reason})` })
+    case "InvalidWebhook":
+      return new BadRequest({ detail: `Webhook rejected: ${error.reason}` })
+    case "InvalidOrderTransition":
+      return new Conflict({ detail: `Cannot ${error.action} this order (it is ${error.status}): ${error.reason}` })
     case "PurchaseRefused":
       return new Conflict({ detail: `Cannot buy this: ${error.reason}` })
     case "InvalidProductTransition":

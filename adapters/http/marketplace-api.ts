@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
+import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import {
   AdminProductsQuery,
   CatalogueQuery,
@@ -59,6 +59,8 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
     .annotate(Access, write).annotate(OpenApi.Summary, "Buy an approved product: a pending order at its price and a payment (checkout_url with Stripe; an admin confirms with the manual provider)"))
   .add(HttpApiEndpoint.post("markPaid", "/admin/orders/:id/mark-paid").setPath(IdPath).addSuccess(OrderResponse)
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin, manual provider: confirm an order's payment (runs the same fulfilment as a Stripe webhook; repeating it changes nothing)"))
+  .add(HttpApiEndpoint.post("refundOrder", "/admin/orders/:id/refund").setPath(IdPath).addSuccess(OrderResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Admin: refund a paid order through its payment provider; access and licenses are revoked and the ledger reversed (repeating it changes nothing)"))
   .add(HttpApiEndpoint.get("orders", "/orders").setUrlParams(PageQuery).addSuccess(PageOf(OrderResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Your orders, newest first"))
   .add(HttpApiEndpoint.get("order", "/orders/:id").setPath(IdPath).addSuccess(OrderResponse)
@@ -72,6 +74,7 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
   .addError(NotFound)
   .addError(Conflict)
   .addError(PayloadTooLarge)
+  .addError(ServiceUnavailable)
   .middleware(Authentication)
   .prefix("/api/v1/marketplace")
 {}

@@ -10,12 +10,13 @@ import { MemoriesHandlers } from "./handlers/memories.js"
 import { JobsHandlers } from "./handlers/jobs.js"
 import { FilesHandlers } from "./handlers/files.js"
 import { MarketplaceHandlers, MarketplacePublicHandlers } from "./handlers/marketplace.js"
+import { MarketplaceWebhookHandlers } from "./handlers/marketplace-webhooks.js"
 import { ProjectsHandlers } from "./handlers/projects.js"
 import { SystemHandlers } from "./handlers/system.js"
 import { ApiMiddlewareLive, requestContext, type ServerMiddlewareOptions } from "./server-middleware.js"
 
 export const ApiLive = HttpApiBuilder.api(BrainOpsApi).pipe(
-  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers, FilesHandlers, MarketplacePublicHandlers, MarketplaceHandlers]),
+  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers, FilesHandlers, MarketplacePublicHandlers, MarketplaceHandlers, MarketplaceWebhookHandlers]),
   Layer.provide(AuthenticationLive)
 )
 

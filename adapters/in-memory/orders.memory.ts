@@ -1,4 +1,4 @@
-import { Effect, Layer, Option, Ref } from "effect"
+import { DateTime, Effect, Layer, Option, Ref } from "effect"
 import { OrderRepository } from "../../application/ports/orders.js"
 import { ProductRepository } from "../../application/ports/product-repository.js"
 import { Product } from "../../domain/marketplace/product.js"
@@ -20,6 +20,12 @@ export const OrderRepositoryMemory = Layer.effect(
       findById: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
       setStatus: (id, status, at) => change(id, (o) => new Order({ ...o, status, updatedAt: at })),
       setCheckout: (id, providerRef, checkoutUrl) => change(id, (o) => new Order({ ...o, providerRef: Option.some(providerRef), checkoutUrl })),
+      pendingBefore: (before, limit) =>
+        Effect.map(Ref.get(orders), (m) =>
+          [...m.values()]
+            .filter((o) => o.status === "pending" && DateTime.lessThan(o.createdAt, before))
+            .sort((a, b) => DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt) || a.id.localeCompare(b.id))
+            .slice(0, limit)),
       openOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) =>
           Option.fromNullable([...m.values()].find((o) => o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")))),

@@ -92,6 +92,12 @@ export const OrderRepositorySql = Layer.effect(
       setStatus: (id, status, at) => sql`UPDATE orders SET status = ${status}, updated_at = ${date(at)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       setCheckout: (id, ref, url) =>
         sql`UPDATE orders SET provider_ref = ${ref}, checkout_url = ${Option.getOrNull(url)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
+      pendingBefore: (before, limit) =>
+        sql`SELECT * FROM orders WHERE status = 'pending' AND created_at < ${date(before)} ORDER BY created_at, id LIMIT ${limit}`.pipe(
+          Effect.flatMap(decodeOrders),
+          Effect.map((rows) => rows.map(toOrder)),
+          orStorageFailure
+        ),
       openOrder: (buyerId, productId) =>
         sql`SELECT * FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status IN ('pending', 'paid') LIMIT 1`.pipe(
           Effect.flatMap(decodeOrders),

@@ -1,8 +1,9 @@
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Duration, Effect, Option, Schema } from "effect"
 import { type Actor, isAdmin } from "../../domain/identity/actor.js"
 import {
   applyPaymentEvent,
   formatLicenseKey,
+  InvalidOrderTransition,
   LedgerEntry,
   License,
   LICENSE_ALPHABET,
@@ -17,7 +18,7 @@ import type { ProductId } from "../../domain/marketplace/product.js"
 import { Forbidden, NotFound } from "../../domain/shared/errors.js"
 import { FileStore } from "../ports/file-store.js"
 import { Ids } from "../ports/ids.js"
-import { MarketplaceSettings, OrderRepository, Payments } from "../ports/orders.js"
+import { MarketplaceSettings, OrderRepository, PaymentProviderFailed, Payments } from "../ports/orders.js"
 import { ProductRepository } from "../ports/product-repository.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
@@ -34,12 +35,14 @@ export const purchase = Effect.fn("Marketplace.purchase")(function*(actor: Actor
   if (product.sellerId === actor.userId) return yield* Effect.fail(new PurchaseRefused({ reason: "you cannot buy your own product" }))
   const orders = yield* OrderRepository
   const open = yield* orders.openOrder(actor.userId, productId)
+  const payments = yield* Payments
   if (Option.isSome(open)) {
     if (open.value.status === "paid") return yield* Effect.fail(new PurchaseRefused({ reason: "you already own this product" }))
-    return open.value
+    // A checkout that failed half-way (the order saved, the provider unreachable) is tried again:
+    // the provider call is idempotent per order, so this never makes a second payment.
+    return Option.isSome(open.value.providerRef) ? open.value : yield* startCheckout(open.value, product.title)
   }
   const now = yield* DateTime.now
-  const payments = yield* Payments
   const order = new Order({
     id: OrderId.make(yield* (yield* Ids).next),
     buyerId: actor.userId,
@@ -55,10 +58,16 @@ export const purchase = Effect.fn("Marketplace.purchase")(function*(actor: Actor
     updatedAt: now
   })
   yield* orders.insert(order)
-  const checkout = yield* payments.checkout(order, product.title)
-  yield* orders.setCheckout(order.id, checkout.providerRef, checkout.checkoutUrl)
-  return new Order({ ...order, providerRef: Option.some(checkout.providerRef), checkoutUrl: checkout.checkoutUrl })
+  yield* Effect.logInfo("order created").pipe(Effect.annotateLogs({ orderId: order.id, productId, amount: order.amount, currency: order.currency }))
+  return yield* startCheckout(order, product.title)
 })
+
+const startCheckout = (order: Order, title: string) =>
+  Effect.gen(function*() {
+    const checkout = yield* (yield* Payments).checkout(order, title)
+    yield* (yield* OrderRepository).setCheckout(order.id, checkout.providerRef, checkout.checkoutUrl)
+    return new Order({ ...order, providerRef: Option.some(checkout.providerRef), checkoutUrl: checkout.checkoutUrl })
+  })
 
 /**
  * Fulfilment, the one place a payment event takes effect (the Stripe webhook and the manual
@@ -126,9 +135,92 @@ const load = (id: OrderId) =>
 export const markPaid = Effect.fn("Marketplace.markPaid")(function*(actor: Actor, id: OrderId) {
   if (!isAdmin(actor)) return yield* Effect.fail(new Forbidden({ reason: "only an administrator confirms payments" }))
   const order = yield* load(id)
-  if (order.provider !== "manual") return yield* Effect.fail(new PurchaseRefused({ reason: "this order is paid through Stripe; its webhook confirms it" }))
+  if (order.provider !== "manual") {
+    return yield* Effect.fail(new InvalidOrderTransition({ action: "mark paid", status: order.status, reason: "this order is paid through Stripe; its webhook confirms it" }))
+  }
+  // A buyer whose order expired may have ordered again: paying the old one too would sell twice.
+  if (order.status === "expired") {
+    return yield* Effect.fail(new InvalidOrderTransition({ action: "mark paid", status: order.status, reason: "the order expired; the buyer can purchase again" }))
+  }
   yield* applyPayment(`manual:paid:${id}`, id, { _tag: "Paid" })
   return yield* load(id)
+})
+
+/**
+ * An admin gives a paid order's money back through the provider that took it. When the refund is
+ * final at once (manual, or Stripe's refund succeeded) it takes effect now; the provider's later
+ * webhook for it then changes nothing. Refunding a refunded order answers it as it is.
+ */
+export const refundOrder = Effect.fn("Marketplace.refundOrder")(function*(actor: Actor, id: OrderId) {
+  if (!isAdmin(actor)) return yield* Effect.fail(new Forbidden({ reason: "only an administrator refunds orders" }))
+  const order = yield* load(id)
+  if (order.status === "refunded") return order
+  if (order.status !== "paid") {
+    return yield* Effect.fail(new InvalidOrderTransition({ action: "refund", status: order.status, reason: `only a paid order can be refunded; this one is ${order.status}` }))
+  }
+  const payments = yield* Payments
+  const refund = order.provider === "manual"
+    ? { refundRef: `manual:refund:${order.id}`, settled: true }
+    : payments.provider === order.provider
+    ? yield* payments.refund(order)
+    : yield* Effect.fail(new PaymentProviderFailed({ reason: `the order was paid through ${order.provider}, which is not configured on this server` }))
+  yield* Effect.logInfo("refund requested").pipe(Effect.annotateLogs({ orderId: id, refundRef: refund.refundRef, settled: refund.settled }))
+  if (refund.settled) yield* applyPayment(`refund:${refund.refundRef}`, id, { _tag: "Refunded" })
+  return yield* load(id)
+})
+
+/**
+ * A webhook delivery from the payment provider: verified on its raw body, then applied through the
+ * one fulfilment use-case. Events for orders we do not know, and paid amounts that differ from the
+ * order, are acknowledged without effect and logged: retrying them would never help.
+ */
+export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(payload: string, signature: string) {
+  const outcome = yield* (yield* Payments).readWebhook(payload, signature)
+  const log = Effect.annotateLogs({ eventId: outcome.eventId, type: outcome.type })
+  if (outcome._tag === "Ignored") {
+    yield* Effect.logDebug("webhook event ignored").pipe(log)
+    return { applied: false }
+  }
+  const known = yield* Option.match(Schema.decodeOption(OrderId)(outcome.orderId), {
+    onNone: () => Effect.succeed(Option.none<Order>()),
+    onSome: (id) => Effect.flatMap(OrderRepository, (orders) => orders.findById(id))
+  })
+  if (Option.isNone(known)) {
+    yield* Effect.logWarning("webhook event for an unknown order").pipe(log, Effect.annotateLogs({ orderId: outcome.orderId }))
+    return { applied: false }
+  }
+  const order = known.value
+  const paidWrongAmount = outcome.event._tag === "Paid" &&
+    Option.exists(outcome.amount, (a) => a.total !== order.amount || a.currency !== order.currency)
+  if (paidWrongAmount) {
+    yield* Effect.logError("paid amount differs from the order: not fulfilled").pipe(
+      log,
+      Effect.annotateLogs({ orderId: order.id, expected: `${order.amount} ${order.currency}`, paid: outcome.amount })
+    )
+    return { applied: false }
+  }
+  const result = yield* applyPayment(outcome.eventId, order.id, outcome.event)
+  yield* Effect.logInfo(result.applied ? "payment event applied" : "payment event already applied").pipe(log, Effect.annotateLogs({ orderId: order.id }))
+  return { applied: result.applied }
+})
+
+/**
+ * Expires orders left pending past PENDING_ORDER_TTL (run by the maintenance loop). Stripe expires
+ * its checkout sessions at the same time and says so by webhook; its orders get an hour more here,
+ * so a payment made at the last second is not raced by this sweep.
+ */
+export const expirePendingOrders = Effect.fn("Marketplace.expirePendingOrders")(function*() {
+  const { pendingOrderTtl } = yield* MarketplaceSettings
+  const now = yield* DateTime.now
+  const cutoff = DateTime.subtractDuration(now, pendingOrderTtl)
+  const stripeCutoff = DateTime.subtractDuration(cutoff, Duration.hours(1))
+  const stale = yield* (yield* OrderRepository).pendingBefore(cutoff, 500)
+  let expired = 0
+  for (const order of stale) {
+    if (order.provider === "stripe" && DateTime.greaterThan(order.createdAt, stripeCutoff)) continue
+    if ((yield* applyPayment(`expiry:${order.id}`, order.id, { _tag: "Expired" })).applied) expired++
+  }
+  return expired
 })
 
 /** The buyer's own order; anyone else's answers NotFound. */

@@ -1,6 +1,6 @@
-import { Context, type Effect, type Option } from "effect"
+import { Context, type Duration, type Effect, type Option, Schema } from "effect"
 import type { UserId } from "../../domain/identity/user.js"
-import type { LedgerEntry, License, Order, OrderId, OrderStatus } from "../../domain/marketplace/order.js"
+import type { LedgerEntry, License, Order, OrderId, OrderStatus, PaymentEvent } from "../../domain/marketplace/order.js"
 import type { ProductId } from "../../domain/marketplace/product.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
@@ -11,6 +11,8 @@ export class OrderRepository extends Context.Tag("OrderRepository")<OrderReposit
   readonly findById: (id: OrderId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
   readonly setStatus: (id: OrderId, status: OrderStatus, at: Order["updatedAt"]) => Effect.Effect<void, StorageUnavailable>
   readonly setCheckout: (id: OrderId, providerRef: string, checkoutUrl: Option.Option<string>) => Effect.Effect<void, StorageUnavailable>
+  /** Pending orders created before a time, oldest first (for expiry). */
+  readonly pendingBefore: (before: Order["createdAt"], limit: number) => Effect.Effect<ReadonlyArray<Order>, StorageUnavailable>
   /** The buyer's pending or paid order of a product, if any. */
   readonly openOrder: (buyerId: UserId, productId: ProductId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
   /** A buyer's orders, newest first; limit + 1 rows. */
@@ -30,14 +32,49 @@ export class OrderRepository extends Context.Tag("OrderRepository")<OrderReposit
 }>() {}
 
 
+/** The payment provider failed or refused a request (network, outage, a rejected call). */
+export class PaymentProviderFailed extends Schema.TaggedError<PaymentProviderFailed>()("PaymentProviderFailed", {
+  reason: Schema.String
+}) {}
+
+/** A webhook delivery that is not provably from the provider (bad or missing signature, bad body). */
+export class InvalidWebhook extends Schema.TaggedError<InvalidWebhook>()("InvalidWebhook", { reason: Schema.String }) {}
+
+/**
+ * What a verified webhook delivery says: a payment event for one of our orders (with the amount the
+ * provider took, when it says), or something we do not act on.
+ */
+export type WebhookOutcome =
+  | {
+    readonly _tag: "Payment"
+    readonly eventId: string
+    readonly type: string
+    readonly orderId: string
+    readonly event: PaymentEvent
+    readonly amount: Option.Option<{ readonly total: number; readonly currency: string }>
+  }
+  | { readonly _tag: "Ignored"; readonly eventId: string; readonly type: string }
+
 /** Takes payment for an order: a hosted checkout (Stripe), or an admin's confirmation (manual). */
 export class Payments extends Context.Tag("Payments")<Payments, {
   readonly provider: "manual" | "stripe"
   /** Starts paying for an order (idempotent per order): the provider's reference and where to pay. */
-  readonly checkout: (order: Order, productTitle: string) => Effect.Effect<{ readonly providerRef: string; readonly checkoutUrl: Option.Option<string> }, StorageUnavailable>
+  readonly checkout: (
+    order: Order,
+    productTitle: string
+  ) => Effect.Effect<{ readonly providerRef: string; readonly checkoutUrl: Option.Option<string> }, PaymentProviderFailed>
+  /**
+   * Gives a paid order's money back (idempotent per order). `settled` is true when the refund is
+   * final now; otherwise the provider's webhook reports it later.
+   */
+  readonly refund: (order: Order) => Effect.Effect<{ readonly refundRef: string; readonly settled: boolean }, PaymentProviderFailed>
+  /** Verifies a webhook delivery on its raw body and reads what it says. */
+  readonly readWebhook: (payload: string, signature: string) => Effect.Effect<WebhookOutcome, InvalidWebhook | PaymentProviderFailed>
 }>() {}
 
 export class MarketplaceSettings extends Context.Tag("MarketplaceSettings")<MarketplaceSettings, {
   /** The platform's share of each sale, in percent. */
   readonly feePercent: number
+  /** How long a pending order waits for its payment before it expires. */
+  readonly pendingOrderTtl: Duration.Duration
 }>() {}

@@ -100,3 +100,10 @@ export const formatLicenseKey = (raw: string) => (raw.match(/.{1,5}/g) ?? []).jo
 
 /** A purchase that cannot be made: one's own product, or one already owned. */
 export class PurchaseRefused extends Schema.TaggedError<PurchaseRefused>()("PurchaseRefused", { reason: Schema.String }) {}
+
+/** A step the order's status does not allow (paying an expired order, refunding an unpaid one): 409. */
+export class InvalidOrderTransition extends Schema.TaggedError<InvalidOrderTransition>()("InvalidOrderTransition", {
+  action: Schema.String,
+  status: OrderStatus,
+  reason: Schema.String
+}) {}

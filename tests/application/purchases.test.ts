@@ -1,5 +1,5 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
-import { DateTime, Effect, Either, Layer, Option } from "effect"
+import { DateTime, Duration, Effect, Either, Layer, Option } from "effect"
 import { applyPayment, downloadLink, getOrder, markPaid, myLicenses, purchase } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
@@ -26,7 +26,7 @@ import { ALL_SCOPES } from "../../domain/identity/actor.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { makeUser } from "../support/fixtures.js"
 
-const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10 }), IdsUuidV7, SecretTokensNode)
+const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
 const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
 const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
 

@@ -21,7 +21,7 @@ import { CurrentActor } from "../current-actor.js"
 import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
 import { CategoriesResponse, DownloadResponse, LicensesResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
-import { downloadLink, getOrder, listOrders, markPaid, myLicenses, purchase } from "../../../application/marketplace/orders.js"
+import { downloadLink, getOrder, listOrders, markPaid, myLicenses, purchase, refundOrder } from "../../../application/marketplace/orders.js"
 import { type Order, OrderId } from "../../../domain/marketplace/order.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
@@ -110,6 +110,7 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
       }))
     .handle("purchase", ({ path }) => Effect.flatMap(CurrentActor, (a) => purchase(a, ProductId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
     .handle("markPaid", ({ path }) => Effect.flatMap(CurrentActor, (a) => markPaid(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("refundOrder", ({ path }) => Effect.flatMap(CurrentActor, (a) => refundOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
     .handle("orders", ({ urlParams }) =>
       Effect.flatMap(CurrentActor, (a) => listOrders(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
     .handle("order", ({ path }) => Effect.flatMap(CurrentActor, (a) => getOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
