@@ -67,7 +67,13 @@ describe("configuration", () => {
     [{ VECTOR_INDEX: "faiss" }, "VECTOR_INDEX"],
     [{ PLATFORM_FEE_PERCENT: "120" }, "PLATFORM_FEE_PERCENT"],
     [{ VECTOR_INDEX: "qdrant" }, "QDRANT_URL"],
-    [{ QDRANT_COLLECTION_PREFIX: "no spaces please" }, "QDRANT_COLLECTION_PREFIX"]
+    [{ QDRANT_COLLECTION_PREFIX: "no spaces please" }, "QDRANT_COLLECTION_PREFIX"],
+    [{ STRIPE_SECRET_KEY: "sk_test_x" }, "STRIPE_WEBHOOK_SECRET"],
+    [{ STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_SECRET_KEY"],
+    [{ STRIPE_SECRET_KEY: "pk_test_publishable", STRIPE_WEBHOOK_SECRET: "whsec_x" }, "STRIPE_SECRET_KEY"],
+    [{ STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x", STRIPE_API_URL: "localhost:12111" }, "STRIPE_API_URL"],
+    [{ CHECKOUT_SUCCESS_URL: "/thanks" }, "CHECKOUT_SUCCESS_URL"],
+    [{ PENDING_ORDER_TTL: "soon" }, "PENDING_ORDER_TTL"]
   ] as const)("refuses %j, naming %s", ([env, variable]) =>
     Effect.gen(function*() {
       expect(yield* errorOf(env)).toContain(variable)

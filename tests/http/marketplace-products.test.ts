@@ -1,19 +1,10 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { ADMIN, lastMailTo, linkToken, loginAs, MAIL_ENV, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { ADMIN, loginAs, MAIL_ENV, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { PASSWORD, verifiedUser } from "../support/marketplace-http.js"
 
-const password = "correct horse battery staple"
-
-/** A signed-in user whose email is verified (through the mailed link), as sellers must be. */
-const verifiedSeller = (name: string) =>
-  Effect.gen(function*() {
-    const server = yield* TestServer
-    const email = uniqueEmail(name)
-    yield* request(server.url("/api/v1/auth/register"), { method: "POST", json: { email, password, name } })
-    const token = linkToken((yield* lastMailTo(email)).text)
-    expect((yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token } })).status).toBe(204)
-    return (yield* loginAs(email, password)).access_token
-  })
+const password = PASSWORD
+const verifiedSeller = verifiedUser
 
 layer(TestServerLive(MAIL_ENV), { timeout: "90 seconds", excludeTestServices: true })("HTTP: marketplace products and approval", (it) => {
   it.effect("a seller lists a product, an admin rejects then approves it, the catalogue shows only what is approved", () =>

@@ -1,0 +1,243 @@
+import { afterAll, expect, layer, type Vitest } from "@effect/vitest"
+import { DateTime, Duration, Effect, Either, FastCheck as fc, Layer, Option, Redacted, TestClock } from "effect"
+import { expirePendingOrders, getOrder, markPaid, myLicenses, purchase, receiveWebhook, refundOrder } from "../../application/marketplace/orders.js"
+import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
+import type { FileStore } from "../../application/ports/file-store.js"
+import type { Ids } from "../../application/ports/ids.js"
+import type { SecretTokens } from "../../application/ports/secret-tokens.js"
+import type { UnitOfWork } from "../../application/ports/unit-of-work.js"
+import { ProductRepository } from "../../application/ports/product-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import { FileStoreMemory } from "../../adapters/in-memory/file-store.memory.js"
+import { OrderRepositoryMemory } from "../../adapters/in-memory/orders.memory.js"
+import { ProductRepositoryMemory } from "../../adapters/in-memory/product-repository.memory.js"
+import { UnitOfWorkMemory } from "../../adapters/in-memory/unit-of-work.memory.js"
+import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
+import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { SecretTokensNode } from "../../adapters/crypto/secret-tokens.node.js"
+import { OrderRepositorySql } from "../../adapters/sql/order-repository.sql.js"
+import { ProductRepositorySql } from "../../adapters/sql/product-repository.sql.js"
+import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
+import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
+import { StripePayments } from "../../adapters/stripe/payments.stripe.js"
+import { ManualPayments } from "../../adapters/payments/manual.js"
+import { type Actor, ALL_SCOPES } from "../../domain/identity/actor.js"
+import { applyPaymentEvent, type OrderStatus, type PaymentEvent } from "../../domain/marketplace/order.js"
+import { Product, ProductId } from "../../domain/marketplace/product.js"
+import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
+import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../support/fake-stripe.js"
+import { makeUser } from "../support/fixtures.js"
+
+const fake = await startFakeStripe()
+afterAll(() => fake.close())
+
+const Stripe = StripePayments({
+  secretKey: Redacted.make(STRIPE_TEST_KEY),
+  webhookSecret: Redacted.make(STRIPE_WEBHOOK_SECRET),
+  apiUrl: Option.some(fake.url),
+  successUrl: "https://shop.example/ok",
+  cancelUrl: "https://shop.example/cancel",
+  checkoutTtl: Duration.hours(24)
+})
+const Common = Layer.mergeAll(
+  Stripe,
+  FileStoreMemory,
+  Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }),
+  IdsUuidV7,
+  SecretTokensNode
+)
+const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
+const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
+
+const someone = Effect.gen(function*() {
+  const user = makeUser()
+  yield* (yield* UserRepository).insert(user)
+  const actor: Actor = { userId: user.id, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
+  return actor
+})
+const admin = (actor: Actor): Actor => ({ ...actor, role: "admin" })
+const tagOf = <A, E extends { _tag: string }, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.either(e), Either.match({ onLeft: (x) => x._tag, onRight: () => "ok" }))
+
+const approvedProduct = (sellerId: Actor["userId"], price = 2500) =>
+  Effect.gen(function*() {
+    const id = ProductId.make(crypto.randomUUID())
+    const now = yield* DateTime.now
+    yield* (yield* ProductRepository).insert(
+      new Product({
+        id, sellerId, title: "Icon pack", slug: `icons-${id}`, description: "", category: "design", tags: [], price, currency: "usd",
+        licenseActivationLimit: 2, status: "approved", rejectionReason: Option.none(),
+        file: Option.some({ key: `products/${id}/f`, name: "icons.zip", size: 10, contentType: "application/zip" }),
+        ratingAverage: 0, ratingCount: 0, salesCount: 0, createdAt: now, updatedAt: now
+      })
+    )
+    return id
+  })
+
+/** A bought product: seller, buyer, the pending order and the Stripe objects its events carry. */
+const bought = Effect.gen(function*() {
+  const seller = yield* someone
+  const buyer = yield* someone
+  const productId = yield* approvedProduct(seller.userId)
+  const order = yield* purchase(buyer, productId)
+  const session = Option.getOrThrow(order.providerRef)
+  return { seller, buyer, productId, order, session, objects: stripeObjects(order.id, session, order.amount) }
+})
+
+const deliver = (type: string, object: Record<string, unknown>, id?: string) => {
+  const d = signedEvent(type, object, id === undefined ? {} : { id })
+  return receiveWebhook(d.payload, d.signature)
+}
+
+/** What the buyer and seller see of an order: its status, licenses, the ledger's total and the sales count. */
+const observed = (b: Effect.Effect.Success<typeof bought>) =>
+  Effect.gen(function*() {
+    const orders = yield* OrderRepository
+    const ledger = yield* orders.ledgerOf(b.seller.userId)
+    return {
+      status: (yield* getOrder(b.buyer, b.order.id)).status,
+      licenses: (yield* myLicenses(b.buyer)).map((l) => l.status),
+      ledger: ledger.map((e) => `${e.kind}:${e.gross}/${e.fee}/${e.net}`).sort(),
+      net: ledger.reduce((sum, e) => sum + e.net, 0),
+      sales: Option.getOrThrow(yield* (yield* ProductRepository).findById(b.productId)).salesCount
+    }
+  })
+
+type Ports = FileStore | Ids | MarketplaceSettings | OrderRepository | Payments | ProductRepository | SecretTokens | UnitOfWork | UserRepository
+
+const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
+  it.effect("purchase → Checkout URL; completed webhook → paid, license, ledger; repeats do nothing; charge.refunded revokes and reverses", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      expect(b.order.status).toBe("pending")
+      expect(Option.getOrNull(b.order.checkoutUrl)).toBe(`https://checkout.stripe.test/c/pay/${b.session}`)
+      expect(b.order.provider).toBe("stripe")
+      // Buying again while pending answers the same order and session.
+      expect((yield* purchase(b.buyer, b.productId)).id).toBe(b.order.id)
+
+      expect(yield* deliver("checkout.session.completed", b.objects.completed, `evt_paid_${b.order.id}`)).toEqual({ applied: true })
+      expect(yield* deliver("checkout.session.completed", b.objects.completed, `evt_paid_${b.order.id}`)).toEqual({ applied: false })
+      expect(yield* observed(b)).toEqual({ status: "paid", licenses: ["active"], ledger: ["sale:2500/250/2250"], net: 2250, sales: 1 })
+      // Stripe orders are confirmed by their webhook, never by hand.
+      expect(yield* tagOf(markPaid(admin(b.seller), b.order.id))).toBe("InvalidOrderTransition")
+
+      yield* deliver("charge.refunded", b.objects.refunded, `evt_refund_${b.order.id}`)
+      yield* deliver("charge.refunded", b.objects.refunded, `evt_refund_${b.order.id}`)
+      expect(yield* observed(b)).toEqual({ status: "refunded", licenses: ["revoked"], ledger: ["reversal:-2500/-250/-2250", "sale:2500/250/2250"], net: 0, sales: 0 })
+    }))
+
+  it.effect("an admin refund goes through Stripe once; the charge.refunded webhook that follows changes nothing", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      const ops = admin(yield* someone)
+      expect(yield* tagOf(refundOrder(ops, b.order.id))).toBe("InvalidOrderTransition") // not paid yet
+      yield* deliver("checkout.session.completed", b.objects.completed)
+      expect(yield* tagOf(refundOrder(b.buyer, b.order.id))).toBe("Forbidden")
+      const before = fake.requests.filter((r) => r.path === "/v1/refunds").length
+      expect((yield* refundOrder(ops, b.order.id)).status).toBe("refunded")
+      expect((yield* refundOrder(ops, b.order.id)).status).toBe("refunded")
+      const refunds = fake.requests.filter((r) => r.path === "/v1/refunds").slice(before)
+      expect(refunds.map((r) => [r.form["payment_intent"], r.headers["idempotency-key"]])).toEqual([[`pi_${b.session}`, `brainops-refund-${b.order.id}`]])
+      yield* deliver("charge.refunded", b.objects.refunded)
+      expect(yield* observed(b)).toEqual({ status: "refunded", licenses: ["revoked"], ledger: ["reversal:-2500/-250/-2250", "sale:2500/250/2250"], net: 0, sales: 0 })
+    }))
+
+  it.effect("events for unknown orders, and payments of another amount, are acknowledged without effect", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      expect(yield* deliver("checkout.session.completed", stripeObjects(crypto.randomUUID(), "cs_x", 2500).completed)).toEqual({ applied: false })
+      expect(yield* deliver("checkout.session.completed", stripeObjects("not-a-uuid", "cs_y", 2500).completed)).toEqual({ applied: false })
+      expect(yield* deliver("checkout.session.completed", { ...b.objects.completed, amount_total: 1 })).toEqual({ applied: false })
+      expect(yield* deliver("checkout.session.completed", { ...b.objects.completed, currency: "eur" })).toEqual({ applied: false })
+      expect((yield* observed(b)).status).toBe("pending")
+      const bad = signedEvent("checkout.session.completed", b.objects.completed, { secret: "whsec_wrong" })
+      expect(yield* tagOf(receiveWebhook(bad.payload, bad.signature))).toBe("InvalidWebhook")
+    }))
+
+  it.effect("an expired session expires the order; the buyer can buy again", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      yield* deliver("checkout.session.expired", b.objects.expired)
+      expect((yield* observed(b)).status).toBe("expired")
+      const again = yield* purchase(b.buyer, b.productId)
+      expect(again.id).not.toBe(b.order.id)
+      expect(again.status).toBe("pending")
+    }))
+
+  it.effect.prop(
+    "any order of delivery, with any repeats, ends where the clean sequence ends",
+    [fc.constantFrom<ReadonlyArray<"paid" | "expired" | "refunded">>(["paid"], ["expired"], ["paid", "refunded"], ["expired", "paid"], ["paid", "expired", "refunded"]),
+      fc.array(fc.nat(), { minLength: 0, maxLength: 12 })],
+    ([kinds, noise]) =>
+      Effect.gen(function*() {
+        const b = yield* bought
+        const events = kinds.map((kind, i) => ({
+          id: `evt_${i}_${b.order.id}`,
+          type: kind === "paid" ? "checkout.session.completed" : kind === "expired" ? "checkout.session.expired" : "charge.refunded",
+          object: kind === "paid" ? b.objects.completed : kind === "expired" ? b.objects.expired : b.objects.refunded,
+          event: { _tag: kind === "paid" ? "Paid" : kind === "expired" ? "Expired" : "Refunded" } as PaymentEvent
+        }))
+        // Every event at least once, then random repeats, in a random order.
+        const deliveries = [...events, ...noise.map((n) => events[n % events.length]!)]
+        for (let i = deliveries.length - 1; i > 0; i--) {
+          const j = (noise[i % Math.max(noise.length, 1)] ?? 0) % (i + 1)
+          ;[deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!]
+        }
+        for (const d of deliveries) yield* deliver(d.type, d.object, d.id)
+        const clean = events.reduce<OrderStatus>((status, e) => applyPaymentEvent(status, e.event).status, "pending")
+        const seen = yield* observed(b)
+        expect(seen.status).toBe(clean)
+        const sold = kinds.includes("paid") || kinds.includes("refunded")
+        expect(seen.ledger).toEqual(!sold ? [] : clean === "refunded" ? ["reversal:-2500/-250/-2250", "sale:2500/250/2250"] : ["sale:2500/250/2250"])
+        expect(seen.net).toBe(clean === "paid" ? 2250 : 0)
+        expect(seen.sales).toBe(clean === "paid" ? 1 : 0)
+        expect(seen.licenses).toEqual(clean === "paid" ? ["active"] : clean === "refunded" && deliveries.findIndex((d) => d.event._tag === "Paid") < deliveries.findIndex((d) => d.event._tag === "Refunded") ? ["revoked"] : [])
+      }),
+    { fastCheck: { numRuns: runs } }
+  )
+
+  it.effect("pending orders past PENDING_ORDER_TTL expire; Stripe's get an hour more", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      yield* TestClock.adjust(Duration.hours(24.5))
+      yield* expirePendingOrders()
+      expect((yield* observed(b)).status).toBe("pending")
+      yield* TestClock.adjust(Duration.hours(1))
+      yield* expirePendingOrders()
+      expect((yield* observed(b)).status).toBe("expired")
+      // A late completed event still makes it paid (the status only moves up): the buyer paid.
+      yield* deliver("checkout.session.completed", b.objects.completed)
+      expect((yield* observed(b)).status).toBe("paid")
+    }))
+}
+
+layer(InMemory)("Stripe purchases, in memory", scenarios(40))
+layer(OnPglite, { timeout: "120 seconds" })("Stripe purchases, SQL on PGlite", scenarios(15))
+const url = testDatabaseUrl()
+if (url !== undefined) {
+  const OnPostgres = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PostgresTestDatabase(url)))
+  layer(OnPostgres, { timeout: "120 seconds" })("Stripe purchases, SQL on PostgreSQL", scenarios(15))
+}
+
+const Manual = Layer.mergeAll(OrderRepositoryMemory, ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
+layer(Manual)("manual provider: expiry and refunds", (it) => {
+  it.effect("an order left pending 24 hours expires and can no longer be marked paid; a paid one is refunded at once", () =>
+    Effect.gen(function*() {
+      const seller = yield* someone
+      const buyer = yield* someone
+      const ops = admin(yield* someone)
+      const first = yield* purchase(buyer, yield* approvedProduct(seller.userId))
+      const second = yield* purchase(buyer, yield* approvedProduct(seller.userId))
+      yield* markPaid(ops, second.id)
+      yield* TestClock.adjust(Duration.hours(23))
+      expect(yield* expirePendingOrders()).toBe(0)
+      yield* TestClock.adjust(Duration.hours(2))
+      expect(yield* expirePendingOrders()).toBe(1)
+      expect(yield* expirePendingOrders()).toBe(0)
+      expect((yield* getOrder(buyer, first.id)).status).toBe("expired")
+      expect(yield* tagOf(markPaid(ops, first.id))).toBe("InvalidOrderTransition")
+      expect((yield* refundOrder(ops, second.id)).status).toBe("refunded")
+      expect((yield* myLicenses(buyer)).map((l) => l.status)).toEqual(["revoked"])
+      const receipt = signedEvent("checkout.session.completed", {})
+      expect(yield* tagOf(receiveWebhook(receipt.payload, receipt.signature))).toBe("InvalidWebhook")
+    }))
+})
