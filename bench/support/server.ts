@@ -78,7 +78,7 @@ export const stopServer = async () => {
 }
 
 /**
- * Starts `bootstrap/server.ts` (the embedded profile, always: DATABASE_URL is removed) on a free
+ * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
  * loopback port and waits for /health. It runs in its own process group, so tsx and the node process
  * under it stop together.
  */
@@ -86,7 +86,8 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
-  delete env["DATABASE_URL"]
+  // The embedded profile unless the benchmark asks for a database itself.
+  if (!("DATABASE_URL" in extraEnv)) delete env["DATABASE_URL"]
   const child = spawn("node_modules/.bin/tsx", ["bootstrap/server.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
   running = { child, dataDir }
   let output = ""
