@@ -17,31 +17,34 @@ const withDatabase = (url: string, database: string) => {
 }
 
 /**
- * A database of its own on the PostgreSQL server at TEST_DATABASE_URL, created for this run and
- * dropped after it, so runs never see each other's rows.
+ * The URL of a database of its own on the PostgreSQL server at adminUrl, created now and dropped when
+ * the scope closes, so runs never see each other's rows.
  */
+export const freshPostgresDatabase = (adminUrl: string) =>
+  Effect.gen(function*() {
+    const name = `brainops_test_${Date.now()}_${randomBytes(4).toString("hex")}`
+    const admin = (sql: string) =>
+      Effect.promise(async () => {
+        const client = new pg.Client({ connectionString: adminUrl })
+        await client.connect()
+        try {
+          await client.query(sql)
+        } finally {
+          await client.end()
+        }
+      })
+    yield* Effect.acquireRelease(
+      admin(`CREATE DATABASE "${name}"`),
+      () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    )
+    return withDatabase(adminUrl, name)
+  })
+
+/** The SQL client on a fresh database of the PostgreSQL server at TEST_DATABASE_URL, migrated. */
 export const PostgresTestDatabase = (adminUrl: string) =>
   Layer.unwrapScoped(
-    Effect.gen(function*() {
-      const name = `brainops_test_${Date.now()}_${randomBytes(4).toString("hex")}`
-      const admin = (sql: string) =>
-        Effect.promise(async () => {
-          const client = new pg.Client({ connectionString: adminUrl })
-          await client.connect()
-          try {
-            await client.query(sql)
-          } finally {
-            await client.end()
-          }
-        })
-      yield* Effect.acquireRelease(
-        admin(`CREATE DATABASE "${name}"`),
-        () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      )
-      return MigrationsLive.pipe(
-        Layer.provideMerge(PgServerClient({ url: Redacted.make(withDatabase(adminUrl, name)), poolSize: 4 }))
-      )
-    })
+    Effect.map(freshPostgresDatabase(adminUrl), (url) =>
+      MigrationsLive.pipe(Layer.provideMerge(PgServerClient({ url: Redacted.make(url), poolSize: 4 }))))
   )
 
 /** Empties every application table (not the migrations table): for suites that need a blank slate. */
