@@ -4,6 +4,8 @@ import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
 import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
 import {
+  ActivateRequest,
+  ActivationResponse,
   AdminProductsQuery,
   CatalogueQuery,
   CategoriesResponse,
@@ -14,7 +16,10 @@ import {
   FileQuery,
   ProductResponse,
   RejectRequest,
-  UpdateProductRequest
+  UpdateProductRequest,
+  DeactivateRequest,
+  ValidateRequest,
+  ValidationResponse
 } from "./marketplace-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
 
@@ -66,7 +71,13 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
   .add(HttpApiEndpoint.get("download", "/orders/:id/download").setPath(IdPath).addSuccess(DownloadResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "A short-lived link to the product's file (paid, unrefunded orders only)"))
   .add(HttpApiEndpoint.get("licenses", "/licenses").addSuccess(LicensesResponse)
-    .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys"))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys, each with its active activations"))
+  .add(HttpApiEndpoint.post("activateLicense", "/licenses/activate").setPayload(ActivateRequest).addSuccess(ActivationResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Activate your license on an instance; the same instance_name again answers its activation; 409 at the limit or once the order was refunded"))
+  .add(HttpApiEndpoint.post("validateLicense", "/licenses/validate").setPayload(ValidateRequest).addSuccess(ValidationResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Whether your license is valid (active, and the instance_id, if given, an active activation of it)"))
+  .add(HttpApiEndpoint.post("deactivateLicense", "/licenses/deactivate").setPayload(DeactivateRequest).addSuccess(ActivationResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Free an activation's slot (repeating it changes nothing)"))
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(NotFound)

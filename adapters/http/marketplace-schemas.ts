@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { INSTANCE_NAME_CHARS } from "../../domain/marketplace/license.js"
 import { Currency, Price, PRODUCT_LIMITS, ProductStatus } from "../../domain/marketplace/product.js"
 import { requestBody } from "./identity-schemas.js"
 import { PageQuery } from "./pagination.js"
@@ -96,6 +97,9 @@ export class DownloadResponse extends Schema.Class<DownloadResponse>("DownloadRe
   expires_at: Schema.DateTimeUtc
 }) {}
 
+const LicenseStatus = Schema.Literal("active", "revoked")
+const ActivationSummary = Schema.Struct({ instance_id: Schema.UUID, instance_name: Schema.String, created_at: Schema.DateTimeUtc })
+
 export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesResponse")({
   items: Schema.Array(Schema.Struct({
     id: Schema.UUID,
@@ -103,7 +107,50 @@ export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesRe
     product_id: Schema.UUID,
     license_key: Schema.String,
     activation_limit: Schema.Int,
-    status: Schema.Literal("active", "revoked"),
-    created_at: Schema.DateTimeUtc
+    status: LicenseStatus,
+    created_at: Schema.DateTimeUtc,
+    /** The active activations, oldest first. */
+    activations: Schema.Array(ActivationSummary),
+    activations_used: Schema.Int
+  }))
+}) {}
+
+/** Keys are 29 characters (five groups of five); anything far longer is not a key. */
+const LicenseKey = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "license_key must not be empty" }),
+  Schema.maxLength(100, { message: () => "license_key is too long" })
+)
+const InstanceName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "instance_name must not be empty" }),
+  Schema.maxLength(INSTANCE_NAME_CHARS, { message: () => `instance_name must be at most ${INSTANCE_NAME_CHARS} characters` })
+)
+
+export const ActivateRequest = requestBody({ license_key: LicenseKey, instance_name: InstanceName })
+export const ValidateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.optional(Schema.UUID) })
+export const DeactivateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.UUID })
+
+export class ActivationResponse extends Schema.Class<ActivationResponse>("ActivationResponse")({
+  instance_id: Schema.UUID,
+  instance_name: Schema.String,
+  license_key: Schema.String,
+  activations_used: Schema.Int,
+  activation_limit: Schema.Int,
+  created_at: Schema.DateTimeUtc,
+  deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
+}) {}
+
+export class ValidationResponse extends Schema.Class<ValidationResponse>("ValidationResponse")({
+  valid: Schema.Boolean,
+  status: LicenseStatus,
+  activations_used: Schema.Int,
+  activation_limit: Schema.Int,
+  product_id: Schema.UUID,
+  /** The named activation of this license; null when none was named or it is not one of this license. */
+  instance: Schema.NullOr(Schema.Struct({
+    instance_id: Schema.UUID,
+    instance_name: Schema.String,
+    active: Schema.Boolean,
+    created_at: Schema.DateTimeUtc,
+    deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
   }))
 }) {}
