@@ -26,6 +26,7 @@ import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
 import { LicenseRepositorySql } from "../adapters/sql/license-repository.sql.js"
+import { SellerDashboardSql } from "../adapters/sql/seller-dashboard.sql.js"
 import { ManualPayments } from "../adapters/payments/manual.js"
 import { MarketplaceSettings } from "../application/ports/orders.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
@@ -78,7 +79,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     JobQueueSql,
     ProductRepositorySql,
     OrderRepositorySql,
-    LicenseRepositorySql
+    LicenseRepositorySql,
+    SellerDashboardSql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

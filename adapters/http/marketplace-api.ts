@@ -10,6 +10,8 @@ import {
   CatalogueQuery,
   CategoriesResponse,
   CreateProductRequest,
+  DashboardQuery,
+  DashboardResponse,
   DownloadResponse,
   LicensesResponse,
   OrderResponse,
@@ -54,6 +56,8 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
     .annotate(Access, write).annotate(OpenApi.Summary, "Submit your draft (with its file) for review"))
   .add(HttpApiEndpoint.get("sellerProducts", "/seller/products").setUrlParams(PageQuery).addSuccess(PageOf(ProductResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Your products, in every status, newest first"))
+  .add(HttpApiEndpoint.get("sellerDashboard", "/seller/dashboard").setUrlParams(DashboardQuery).addSuccess(DashboardResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your sales over the last ?days=1..365 UTC days (default 30), from the ledger: totals per currency (sales less refunds), revenue per day (days with sales only), top 5 products by net; average rating over all your products"))
   .add(HttpApiEndpoint.get("adminProducts", "/admin/products").setUrlParams(AdminProductsQuery).addSuccess(PageOf(ProductResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Admin: products in a status (default the review queue, oldest first)"))
   .add(HttpApiEndpoint.post("approveProduct", "/admin/products/:id/approve").setPath(IdPath).addSuccess(ProductResponse)

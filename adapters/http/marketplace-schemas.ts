@@ -154,3 +154,30 @@ export class ValidationResponse extends Schema.Class<ValidationResponse>("Valida
     deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
   }))
 }) {}
+
+export const DashboardQuery = Schema.Struct({
+  days: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int({ message: () => "days must be a whole number from 1 to 365" }), Schema.between(1, 365, { message: () => "days must be a whole number from 1 to 365" })),
+    { default: () => 30 }
+  )
+})
+
+const Money = Schema.Int
+export class DashboardResponse extends Schema.Class<DashboardResponse>("DashboardResponse")({
+  days: Schema.Int,
+  /** The window's first UTC day; it ends now. */
+  since: Schema.String,
+  currency_totals: Schema.Array(Schema.Struct({
+    currency: Schema.String,
+    sales_count: Schema.Int,
+    refunds_count: Schema.Int,
+    gross: Money,
+    fees: Money,
+    net: Money,
+    refunded_gross: Money
+  })),
+  average_rating: Schema.NullOr(Schema.Number),
+  rating_count: Schema.Int,
+  revenue_per_day: Schema.Array(Schema.Struct({ date: Schema.String, currency: Schema.String, gross: Money, net: Money, sales: Schema.Int })),
+  top_products: Schema.Array(Schema.Struct({ product_id: Schema.UUID, title: Schema.String, currency: Schema.String, sales: Schema.Int, net: Money }))
+}) {}

@@ -102,4 +102,37 @@ layer(TestServerSharingServices(MAIL_ENV), { timeout: "90 seconds", excludeTestS
       expect((yield* validate({ instance_id: tablet.body.instance_id })).body).toMatchObject({ valid: false, status: "revoked" })
       expect((yield* call("/licenses", { token: buyer })).body.items[0].status).toBe("revoked")
     }))
+
+  it.effect("the seller dashboard shows one sale to the cent; days outside 1..365 are a 422", () =>
+    Effect.gen(function*() {
+      const seller = yield* signedIn("seller", true)
+      const buyer = yield* signedIn("buyer", false)
+      const admin = (yield* loginAs(ADMIN.email, ADMIN.password)).access_token
+      const empty = yield* call("/seller/dashboard", { token: seller })
+      expect(empty.status).toBe(200)
+      expect(empty.body).toMatchObject({ days: 30, currency_totals: [], average_rating: null, rating_count: 0, revenue_per_day: [], top_products: [] })
+
+      const dayBefore = new Date().toISOString().slice(0, 10)
+      const { productId } = yield* paidOrder(seller, buyer, admin, { price: 1999, currency: "eur", limit: 1 })
+      const dayAfter = new Date().toISOString().slice(0, 10)
+      const figures = (yield* call("/seller/dashboard?days=90", { token: seller })).body
+      // PLATFORM_FEE_PERCENT defaults to 10: the fee on 19.99 is 2.00 (rounded half up), the seller nets 17.99.
+      expect(figures).toMatchObject({
+        days: 90,
+        currency_totals: [{ currency: "eur", sales_count: 1, refunds_count: 0, gross: 1999, fees: 200, net: 1799, refunded_gross: 0 }],
+        average_rating: null,
+        rating_count: 0,
+        revenue_per_day: [{ currency: "eur", gross: 1999, net: 1799, sales: 1 }],
+        top_products: [{ product_id: productId, currency: "eur", sales: 1, net: 1799 }]
+      })
+      // The sale's UTC day (the check straddles midnight safely).
+      expect([dayBefore, dayAfter]).toContain(figures.revenue_per_day[0].date)
+      // The buyer sells nothing: their dashboard is empty.
+      expect((yield* call("/seller/dashboard", { token: buyer })).body.currency_totals).toEqual([])
+      for (const days of ["0", "366", "7.5", "week"]) {
+        const bad = yield* call(`/seller/dashboard?days=${days}`, { token: seller })
+        expect([days, bad.status]).toEqual([days, 422])
+      }
+      expect((yield* call("/seller/dashboard?days=1", { token: seller })).body.currency_totals[0].net).toBe(1799)
+    }))
 })

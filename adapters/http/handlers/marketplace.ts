@@ -23,6 +23,7 @@ import { BadRequest, PayloadTooLarge } from "../errors.js"
 import { CategoriesResponse, DownloadResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
 import { downloadLink, getOrder, listOrders, markPaid, purchase } from "../../../application/marketplace/orders.js"
 import { activate, deactivate, listLicenses, validate } from "./licenses.js"
+import { dashboard } from "./seller-dashboard.js"
 import { type Order, OrderId } from "../../../domain/marketplace/order.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
@@ -125,6 +126,7 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
     .handle("deactivateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => deactivate(a, payload)))
     .handle("sellerProducts", ({ urlParams }) =>
       Effect.flatMap(CurrentActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("sellerDashboard", ({ urlParams }) => Effect.flatMap(CurrentActor, (a) => dashboard(a, urlParams.days)))
     .handle("adminProducts", ({ urlParams }) =>
       Effect.flatMap(CurrentActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
         Effect.map((page) => toPageResponse(page, toProductResponse)),
