@@ -115,8 +115,8 @@ export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesRe
   }))
 }) {}
 
-/** Keys are 29 characters (five groups of five); anything far longer is not a key. */
-const LicenseKey = Schema.Trim.pipe(
+/** Keys are 29 characters (five groups of five, upper case: a key typed in lower case still matches); anything far longer is not a key. */
+const LicenseKey = Schema.compose(Schema.Trim, Schema.Uppercase).pipe(
   Schema.minLength(1, { message: () => "license_key must not be empty" }),
   Schema.maxLength(100, { message: () => "license_key is too long" })
 )

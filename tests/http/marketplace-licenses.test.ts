@@ -74,6 +74,8 @@ layer(TestServerSharingServices(MAIL_ENV), { timeout: "90 seconds", excludeTestS
       const tablet = yield* activate("tablet")
       expect([tablet.status, tablet.body.activations_used]).toEqual([200, 3])
 
+      const lower = yield* call("/licenses/activate", { method: "POST", token: buyer, json: { license_key: ` ${key.toLowerCase()} `, instance_name: "tablet" } })
+      expect([lower.status, lower.body.instance_id]).toEqual([200, tablet.body.instance_id])
       const validate = (json: object, token = buyer) => call("/licenses/validate", { method: "POST", token, json: { license_key: key, ...json } })
       expect((yield* validate({})).body).toEqual({ valid: true, status: "active", activations_used: 3, activation_limit: 3, product_id: productId, instance: null })
       expect((yield* validate({ instance_id: tablet.body.instance_id })).body).toMatchObject({ valid: true, instance: { instance_name: "tablet", active: true } })
@@ -133,6 +135,7 @@ layer(TestServerSharingServices(MAIL_ENV), { timeout: "90 seconds", excludeTestS
         const bad = yield* call(`/seller/dashboard?days=${days}`, { token: seller })
         expect([days, bad.status]).toEqual([days, 422])
       }
+      expect((yield* call("/seller/dashboard?days=366", { token: seller })).body.errors).toEqual([{ path: "days", message: "days must be a whole number from 1 to 365" }])
       expect((yield* call("/seller/dashboard?days=1", { token: seller })).body.currency_totals[0].net).toBe(1799)
     }))
 })
