@@ -34,13 +34,16 @@ export const HttpFor = (config: AppConfig) =>
     maxUploadBytes: config.maxUploadBytes
   }).pipe(Layer.provide(AdminFromEnv(config)))
 
-/** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
-export const ServerLive = (config: AppConfig, secrets: Secrets) =>
+/** The server's parts (HTTP, mail dispatcher, maintenance, workers) over the services they are given. */
+export const ServerOver = (config: AppConfig) =>
   Layer.mergeAll(
     HttpFor(config),
     MailDispatcherLive(config),
     MaintenanceLive,
     ReindexOnModelChange,
     workerInApi(config) ? WorkersLive(config) : Layer.empty
-  ).pipe(Layer.provide(AppServicesLive(config, secrets)))
+  )
+
+/** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
+export const ServerLive = (config: AppConfig, secrets: Secrets) => ServerOver(config).pipe(Layer.provide(AppServicesLive(config, secrets)))
 

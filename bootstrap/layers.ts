@@ -25,6 +25,8 @@ import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytic
 import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
+import { LicenseRepositorySql } from "../adapters/sql/license-repository.sql.js"
+import { SellerDashboardSql } from "../adapters/sql/seller-dashboard.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -75,7 +77,9 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     MemoryAnalyticsSql,
     JobQueueSql,
     ProductRepositorySql,
-    OrderRepositorySql
+    OrderRepositorySql,
+    LicenseRepositorySql,
+    SellerDashboardSql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

@@ -18,6 +18,7 @@ import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
 import type { InvalidOrderTransition, PurchaseRefused } from "../../domain/marketplace/order.js"
 import type { InvalidWebhook, PaymentProviderFailed } from "../../application/ports/orders.js"
+import type { ActivationRefused } from "../../domain/marketplace/license.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -45,6 +46,7 @@ export type DomainFailure =
   | InvalidWebhook
   | MemoryTooLarge
   | PurchaseRefused
+  | ActivationRefused
   | InvalidProductTransition
   | JobAlreadyFinished
   | InvalidShare
@@ -78,7 +80,7 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends EmbeddingFailed | AnswerFailed | PaymentProviderFailed ? ServiceUnavailable
   : E extends InvalidWebhook ? BadRequest
   : E extends InvalidOrderTransition ? Conflict
-  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused ? Conflict
+  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused | ActivationRefused ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
@@ -108,6 +110,8 @@ export const toHttpError = (error: DomainFailure) => {
       return new Conflict({ detail: `Cannot ${error.action} this order (it is ${error.status}): ${error.reason}` })
     case "PurchaseRefused":
       return new Conflict({ detail: `Cannot buy this: ${error.reason}` })
+    case "ActivationRefused":
+      return new Conflict({ detail: `Cannot activate this license: ${error.reason}` })
     case "InvalidProductTransition":
       return new Conflict({ detail: `Cannot ${error.action} this product: ${error.reason}` })
     case "JobAlreadyFinished":

@@ -4,17 +4,24 @@ import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
 import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import {
+  ActivateRequest,
+  ActivationResponse,
   AdminProductsQuery,
   CatalogueQuery,
   CategoriesResponse,
   CreateProductRequest,
+  DashboardQuery,
+  DashboardResponse,
   DownloadResponse,
   LicensesResponse,
   OrderResponse,
   FileQuery,
   ProductResponse,
   RejectRequest,
-  UpdateProductRequest
+  UpdateProductRequest,
+  DeactivateRequest,
+  ValidateRequest,
+  ValidationResponse
 } from "./marketplace-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
 
@@ -49,6 +56,8 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
     .annotate(Access, write).annotate(OpenApi.Summary, "Submit your draft (with its file) for review"))
   .add(HttpApiEndpoint.get("sellerProducts", "/seller/products").setUrlParams(PageQuery).addSuccess(PageOf(ProductResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Your products, in every status, newest first"))
+  .add(HttpApiEndpoint.get("sellerDashboard", "/seller/dashboard").setUrlParams(DashboardQuery).addSuccess(DashboardResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your sales over the last ?days=1..365 UTC days (default 30), from the ledger: totals per currency (sales less refunds), revenue per day (days with sales only), top 5 products by net; average rating over all your products"))
   .add(HttpApiEndpoint.get("adminProducts", "/admin/products").setUrlParams(AdminProductsQuery).addSuccess(PageOf(ProductResponse))
     .annotate(Access, read).annotate(OpenApi.Summary, "Admin: products in a status (default the review queue, oldest first)"))
   .add(HttpApiEndpoint.post("approveProduct", "/admin/products/:id/approve").setPath(IdPath).addSuccess(ProductResponse)
@@ -68,7 +77,13 @@ export class MarketplaceApi extends HttpApiGroup.make("marketplace")
   .add(HttpApiEndpoint.get("download", "/orders/:id/download").setPath(IdPath).addSuccess(DownloadResponse)
     .annotate(Access, read).annotate(OpenApi.Summary, "A short-lived link to the product's file (paid, unrefunded orders only)"))
   .add(HttpApiEndpoint.get("licenses", "/licenses").addSuccess(LicensesResponse)
-    .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys"))
+    .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys, each with its active activations"))
+  .add(HttpApiEndpoint.post("activateLicense", "/licenses/activate").setPayload(ActivateRequest).addSuccess(ActivationResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Activate your license on an instance; the same instance_name again answers its activation; 409 at the limit or once the order was refunded"))
+  .add(HttpApiEndpoint.post("validateLicense", "/licenses/validate").setPayload(ValidateRequest).addSuccess(ValidationResponse)
+    .annotate(Access, read).annotate(OpenApi.Summary, "Whether your license is valid (active, and the instance_id, if given, an active activation of it)"))
+  .add(HttpApiEndpoint.post("deactivateLicense", "/licenses/deactivate").setPayload(DeactivateRequest).addSuccess(ActivationResponse)
+    .annotate(Access, write).annotate(OpenApi.Summary, "Free an activation's slot (repeating it changes nothing)"))
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(NotFound)

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { INSTANCE_NAME_CHARS } from "../../domain/marketplace/license.js"
 import { Currency, Price, PRODUCT_LIMITS, ProductStatus } from "../../domain/marketplace/product.js"
 import { requestBody } from "./identity-schemas.js"
 import { PageQuery } from "./pagination.js"
@@ -96,6 +97,9 @@ export class DownloadResponse extends Schema.Class<DownloadResponse>("DownloadRe
   expires_at: Schema.DateTimeUtc
 }) {}
 
+const LicenseStatus = Schema.Literal("active", "revoked")
+const ActivationSummary = Schema.Struct({ instance_id: Schema.UUID, instance_name: Schema.String, created_at: Schema.DateTimeUtc })
+
 export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesResponse")({
   items: Schema.Array(Schema.Struct({
     id: Schema.UUID,
@@ -103,7 +107,77 @@ export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesRe
     product_id: Schema.UUID,
     license_key: Schema.String,
     activation_limit: Schema.Int,
-    status: Schema.Literal("active", "revoked"),
-    created_at: Schema.DateTimeUtc
+    status: LicenseStatus,
+    created_at: Schema.DateTimeUtc,
+    /** The active activations, oldest first. */
+    activations: Schema.Array(ActivationSummary),
+    activations_used: Schema.Int
   }))
+}) {}
+
+/** Keys are 29 characters (five groups of five, upper case: a key typed in lower case still matches); anything far longer is not a key. */
+const LicenseKey = Schema.compose(Schema.Trim, Schema.Uppercase).pipe(
+  Schema.minLength(1, { message: () => "license_key must not be empty" }),
+  Schema.maxLength(100, { message: () => "license_key is too long" })
+)
+const InstanceName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "instance_name must not be empty" }),
+  Schema.maxLength(INSTANCE_NAME_CHARS, { message: () => `instance_name must be at most ${INSTANCE_NAME_CHARS} characters` })
+)
+
+export const ActivateRequest = requestBody({ license_key: LicenseKey, instance_name: InstanceName })
+export const ValidateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.optional(Schema.UUID) })
+export const DeactivateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.UUID })
+
+export class ActivationResponse extends Schema.Class<ActivationResponse>("ActivationResponse")({
+  instance_id: Schema.UUID,
+  instance_name: Schema.String,
+  license_key: Schema.String,
+  activations_used: Schema.Int,
+  activation_limit: Schema.Int,
+  created_at: Schema.DateTimeUtc,
+  deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
+}) {}
+
+export class ValidationResponse extends Schema.Class<ValidationResponse>("ValidationResponse")({
+  valid: Schema.Boolean,
+  status: LicenseStatus,
+  activations_used: Schema.Int,
+  activation_limit: Schema.Int,
+  product_id: Schema.UUID,
+  /** The named activation of this license; null when none was named or it is not one of this license. */
+  instance: Schema.NullOr(Schema.Struct({
+    instance_id: Schema.UUID,
+    instance_name: Schema.String,
+    active: Schema.Boolean,
+    created_at: Schema.DateTimeUtc,
+    deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
+  }))
+}) {}
+
+export const DashboardQuery = Schema.Struct({
+  days: Schema.optionalWith(
+    Schema.NumberFromString.pipe(Schema.int({ message: () => "days must be a whole number from 1 to 365" }), Schema.between(1, 365, { message: () => "days must be a whole number from 1 to 365" })),
+    { default: () => 30 }
+  )
+})
+
+const Money = Schema.Int
+export class DashboardResponse extends Schema.Class<DashboardResponse>("DashboardResponse")({
+  days: Schema.Int,
+  /** The window's first UTC day; it ends now. */
+  since: Schema.String,
+  currency_totals: Schema.Array(Schema.Struct({
+    currency: Schema.String,
+    sales_count: Schema.Int,
+    refunds_count: Schema.Int,
+    gross: Money,
+    fees: Money,
+    net: Money,
+    refunded_gross: Money
+  })),
+  average_rating: Schema.NullOr(Schema.Number),
+  rating_count: Schema.Int,
+  revenue_per_day: Schema.Array(Schema.Struct({ date: Schema.String, currency: Schema.String, gross: Money, net: Money, sales: Schema.Int })),
+  top_products: Schema.Array(Schema.Struct({ product_id: Schema.UUID, title: Schema.String, currency: Schema.String, sales: Schema.Int, net: Money }))
 }) {}

@@ -1,21 +1,26 @@
-import { DateTime, Effect, Layer, Option, Ref } from "effect"
+import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
+import { LicenseRepository } from "../../application/ports/licenses.js"
 import { OrderRepository } from "../../application/ports/orders.js"
 import { ProductRepository } from "../../application/ports/product-repository.js"
 import { Product } from "../../domain/marketplace/product.js"
 import { type LedgerEntry, License, Order } from "../../domain/marketplace/order.js"
 import { newestFirstAfter } from "./keyset.js"
+import { licenseRepositoryOver } from "./license-repository.memory.js"
 
-/** For tests only: orders, licenses, ledger and applied events over Refs; sales counts on the products port. */
-export const OrderRepositoryMemory = Layer.effect(
-  OrderRepository,
+/**
+ * For tests only: orders, licenses, ledger and applied events over Refs; sales counts on the products
+ * port. The LicenseRepository comes with it, since it reads the same licenses.
+ */
+export const OrderRepositoryMemory = Layer.effectContext(
   Effect.gen(function*() {
     const products = yield* ProductRepository
     const orders = yield* Ref.make(new Map<string, Order>())
     const events = yield* Ref.make(new Set<string>())
     const licenses = yield* Ref.make<ReadonlyArray<License>>([])
     const ledger = yield* Ref.make<ReadonlyArray<LedgerEntry>>([])
+    const licenseRepository = yield* licenseRepositoryOver(licenses)
     const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
-    return {
+    const orderRepository: OrderRepository["Type"] = {
       insert: (o) => Ref.update(orders, (m) => new Map(m).set(o.id, o)),
       findById: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
       setStatus: (id, status, at) => change(id, (o) => new Order({ ...o, status, updatedAt: at })),
@@ -40,5 +45,6 @@ export const OrderRepositoryMemory = Layer.effect(
         Effect.flatMap(products.findById(productId), (p) =>
           Option.match(p, { onNone: () => Effect.void, onSome: (x) => products.update(new Product({ ...x, salesCount: x.salesCount + delta })) }))
     }
+    return Context.make(OrderRepository, orderRepository).pipe(Context.add(LicenseRepository, licenseRepository))
   })
 )

@@ -37,7 +37,7 @@ const toOrder = (r: typeof OrderRow.Type) =>
     createdAt: DateTime.unsafeFromDate(r.created_at),
     updatedAt: DateTime.unsafeFromDate(r.updated_at)
   })
-const LicenseRow = Schema.Struct({
+export const LicenseRow = Schema.Struct({
   id: Schema.String,
   order_id: Schema.String,
   product_id: Schema.String,
@@ -47,6 +47,17 @@ const LicenseRow = Schema.Struct({
   status: Schema.Literal("active", "revoked"),
   created_at: Schema.DateFromSelf
 })
+export const toLicense = (r: typeof LicenseRow.Type) =>
+  new License({
+    id: LicenseId.make(r.id),
+    orderId: OrderId.make(r.order_id),
+    productId: ProductId.make(r.product_id),
+    buyerId: UserId.make(r.buyer_id),
+    key: r.key,
+    activationLimit: r.activation_limit,
+    status: r.status,
+    createdAt: DateTime.unsafeFromDate(r.created_at)
+  })
 const LedgerRow = Schema.Struct({
   id: Schema.String,
   seller_id: Schema.String,
@@ -130,20 +141,7 @@ export const OrderRepositorySql = Layer.effect(
       licensesOf: (buyerId) =>
         sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`.pipe(
           Effect.flatMap(Schema.decodeUnknown(Schema.Array(LicenseRow))),
-          Effect.map((rows) =>
-            rows.map((r) =>
-              new License({
-                id: LicenseId.make(r.id),
-                orderId: OrderId.make(r.order_id),
-                productId: ProductId.make(r.product_id),
-                buyerId: UserId.make(r.buyer_id),
-                key: r.key,
-                activationLimit: r.activation_limit,
-                status: r.status,
-                createdAt: DateTime.unsafeFromDate(r.created_at)
-              })
-            )
-          ),
+          Effect.map((rows) => rows.map(toLicense)),
           orStorageFailure
         ),
       addLedgerEntry: (e) =>

@@ -20,8 +20,10 @@ import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
-import { CategoriesResponse, DownloadResponse, LicensesResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
-import { downloadLink, getOrder, listOrders, markPaid, myLicenses, purchase, refundOrder } from "../../../application/marketplace/orders.js"
+import { CategoriesResponse, DownloadResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
+import { downloadLink, getOrder, listOrders, markPaid, purchase, refundOrder } from "../../../application/marketplace/orders.js"
+import { activate, deactivate, listLicenses, validate } from "./licenses.js"
+import { dashboard } from "./seller-dashboard.js"
 import { type Order, OrderId } from "../../../domain/marketplace/order.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 
@@ -119,16 +121,13 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
         Effect.map((d) => new DownloadResponse({ url: d.url, expires_at: d.expiresAt })),
         httpErrors
       ))
-    .handle("licenses", () =>
-      Effect.flatMap(CurrentActor, (a) => myLicenses(a)).pipe(
-        Effect.map((ls) =>
-          new LicensesResponse({
-            items: ls.map((l) => ({ id: l.id, order_id: l.orderId, product_id: l.productId, license_key: l.key, activation_limit: l.activationLimit, status: l.status, created_at: l.createdAt }))
-          })),
-        httpErrors
-      ))
+    .handle("licenses", () => Effect.flatMap(CurrentActor, listLicenses))
+    .handle("activateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => activate(a, payload)))
+    .handle("validateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => validate(a, payload)))
+    .handle("deactivateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => deactivate(a, payload)))
     .handle("sellerProducts", ({ urlParams }) =>
       Effect.flatMap(CurrentActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("sellerDashboard", ({ urlParams }) => Effect.flatMap(CurrentActor, (a) => dashboard(a, urlParams.days)))
     .handle("adminProducts", ({ urlParams }) =>
       Effect.flatMap(CurrentActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
         Effect.map((page) => toPageResponse(page, toProductResponse)),
