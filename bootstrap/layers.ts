@@ -25,6 +25,7 @@ import { MemoryAnalyticsSql, QueryLogSql } from "../adapters/sql/memory-analytic
 import { JobQueueSql } from "../adapters/sql/job-queue.sql.js"
 import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
+import { ReviewRepositorySql } from "../adapters/sql/review-repository.sql.js"
 import { ManualPayments } from "../adapters/payments/manual.js"
 import { MarketplaceSettings } from "../application/ports/orders.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
@@ -76,7 +77,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     MemoryAnalyticsSql,
     JobQueueSql,
     ProductRepositorySql,
-    OrderRepositorySql
+    OrderRepositorySql,
+    ReviewRepositorySql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

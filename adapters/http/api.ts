@@ -35,6 +35,7 @@ import { JobsApi } from "./jobs-api.js"
 import { FilesApi } from "./files-api.js"
 import { MarketplaceApi, MarketplacePublicApi } from "./marketplace-api.js"
 import { ProjectsApi } from "./projects-api.js"
+import { ReviewsApi, ReviewsPublicApi } from "./reviews-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
@@ -278,6 +279,8 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(FilesApi)
   .add(MarketplacePublicApi)
   .add(MarketplaceApi)
+  .add(ReviewsPublicApi)
+  .add(ReviewsApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

@@ -17,6 +17,7 @@ import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js
 import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
 import type { PurchaseRefused } from "../../domain/marketplace/order.js"
+import type { AlreadyReviewed } from "../../domain/marketplace/review.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -41,6 +42,7 @@ import {
 export type DomainFailure =
   | MemoryTooLarge
   | PurchaseRefused
+  | AlreadyReviewed
   | InvalidProductTransition
   | JobAlreadyFinished
   | InvalidShare
@@ -72,7 +74,7 @@ export type DomainFailure =
 export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends MemoryTooLarge ? PayloadTooLarge
   : E extends EmbeddingFailed | AnswerFailed ? ServiceUnavailable
-  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused ? Conflict
+  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused | AlreadyReviewed ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
@@ -96,6 +98,8 @@ export const toHttpError = (error: DomainFailure) => {
       return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
     case "PurchaseRefused":
       return new Conflict({ detail: `Cannot buy this: ${error.reason}` })
+    case "AlreadyReviewed":
+      return new Conflict({ detail: "You have already reviewed this product; edit or delete that review instead" })
     case "InvalidProductTransition":
       return new Conflict({ detail: `Cannot ${error.action} this product: ${error.reason}` })
     case "JobAlreadyFinished":
