@@ -1,15 +1,14 @@
 import { Effect, Layer, Option, Ref } from "effect"
-import { ProductRepository } from "../../application/ports/product-repository.js"
 import { ReviewRepository } from "../../application/ports/reviews.js"
-import { Product } from "../../domain/marketplace/product.js"
 import { AlreadyReviewed, type Review, ratingSummary } from "../../domain/marketplace/review.js"
 import { newestFirstAfter } from "./keyset.js"
+import { ProductRatingsMemory } from "./product-repository.memory.js"
 
-/** For tests only: reviews over a Ref; the rating summary is written to the products port, as SQL writes the products table. */
+/** For tests only: reviews over a Ref; the rating summary goes to the in-memory products, as SQL writes the products table. */
 export const ReviewRepositoryMemory = Layer.effect(
   ReviewRepository,
   Effect.gen(function*() {
-    const products = yield* ProductRepository
+    const ratings = yield* ProductRatingsMemory
     const reviews = yield* Ref.make(new Map<string, Review>())
     const ofProduct = (productId: string) => Effect.map(Ref.get(reviews), (m) => [...m.values()].filter((r) => r.productId === productId))
     return {
@@ -30,12 +29,7 @@ export const ReviewRepositoryMemory = Layer.effect(
         }),
       byProduct: (productId, after, limit) => Effect.map(ofProduct(productId), (rs) => newestFirstAfter(rs, after, limit)),
       refreshRating: (productId) =>
-        Effect.gen(function*() {
-          const product = yield* products.findById(productId)
-          if (Option.isNone(product)) return
-          const summary = ratingSummary((yield* ofProduct(productId)).map((r) => r.rating))
-          yield* products.update(new Product({ ...product.value, ...summary }))
-        })
+        Effect.flatMap(ofProduct(productId), (rs) => ratings.set(productId, ratingSummary(rs.map((r) => r.rating))))
     }
   })
 )
