@@ -20,7 +20,7 @@ export interface ReviewInput {
  * review, nor change the review they wrote while they owned the product. That review stays (and
  * still counts): removing it would make refunds a way to erase a critic. Its author may delete it.
  */
-const mustOwn = (actor: Actor, product: { readonly id: ProductId; readonly sellerId: Actor["userId"] }) =>
+const mustBePaidBuyer = (actor: Actor, product: { readonly id: ProductId; readonly sellerId: Actor["userId"] }) =>
   Effect.gen(function*() {
     if (product.sellerId === actor.userId) return yield* Effect.fail(new Forbidden({ reason: "sellers cannot review their own product" }))
     if (!(yield* (yield* OrderRepository).hasPaidOrder(actor.userId, product.id))) {
@@ -45,7 +45,7 @@ const withRating = <A, E, R>(productId: ProductId, write: Effect.Effect<A, E, R>
 
 export const createReview = Effect.fn("Marketplace.createReview")(function*(actor: Actor, productId: ProductId, input: ReviewInput) {
   const product = yield* publicProduct(productId)
-  yield* mustOwn(actor, product)
+  yield* mustBePaidBuyer(actor, product)
   const now = yield* DateTime.now
   const review = new Review({
     id: ReviewId.make(yield* (yield* Ids).next),
@@ -63,7 +63,7 @@ export const createReview = Effect.fn("Marketplace.createReview")(function*(acto
 
 export const updateReview = Effect.fn("Marketplace.updateReview")(function*(actor: Actor, productId: ProductId, id: ReviewId, patch: Partial<ReviewInput>) {
   const current = yield* ownReview(actor, productId, id)
-  yield* mustOwn(actor, yield* publicProduct(productId))
+  yield* mustBePaidBuyer(actor, yield* publicProduct(productId))
   const next = new Review({ ...current, ...patch, updatedAt: yield* DateTime.now })
   yield* withRating(productId, (yield* ReviewRepository).update(next))
   return next
