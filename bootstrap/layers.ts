@@ -27,6 +27,7 @@ import { ProductRepositorySql } from "../adapters/sql/product-repository.sql.js"
 import { OrderRepositorySql } from "../adapters/sql/order-repository.sql.js"
 import { LicenseRepositorySql } from "../adapters/sql/license-repository.sql.js"
 import { SellerDashboardSql } from "../adapters/sql/seller-dashboard.sql.js"
+import { ReviewRepositorySql } from "../adapters/sql/review-repository.sql.js"
 import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
@@ -79,7 +80,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     ProductRepositorySql,
     OrderRepositorySql,
     LicenseRepositorySql,
-    SellerDashboardSql
+    SellerDashboardSql,
+    ReviewRepositorySql
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(

@@ -36,6 +36,7 @@ import { FilesApi } from "./files-api.js"
 import { MarketplaceApi, MarketplacePublicApi } from "./marketplace-api.js"
 import { MarketplaceWebhooksApi } from "./marketplace-webhooks-api.js"
 import { ProjectsApi } from "./projects-api.js"
+import { ReviewsApi, ReviewsPublicApi } from "./reviews-api.js"
 
 export class SystemApi extends HttpApiGroup.make("system", { topLevel: true })
   .add(
@@ -280,6 +281,8 @@ export class BrainOpsApi extends HttpApi.make("brainops")
   .add(MarketplacePublicApi)
   .add(MarketplaceApi)
   .add(MarketplaceWebhooksApi)
+  .add(ReviewsPublicApi)
+  .add(ReviewsApi)
   .addError(ValidationFailed)
   .addError(ServiceUnavailable)
   .addError(TooManyRequests)

@@ -19,6 +19,7 @@ import type { InvalidProductTransition } from "../../domain/marketplace/product.
 import type { InvalidOrderTransition, PurchaseRefused } from "../../domain/marketplace/order.js"
 import type { InvalidWebhook, PaymentProviderFailed } from "../../application/ports/orders.js"
 import type { ActivationRefused } from "../../domain/marketplace/license.js"
+import type { AlreadyReviewed } from "../../domain/marketplace/review.js"
 import type { AlreadyMember, InvalidProjectChange, ProjectArchived, StaleVersion } from "../../domain/projects/errors.js"
 import type { EmailAlreadyVerified, InvalidOneTimeToken } from "../../domain/identity/tokens.js"
 import type {
@@ -47,6 +48,7 @@ export type DomainFailure =
   | MemoryTooLarge
   | PurchaseRefused
   | ActivationRefused
+  | AlreadyReviewed
   | InvalidProductTransition
   | JobAlreadyFinished
   | InvalidShare
@@ -80,7 +82,7 @@ export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
   : E extends EmbeddingFailed | AnswerFailed | PaymentProviderFailed ? ServiceUnavailable
   : E extends InvalidWebhook ? BadRequest
   : E extends InvalidOrderTransition ? Conflict
-  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused | ActivationRefused ? Conflict
+  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused | ActivationRefused | AlreadyReviewed ? Conflict
   : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
   : E extends
   EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
@@ -112,6 +114,8 @@ export const toHttpError = (error: DomainFailure) => {
       return new Conflict({ detail: `Cannot buy this: ${error.reason}` })
     case "ActivationRefused":
       return new Conflict({ detail: `Cannot activate this license: ${error.reason}` })
+    case "AlreadyReviewed":
+      return new Conflict({ detail: "You have already reviewed this product; edit or delete that review instead" })
     case "InvalidProductTransition":
       return new Conflict({ detail: `Cannot ${error.action} this product: ${error.reason}` })
     case "JobAlreadyFinished":

@@ -12,11 +12,12 @@ import { FilesHandlers } from "./handlers/files.js"
 import { MarketplaceHandlers, MarketplacePublicHandlers } from "./handlers/marketplace.js"
 import { MarketplaceWebhookHandlers } from "./handlers/marketplace-webhooks.js"
 import { ProjectsHandlers } from "./handlers/projects.js"
+import { ReviewsHandlers, ReviewsPublicHandlers } from "./handlers/reviews.js"
 import { SystemHandlers } from "./handlers/system.js"
 import { ApiMiddlewareLive, requestContext, type ServerMiddlewareOptions } from "./server-middleware.js"
 
 export const ApiLive = HttpApiBuilder.api(BrainOpsApi).pipe(
-  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers, FilesHandlers, MarketplacePublicHandlers, MarketplaceHandlers, MarketplaceWebhookHandlers]),
+  Layer.provide([AuthHandlers, SystemHandlers, AdminHandlers, ProjectsHandlers, MemoriesHandlers, JobsHandlers, FilesHandlers, MarketplacePublicHandlers, MarketplaceHandlers, MarketplaceWebhookHandlers, ReviewsPublicHandlers, ReviewsHandlers]),
   Layer.provide(AuthenticationLive)
 )
 

@@ -34,6 +34,8 @@ export const OrderRepositoryMemory = Layer.effectContext(
       openOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) =>
           Option.fromNullable([...m.values()].find((o) => o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")))),
+      hasPaidOrder: (buyerId, productId) =>
+        Effect.map(Ref.get(orders), (m) => [...m.values()].some((o) => o.buyerId === buyerId && o.productId === productId && o.status === "paid")),
       byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),
       recordEvent: (eventId) => Ref.modify(events, (s) => (s.has(eventId) ? [false, s] as const : [true, new Set(s).add(eventId)] as const)),
       issueLicense: (l) => Ref.update(licenses, (all) => [...all, l]),

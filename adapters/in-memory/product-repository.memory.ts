@@ -1,11 +1,18 @@
-import { DateTime, Effect, Layer, Option, Ref } from "effect"
+import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
 import { type CatalogueSort, ProductRepository, sortKey } from "../../application/ports/product-repository.js"
-import type { Product } from "../../domain/marketplace/product.js"
+import { Product, type ProductId } from "../../domain/marketplace/product.js"
 import { newestFirstAfter } from "./keyset.js"
 
+/**
+ * For tests only: writes a product's rating summary, as the SQL reviews adapter writes those columns
+ * (ProductRepository.update leaves them alone). Provided by ProductRepositoryMemory, over the same Ref.
+ */
+export class ProductRatingsMemory extends Context.Tag("ProductRatingsMemory")<ProductRatingsMemory, {
+  readonly set: (id: ProductId, summary: { readonly ratingAverage: number; readonly ratingCount: number }) => Effect.Effect<void>
+}>() {}
+
 /** For tests only: the SQL adapter's filters and orders over a Ref; full-text search is "every word occurs". */
-export const ProductRepositoryMemory = Layer.effect(
-  ProductRepository,
+export const ProductRepositoryMemory = Layer.effectContext(
   Effect.gen(function*() {
     const products = yield* Ref.make(new Map<string, Product>())
     const all = Effect.map(Ref.get(products), (m) => [...m.values()])
@@ -14,10 +21,14 @@ export const ProductRepositoryMemory = Layer.effect(
       const d = sortKey(a, sort) - sortKey(b, sort) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
       return desc ? -d : d
     }
-    return {
+    const repository: ProductRepository["Type"] = {
       insert: (p) => Ref.update(products, (m) => new Map(m).set(p.id, p)),
       findById: (id) => Effect.map(Ref.get(products), (m) => Option.fromNullable(m.get(id))),
-      update: (p) => Ref.update(products, (m) => (m.has(p.id) ? new Map(m).set(p.id, p) : m)),
+      update: (p) =>
+        Ref.update(products, (m) => {
+          const stored = m.get(p.id)
+          return stored ? new Map(m).set(p.id, new Product({ ...p, ratingAverage: stored.ratingAverage, ratingCount: stored.ratingCount })) : m
+        }),
       catalogue: (filter, sort, after, limit) =>
         Effect.map(all, (ps) => {
           const desc = sort !== "price_asc"
@@ -54,5 +65,12 @@ export const ProductRepositoryMemory = Layer.effect(
         return [...counts].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1))
       })
     }
+    const ratings: ProductRatingsMemory["Type"] = {
+      set: (id, summary) => Ref.update(products, (m) => {
+        const stored = m.get(id)
+        return stored ? new Map(m).set(id, new Product({ ...stored, ...summary })) : m
+      })
+    }
+    return Context.make(ProductRepository, repository).pipe(Context.add(ProductRatingsMemory, ratings))
   })
 )

@@ -115,6 +115,11 @@ export const OrderRepositorySql = Layer.effect(
           Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
           orStorageFailure
         ),
+      hasPaidOrder: (buyerId, productId) =>
+        sql<{ paid: boolean }>`SELECT EXISTS (SELECT 1 FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status = 'paid') AS paid`.pipe(
+          Effect.map((rows) => rows[0]?.paid === true),
+          orStorageFailure
+        ),
       byBuyer: (buyerId, after, limit) =>
         sql`SELECT * FROM orders WHERE ${
           sql.and([sql`buyer_id = ${buyerId}`, ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))])

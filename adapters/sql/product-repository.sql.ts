@@ -85,8 +85,6 @@ export const ProductRepositorySql = Layer.effect(
       file_name: Option.getOrNull(Option.map(p.file, (f) => f.name)),
       file_size: Option.getOrNull(Option.map(p.file, (f) => f.size)),
       file_content_type: Option.getOrNull(Option.map(p.file, (f) => f.contentType)),
-      rating_average: p.ratingAverage,
-      rating_count: p.ratingCount,
       sales_count: p.salesCount,
       updated_at: DateTime.toDateUtc(p.updatedAt)
     })
@@ -98,7 +96,15 @@ export const ProductRepositorySql = Layer.effect(
       )
     return {
       insert: (p) =>
-        sql`INSERT INTO products ${sql.insert({ id: p.id, seller_id: p.sellerId, slug: p.slug, created_at: DateTime.toDateUtc(p.createdAt), ...columns(p) })}`.pipe(
+        sql`INSERT INTO products ${sql.insert({
+          id: p.id,
+          seller_id: p.sellerId,
+          slug: p.slug,
+          rating_average: p.ratingAverage,
+          rating_count: p.ratingCount,
+          created_at: DateTime.toDateUtc(p.createdAt),
+          ...columns(p)
+        })}`.pipe(
           Effect.asVoid,
           orStorageFailure
         ),

@@ -15,6 +15,8 @@ export class OrderRepository extends Context.Tag("OrderRepository")<OrderReposit
   readonly pendingBefore: (before: Order["createdAt"], limit: number) => Effect.Effect<ReadonlyArray<Order>, StorageUnavailable>
   /** The buyer's pending or paid order of a product, if any. */
   readonly openOrder: (buyerId: UserId, productId: ProductId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
+  /** Whether the buyer has a paid (and not refunded) order of the product: what a review needs. */
+  readonly hasPaidOrder: (buyerId: UserId, productId: ProductId) => Effect.Effect<boolean, StorageUnavailable>
   /** A buyer's orders, newest first; limit + 1 rows. */
   readonly byBuyer: (buyerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Order>, StorageUnavailable>
   /**

@@ -33,6 +33,11 @@ export const sortKey = (p: Product, sort: CatalogueSort): number => {
 export class ProductRepository extends Context.Tag("ProductRepository")<ProductRepository, {
   readonly insert: (product: Product) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: ProductId) => Effect.Effect<Option.Option<Product>, StorageUnavailable>
+  /**
+   * Writes the product's fields but not rating_average and rating_count: those are derived from the
+   * reviews (ReviewRepository.refreshRating), and an edit must not write back a summary it read before
+   * a concurrent review changed it.
+   */
   readonly update: (product: Product) => Effect.Effect<void, StorageUnavailable>
   /** Approved products only, filtered and sorted (ties by id); keyset `after` on (sort key, id); limit + 1 rows. */
   readonly catalogue: (filter: CatalogueFilter, sort: CatalogueSort, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Product>, StorageUnavailable>

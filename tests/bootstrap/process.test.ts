@@ -26,7 +26,8 @@ const post = (url: string, body: unknown) =>
 const credentials = { email: "ops@example.com", password: "an operator password" }
 
 // One embedded server process after another on the same data folder, the way a user runs `npm start`.
-describe("the server process (embedded profile)", () => {
+// Each test starts processes (tsx, PGlite, migrations): on two busy cores that alone can take 20 s.
+describe("the server process (embedded profile)", { timeout: 120_000 }, () => {
   it("refuses a bad setting at startup with a message naming it", async () => {
     const bad = spawnEntry("bootstrap/server.ts", [], { PORT: "not-a-port", BRAINOPS_DATA_DIR: dataDir })
     expect(await within(bad.exited, 20_000, "exit")).toBe(1)

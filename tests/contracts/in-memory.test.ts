@@ -3,6 +3,7 @@ import { Layer } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { JobQueueMemory } from "../../adapters/in-memory/job-queue.memory.js"
 import { ProductRepositoryMemory } from "../../adapters/in-memory/product-repository.memory.js"
+import { ReviewRepositoryMemory } from "../../adapters/in-memory/reviews.memory.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { AuditLogMemory } from "../../adapters/in-memory/audit-log.memory.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
@@ -21,7 +22,8 @@ import { storageContracts } from "./storage-contracts.js"
 const MemoryAdapters = Layer.mergeAll(
   MemoriesMemory,
   JobQueueMemory,
-  ProductRepositoryMemory,
+  // The reviews adapter writes rating summaries to this same products adapter.
+  ReviewRepositoryMemory.pipe(Layer.provideMerge(ProductRepositoryMemory)),
   SessionRepositoryMemory,
   MailOutboxMemory,
   OneTimeTokensMemory,

@@ -8,6 +8,8 @@ import type { JobQueue } from "../../application/ports/job-queue.js"
 import { JobQueueSql } from "../../adapters/sql/job-queue.sql.js"
 import type { ProductRepository } from "../../application/ports/product-repository.js"
 import { ProductRepositorySql } from "../../adapters/sql/product-repository.sql.js"
+import type { ReviewRepository } from "../../application/ports/reviews.js"
+import { ReviewRepositorySql } from "../../adapters/sql/review-repository.sql.js"
 import type { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
@@ -38,6 +40,7 @@ import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { apiKeyRepositoryContract } from "./api-key-repository.contract.js"
 import { jobQueueContract } from "./job-queue.contract.js"
 import { productsContract } from "./products.contract.js"
+import { reviewsContract } from "./reviews.contract.js"
 import { memoriesContract, memoryAnalyticsContract, memorySharesContract } from "./memories.contract.js"
 import { auditLogContract } from "./audit-log.contract.js"
 import { mailOutboxContract } from "./mail-outbox.contract.js"
@@ -55,6 +58,7 @@ export type StoragePorts =
   | MemoryShareRepository
   | JobQueue
   | ProductRepository
+  | ReviewRepository
   | QueryLog
   | MemoryAnalyticsReader
   | UserRepository
@@ -86,6 +90,7 @@ export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<St
   memoryAnalyticsContract(it)
   jobQueueContract(it)
   productsContract(it)
+  reviewsContract(it)
 }
 
 /** The SQL adapters of every storage port, plus the transactional UnitOfWork. */
@@ -95,6 +100,7 @@ export const SqlAdapters = Layer.mergeAll(
   MemoryShareRepositorySql,
   JobQueueSql,
   ProductRepositorySql,
+  ReviewRepositorySql,
   QueryLogSql,
   MemoryAnalyticsSql,
   UserRepositorySql,

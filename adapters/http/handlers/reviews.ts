@@ -1,0 +1,41 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Effect } from "effect"
+import { createReview, deleteReview, listReviews, updateReview } from "../../../application/marketplace/reviews.js"
+import { ProductId } from "../../../domain/marketplace/product.js"
+import { type Review, ReviewId } from "../../../domain/marketplace/review.js"
+import { BrainOpsApi } from "../api.js"
+import { CurrentActor } from "../current-actor.js"
+import { httpErrors } from "../error-mapping.js"
+import { toPageRequest, toPageResponse } from "../pagination.js"
+import { ReviewResponse } from "../review-schemas.js"
+
+const toReviewResponse = (r: Review) =>
+  new ReviewResponse({
+    id: r.id,
+    product_id: r.productId,
+    author_id: r.authorId,
+    rating: r.rating,
+    text: r.text,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt
+  })
+
+export const ReviewsPublicHandlers = HttpApiBuilder.group(BrainOpsApi, "reviewsPublic", (handlers) =>
+  handlers.handle("listReviews", ({ path, urlParams }) =>
+    listReviews(ProductId.make(path.id), toPageRequest(urlParams)).pipe(Effect.map((page) => toPageResponse(page, toReviewResponse)), httpErrors)))
+
+export const ReviewsHandlers = HttpApiBuilder.group(BrainOpsApi, "reviews", (handlers) =>
+  handlers
+    .handle("createReview", ({ path, payload }) =>
+      Effect.flatMap(CurrentActor, (a) => createReview(a, ProductId.make(path.id), { rating: payload.rating, text: payload.text })).pipe(
+        Effect.map(toReviewResponse),
+        httpErrors
+      ))
+    .handle("updateReview", ({ path, payload }) =>
+      Effect.flatMap(CurrentActor, (a) =>
+        updateReview(a, ProductId.make(path.id), ReviewId.make(path.review_id), {
+          ...(payload.rating !== undefined ? { rating: payload.rating } : {}),
+          ...(payload.text !== undefined ? { text: payload.text } : {})
+        })).pipe(Effect.map(toReviewResponse), httpErrors))
+    .handle("deleteReview", ({ path }) =>
+      Effect.flatMap(CurrentActor, (a) => deleteReview(a, ProductId.make(path.id), ReviewId.make(path.review_id))).pipe(httpErrors)))
