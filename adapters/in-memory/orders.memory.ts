@@ -1,19 +1,18 @@
 import { Context, DateTime, Effect, Layer, Option, Ref } from "effect"
 import { LicenseRepository } from "../../application/ports/licenses.js"
 import { OrderRepository } from "../../application/ports/orders.js"
-import { ProductRepository } from "../../application/ports/product-repository.js"
-import { Product } from "../../domain/marketplace/product.js"
 import { type LedgerEntry, License, Order } from "../../domain/marketplace/order.js"
 import { newestFirstAfter } from "./keyset.js"
 import { licenseRepositoryOver } from "./license-repository.memory.js"
+import { ProductStatsMemory } from "./product-repository.memory.js"
 
 /**
- * For tests only: orders, licenses, ledger and applied events over Refs; sales counts on the products
- * port. The LicenseRepository comes with it, since it reads the same licenses.
+ * For tests only: orders, licenses, ledger and applied events over Refs; sales counts on the in-memory
+ * products. The LicenseRepository comes with it, since it reads the same licenses.
  */
 export const OrderRepositoryMemory = Layer.effectContext(
   Effect.gen(function*() {
-    const products = yield* ProductRepository
+    const stats = yield* ProductStatsMemory
     const orders = yield* Ref.make(new Map<string, Order>())
     const events = yield* Ref.make(new Set<string>())
     const licenses = yield* Ref.make<ReadonlyArray<License>>([])
@@ -43,9 +42,7 @@ export const OrderRepositoryMemory = Layer.effectContext(
       licensesOf: (buyerId) => Effect.map(Ref.get(licenses), (all) => all.filter((l) => l.buyerId === buyerId)),
       addLedgerEntry: (e) => Ref.update(ledger, (all) => [...all, e]),
       ledgerOf: (sellerId) => Effect.map(Ref.get(ledger), (all) => all.filter((e) => e.sellerId === sellerId)),
-      countSale: (productId, delta) =>
-        Effect.flatMap(products.findById(productId), (p) =>
-          Option.match(p, { onNone: () => Effect.void, onSome: (x) => products.update(new Product({ ...x, salesCount: x.salesCount + delta })) }))
+      countSale: (productId, delta) => stats.addSales(productId, delta)
     }
     return Context.make(OrderRepository, orderRepository).pipe(Context.add(LicenseRepository, licenseRepository))
   })

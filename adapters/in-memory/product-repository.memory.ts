@@ -4,11 +4,13 @@ import { Product, type ProductId } from "../../domain/marketplace/product.js"
 import { newestFirstAfter } from "./keyset.js"
 
 /**
- * For tests only: writes a product's rating summary, as the SQL reviews adapter writes those columns
- * (ProductRepository.update leaves them alone). Provided by ProductRepositoryMemory, over the same Ref.
+ * For tests only: writes a product's derived figures, as the SQL reviews and orders adapters write
+ * those columns (ProductRepository.update leaves them alone). Provided by ProductRepositoryMemory,
+ * over the same Ref.
  */
-export class ProductRatingsMemory extends Context.Tag("ProductRatingsMemory")<ProductRatingsMemory, {
-  readonly set: (id: ProductId, summary: { readonly ratingAverage: number; readonly ratingCount: number }) => Effect.Effect<void>
+export class ProductStatsMemory extends Context.Tag("ProductStatsMemory")<ProductStatsMemory, {
+  readonly setRating: (id: ProductId, summary: { readonly ratingAverage: number; readonly ratingCount: number }) => Effect.Effect<void>
+  readonly addSales: (id: ProductId, delta: number) => Effect.Effect<void>
 }>() {}
 
 /** For tests only: the SQL adapter's filters and orders over a Ref; full-text search is "every word occurs". */
@@ -27,7 +29,7 @@ export const ProductRepositoryMemory = Layer.effectContext(
       update: (p) =>
         Ref.update(products, (m) => {
           const stored = m.get(p.id)
-          return stored ? new Map(m).set(p.id, new Product({ ...p, ratingAverage: stored.ratingAverage, ratingCount: stored.ratingCount })) : m
+          return stored ? new Map(m).set(p.id, new Product({ ...p, ratingAverage: stored.ratingAverage, ratingCount: stored.ratingCount, salesCount: stored.salesCount })) : m
         }),
       catalogue: (filter, sort, after, limit) =>
         Effect.map(all, (ps) => {
@@ -65,12 +67,15 @@ export const ProductRepositoryMemory = Layer.effectContext(
         return [...counts].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1))
       })
     }
-    const ratings: ProductRatingsMemory["Type"] = {
-      set: (id, summary) => Ref.update(products, (m) => {
+    const change = (id: ProductId, f: (p: Product) => Product) =>
+      Ref.update(products, (m) => {
         const stored = m.get(id)
-        return stored ? new Map(m).set(id, new Product({ ...stored, ...summary })) : m
+        return stored ? new Map(m).set(id, f(stored)) : m
       })
+    const stats: ProductStatsMemory["Type"] = {
+      setRating: (id, summary) => change(id, (p) => new Product({ ...p, ...summary })),
+      addSales: (id, delta) => change(id, (p) => new Product({ ...p, salesCount: p.salesCount + delta }))
     }
-    return Context.make(ProductRepository, repository).pipe(Context.add(ProductRatingsMemory, ratings))
+    return Context.make(ProductRepository, repository).pipe(Context.add(ProductStatsMemory, stats))
   })
 )

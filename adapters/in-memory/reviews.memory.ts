@@ -2,13 +2,13 @@ import { Effect, Layer, Option, Ref } from "effect"
 import { ReviewRepository } from "../../application/ports/reviews.js"
 import { AlreadyReviewed, type Review, ratingSummary } from "../../domain/marketplace/review.js"
 import { newestFirstAfter } from "./keyset.js"
-import { ProductRatingsMemory } from "./product-repository.memory.js"
+import { ProductStatsMemory } from "./product-repository.memory.js"
 
 /** For tests only: reviews over a Ref; the rating summary goes to the in-memory products, as SQL writes the products table. */
 export const ReviewRepositoryMemory = Layer.effect(
   ReviewRepository,
   Effect.gen(function*() {
-    const ratings = yield* ProductRatingsMemory
+    const ratings = yield* ProductStatsMemory
     const reviews = yield* Ref.make(new Map<string, Review>())
     const ofProduct = (productId: string) => Effect.map(Ref.get(reviews), (m) => [...m.values()].filter((r) => r.productId === productId))
     return {
@@ -29,7 +29,7 @@ export const ReviewRepositoryMemory = Layer.effect(
         }),
       byProduct: (productId, after, limit) => Effect.map(ofProduct(productId), (rs) => newestFirstAfter(rs, after, limit)),
       refreshRating: (productId) =>
-        Effect.flatMap(ofProduct(productId), (rs) => ratings.set(productId, ratingSummary(rs.map((r) => r.rating))))
+        Effect.flatMap(ofProduct(productId), (rs) => ratings.setRating(productId, ratingSummary(rs.map((r) => r.rating))))
     }
   })
 )

@@ -85,7 +85,6 @@ export const ProductRepositorySql = Layer.effect(
       file_name: Option.getOrNull(Option.map(p.file, (f) => f.name)),
       file_size: Option.getOrNull(Option.map(p.file, (f) => f.size)),
       file_content_type: Option.getOrNull(Option.map(p.file, (f) => f.contentType)),
-      sales_count: p.salesCount,
       updated_at: DateTime.toDateUtc(p.updatedAt)
     })
     const select = (where: Statement.Fragment, order: string, limit: number) =>
@@ -102,6 +101,7 @@ export const ProductRepositorySql = Layer.effect(
           slug: p.slug,
           rating_average: p.ratingAverage,
           rating_count: p.ratingCount,
+          sales_count: p.salesCount,
           created_at: DateTime.toDateUtc(p.createdAt),
           ...columns(p)
         })}`.pipe(

@@ -34,9 +34,9 @@ export class ProductRepository extends Context.Tag("ProductRepository")<ProductR
   readonly insert: (product: Product) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: ProductId) => Effect.Effect<Option.Option<Product>, StorageUnavailable>
   /**
-   * Writes the product's fields but not rating_average and rating_count: those are derived from the
-   * reviews (ReviewRepository.refreshRating), and an edit must not write back a summary it read before
-   * a concurrent review changed it.
+   * Writes the product's fields but not rating_average, rating_count and sales_count: those are derived
+   * from the reviews (ReviewRepository.refreshRating) and the orders (OrderRepository.countSale), and an
+   * edit must not write back a figure it read before a concurrent review or sale changed it.
    */
   readonly update: (product: Product) => Effect.Effect<void, StorageUnavailable>
   /** Approved products only, filtered and sorted (ties by id); keyset `after` on (sort key, id); limit + 1 rows. */

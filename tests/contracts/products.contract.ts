@@ -44,17 +44,17 @@ export const productsContract = <X extends boolean>(it: Vitest.MethodsNonLive<Pr
       return user
     })
 
-    it.effect("stores a product field for field and updates it, but for the rating summary the reviews own", () =>
+    it.effect("stores a product field for field and updates it, but for the rating summary and sales count the reviews and orders own", () =>
       Effect.gen(function*() {
         const repo = yield* ProductRepository
         const s = yield* seller
-        const p = product(s.id, { status: "rejected", rejectionReason: Option.some("blurry"), tags: ["x", "y \"z\""], file: Option.none(), price: 99_999_999, ratingAverage: 3.5, ratingCount: 2 })
+        const p = product(s.id, { status: "rejected", rejectionReason: Option.some("blurry"), tags: ["x", "y \"z\""], file: Option.none(), price: 99_999_999, ratingAverage: 3.5, ratingCount: 2, salesCount: 4 })
         yield* repo.insert(p)
         expect(yield* repo.findById(p.id)).toEqual(Option.some(p))
         const changed = new Product({ ...p, status: "draft", rejectionReason: Option.none(), ratingAverage: 4.5, ratingCount: 9, salesCount: 7, updatedAt: at("1 day") })
         yield* repo.update(changed)
-        // A stale summary an edit carries must not overwrite the one the latest review computed.
-        expect(yield* repo.findById(p.id)).toEqual(Option.some(new Product({ ...changed, ratingAverage: 3.5, ratingCount: 2 })))
+        // Stale figures an edit carries must not overwrite what the latest review or sale wrote.
+        expect(yield* repo.findById(p.id)).toEqual(Option.some(new Product({ ...changed, ratingAverage: 3.5, ratingCount: 2, salesCount: 4 })))
       }))
 
     it.effect("the catalogue lists approved products only, filtered by words, category and price, in every order, in pages", () =>
