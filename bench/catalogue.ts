@@ -6,13 +6,11 @@
 // The products are written through the SQL product repository before the server starts (titles and
 // descriptions from a fixed vocabulary, 12 categories, random prices, ratings and sales), then
 // autocannon measures each query shape of GET /api/v1/marketplace/products for S seconds.
-import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option, Redacted } from "effect"
-import pg from "pg"
 import { ProductRepository } from "../application/ports/product-repository.js"
 import { UnitOfWork } from "../application/ports/unit-of-work.js"
 import { UserRepository } from "../application/ports/user-repository.js"
@@ -23,6 +21,7 @@ import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
 import { Email, User, UserId } from "../domain/identity/user.js"
 import { Product, ProductId } from "../domain/marketplace/product.js"
+import { createBenchDatabase } from "./support/postgres.js"
 import { autocannon, guard, positiveInt, run, startServer, warnIfFailed } from "./support/server.js"
 
 const { values: args } = parseArgs({ options: { products: { type: "string" }, duration: { type: "string" }, connections: { type: "string" }, postgres: { type: "string" } } })
@@ -68,33 +67,18 @@ const seedCatalogue = (database: Layer.Layer<any, any>) =>
     }
   }).pipe(Effect.provide(Layer.mergeAll(ProductRepositorySql, UserRepositorySql, UnitOfWorkSql).pipe(Layer.provide(database))))
 
-const admin = async (connection: string, sql: string) => {
-  const client = new pg.Client({ connectionString: connection })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
 
 const main = async () => {
   guard(1800)
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-catalogue-"))
-  const dbName = `brainops_bench_${randomBytes(4).toString("hex")}`
-  let databaseUrl: string | undefined
-  if (args.postgres !== undefined) {
-    await admin(args.postgres, `CREATE DATABASE "${dbName}"`)
-    const u = new URL(args.postgres)
-    u.pathname = `/${dbName}`
-    databaseUrl = u.toString()
-  }
+  const database = args.postgres === undefined ? undefined : await createBenchDatabase(args.postgres)
+  const databaseUrl = database?.url
   try {
     const client = databaseUrl === undefined ? PgliteClient(dataDir) : PgServerClient({ url: Redacted.make(databaseUrl), poolSize: 4 })
-    const database = MigrationsLive.pipe(Layer.provideMerge(client))
+    const store = MigrationsLive.pipe(Layer.provideMerge(client))
     const seeding = Date.now()
     const runtime = ManagedRuntime.make(Logger.minimumLogLevel(LogLevel.Warning))
-    await runtime.runPromise(seedCatalogue(database))
+    await runtime.runPromise(seedCatalogue(store))
     await runtime.dispose()
     process.stderr.write(`seeded ${count} products in ${((Date.now() - seeding) / 1000).toFixed(1)} s\n`)
 
@@ -134,7 +118,7 @@ const main = async () => {
     const { stopServer } = await import("./support/server.js")
     await stopServer()
     rmSync(dataDir, { recursive: true, force: true })
-    if (args.postgres !== undefined) await admin(args.postgres, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)
+    await database?.drop()
   }
 }
 

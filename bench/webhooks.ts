@@ -7,13 +7,12 @@
 // Checkout Sessions created on a local Stripe stand-in). Each delivery is a checkout.session.completed
 // event signed with the webhook secret, as Stripe sends it. At the end it checks that every order is
 // paid with exactly one license: repeats must have had no effect.
-import { randomBytes } from "node:crypto"
 import * as os from "node:os"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
-import pg from "pg"
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../tests/support/fake-stripe.js"
 import { call, expectStatus, login, percentile, pool, verifiedUser } from "./support/clients.js"
+import { createBenchDatabase } from "./support/postgres.js"
 import { guard, positiveInt, run, startServer } from "./support/server.js"
 
 const { values: args } = parseArgs({ options: { orders: { type: "string" }, duplicates: { type: "string" }, concurrency: { type: "string" }, postgres: { type: "string" } } })
@@ -27,27 +26,12 @@ const buyers = Math.ceil(orders / PRODUCTS)
 const ADMIN = { email: "bench-admin@example.com", password: "bench admin password" }
 const PASSWORD = "bench user password 123"
 
-const admin = async (connection: string, sql: string) => {
-  const client = new pg.Client({ connectionString: connection })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
 
 const main = async () => {
   guard(1800)
   const stripe = await startFakeStripe()
-  const dbName = `brainops_bench_${randomBytes(4).toString("hex")}`
-  let databaseUrl: string | undefined
-  if (args.postgres !== undefined) {
-    await admin(args.postgres, `CREATE DATABASE "${dbName}"`)
-    const u = new URL(args.postgres)
-    u.pathname = `/${dbName}`
-    databaseUrl = u.toString()
-  }
+  const database = args.postgres === undefined ? undefined : await createBenchDatabase(args.postgres)
+  const databaseUrl = database?.url
   try {
     const { base } = await startServer({
       STRIPE_SECRET_KEY: STRIPE_TEST_KEY,
@@ -128,7 +112,7 @@ const main = async () => {
     if (args.postgres !== undefined) {
       const { stopServer } = await import("./support/server.js")
       await stopServer()
-      await admin(args.postgres, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)
+      await database?.drop()
     }
   }
 }

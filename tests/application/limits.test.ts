@@ -11,10 +11,9 @@ import { Email } from "../../domain/identity/user.js"
 import { IdentityTestLayer, TEST_RATE_LIMITS } from "../support/identity-layer.js"
 import { ann, loginAnn, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
 import { currentCode } from "../support/totp.js"
+import { tagOf } from "../support/fixtures.js"
 
 const wrong = Redacted.make("not the password")
-const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(effect), (r) => (r._tag === "Left" ? r.left._tag : "ok"))
 const fromAddress = (ip: string) =>
   Layer.succeed(RequestClient, { ip: Option.some(ip), userAgent: Option.none() })
 

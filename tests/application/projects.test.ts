@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Option, TestClock } from "effect"
+import { Effect, Option, TestClock } from "effect"
 import { listActivity } from "../../application/projects/activity.js"
 import { addComment, deleteComment, editComment } from "../../application/projects/comments.js"
 import { addMember, changeMemberRole, removeMember } from "../../application/projects/members.js"
@@ -17,9 +17,8 @@ import { createTask, deleteTask, getTask, listTasks, updateTask } from "../../ap
 import type { TaskFilter } from "../../application/ports/task-repository.js"
 import { DueDate, TaskId } from "../../domain/projects/task.js"
 import { person, ProjectsTestLayer, taskInput, team } from "../support/projects-helpers.js"
+import { tagOf } from "../support/fixtures.js"
 
-const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))
 const page = { limit: 50, cursor: Option.none() }
 const noFilter: TaskFilter = {
   status: Option.none(),

@@ -24,11 +24,11 @@ import { ProductRepositorySql } from "../../adapters/sql/product-repository.sql.
 import { ReviewRepositorySql } from "../../adapters/sql/review-repository.sql.js"
 import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
-import { type Actor, ALL_SCOPES } from "../../domain/identity/actor.js"
 import { Product, ProductId } from "../../domain/marketplace/product.js"
 import type { ReviewId } from "../../domain/marketplace/review.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
-import { makeUser } from "../support/fixtures.js"
+import { tagOf } from "../support/fixtures.js"
+import { asAdmin, someone } from "../support/marketplace.js"
 
 const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
 const InMemory = Layer.mergeAll(OrderRepositoryMemory, ReviewRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(
@@ -38,13 +38,7 @@ const Sql = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, ReviewRepos
 
 type Ports = FileStore | Ids | MarketplaceSettings | OrderRepository | Payments | ProductRepository | ReviewRepository | SecretTokens | UnitOfWork | UserRepository
 
-const someone = Effect.gen(function*() {
-  const user = makeUser()
-  yield* (yield* UserRepository).insert(user)
-  const actor: Actor = { userId: user.id, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
-  return actor
-})
-const ops = Effect.map(someone, (a): Actor => ({ ...a, role: "admin" }))
+const ops = Effect.map(someone, asAdmin)
 
 const approvedProduct = Effect.gen(function*() {
   const seller = yield* someone
@@ -70,7 +64,6 @@ const buyerOf = (productId: ProductId) =>
     return { buyer, order }
   })
 
-const tagOf = <A, E extends { _tag: string }, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.either(e), Either.match({ onLeft: (x) => x._tag, onRight: () => "ok" }))
 const reasonOf = <A, E, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.flip(e), (x) => (x as { reason?: string }).reason)
 const rating = (id: ProductId) =>
   Effect.map(Effect.flatMap(ProductRepository, (r) => r.findById(id)), (p) => Option.getOrThrow(Option.map(p, (x) => ({ average: x.ratingAverage, count: x.ratingCount }))))

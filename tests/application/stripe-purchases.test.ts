@@ -1,5 +1,5 @@
 import { afterAll, expect, layer, type Vitest } from "@effect/vitest"
-import { DateTime, Duration, Effect, Either, FastCheck as fc, Layer, Option, Redacted, TestClock } from "effect"
+import { Duration, Effect, FastCheck as fc, Layer, Option, Redacted, TestClock } from "effect"
 import { expirePendingOrders, getOrder, markPaid, myLicenses, purchase, receiveWebhook, refundOrder } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
@@ -21,12 +21,11 @@ import { UnitOfWorkSql } from "../../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { StripePayments } from "../../adapters/stripe/payments.stripe.js"
 import { ManualPayments } from "../../adapters/payments/manual.js"
-import { type Actor, ALL_SCOPES } from "../../domain/identity/actor.js"
 import { applyPaymentEvent, type OrderStatus, type PaymentEvent } from "../../domain/marketplace/order.js"
-import { Product, ProductId } from "../../domain/marketplace/product.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../support/fake-stripe.js"
-import { makeUser } from "../support/fixtures.js"
+import { tagOf } from "../support/fixtures.js"
+import { approvedProduct, asAdmin, someone } from "../support/marketplace.js"
 
 const fake = await startFakeStripe()
 afterAll(() => fake.close())
@@ -49,35 +48,11 @@ const Common = Layer.mergeAll(
 const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
 const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
 
-const someone = Effect.gen(function*() {
-  const user = makeUser()
-  yield* (yield* UserRepository).insert(user)
-  const actor: Actor = { userId: user.id, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
-  return actor
-})
-const admin = (actor: Actor): Actor => ({ ...actor, role: "admin" })
-const tagOf = <A, E extends { _tag: string }, R>(e: Effect.Effect<A, E, R>) => Effect.map(Effect.either(e), Either.match({ onLeft: (x) => x._tag, onRight: () => "ok" }))
-
-const approvedProduct = (sellerId: Actor["userId"], price = 2500) =>
-  Effect.gen(function*() {
-    const id = ProductId.make(crypto.randomUUID())
-    const now = yield* DateTime.now
-    yield* (yield* ProductRepository).insert(
-      new Product({
-        id, sellerId, title: "Icon pack", slug: `icons-${id}`, description: "", category: "design", tags: [], price, currency: "usd",
-        licenseActivationLimit: 2, status: "approved", rejectionReason: Option.none(),
-        file: Option.some({ key: `products/${id}/f`, name: "icons.zip", size: 10, contentType: "application/zip" }),
-        ratingAverage: 0, ratingCount: 0, salesCount: 0, createdAt: now, updatedAt: now
-      })
-    )
-    return id
-  })
-
 /** A bought product: seller, buyer, the pending order and the Stripe objects its events carry. */
 const bought = Effect.gen(function*() {
   const seller = yield* someone
   const buyer = yield* someone
-  const productId = yield* approvedProduct(seller.userId)
+  const productId = (yield* approvedProduct(seller.userId, { price: 2500 })).id
   const order = yield* purchase(buyer, productId)
   const session = Option.getOrThrow(order.providerRef)
   return { seller, buyer, productId, order, session, objects: stripeObjects(order.id, session, order.amount) }
@@ -118,7 +93,7 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
       expect(yield* deliver("checkout.session.completed", b.objects.completed, `evt_paid_${b.order.id}`)).toEqual({ applied: false })
       expect(yield* observed(b)).toEqual({ status: "paid", licenses: ["active"], ledger: ["sale:2500/250/2250"], net: 2250, sales: 1 })
       // Stripe orders are confirmed by their webhook, never by hand.
-      expect(yield* tagOf(markPaid(admin(b.seller), b.order.id))).toBe("InvalidOrderTransition")
+      expect(yield* tagOf(markPaid(asAdmin(b.seller), b.order.id))).toBe("InvalidOrderTransition")
 
       yield* deliver("charge.refunded", b.objects.refunded, `evt_refund_${b.order.id}`)
       yield* deliver("charge.refunded", b.objects.refunded, `evt_refund_${b.order.id}`)
@@ -128,7 +103,7 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
   it.effect("an admin refund goes through Stripe once; the charge.refunded webhook that follows changes nothing", () =>
     Effect.gen(function*() {
       const b = yield* bought
-      const ops = admin(yield* someone)
+      const ops = asAdmin(yield* someone)
       expect(yield* tagOf(refundOrder(ops, b.order.id))).toBe("InvalidOrderTransition") // not paid yet
       yield* deliver("checkout.session.completed", b.objects.completed)
       expect(yield* tagOf(refundOrder(b.buyer, b.order.id))).toBe("Forbidden")
@@ -224,9 +199,9 @@ layer(Manual)("manual provider: expiry and refunds", (it) => {
     Effect.gen(function*() {
       const seller = yield* someone
       const buyer = yield* someone
-      const ops = admin(yield* someone)
-      const first = yield* purchase(buyer, yield* approvedProduct(seller.userId))
-      const second = yield* purchase(buyer, yield* approvedProduct(seller.userId))
+      const ops = asAdmin(yield* someone)
+      const first = yield* purchase(buyer, (yield* approvedProduct(seller.userId)).id)
+      const second = yield* purchase(buyer, (yield* approvedProduct(seller.userId)).id)
       yield* markPaid(ops, second.id)
       yield* TestClock.adjust(Duration.hours(23))
       expect(yield* expirePendingOrders()).toBe(0)

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { DateTime, Duration, Option } from "effect"
+import { DateTime, Duration, Effect, Either, Option } from "effect"
 import { Session, SessionId } from "../../domain/identity/session.js"
 import { Email, User, UserId } from "../../domain/identity/user.js"
 import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
@@ -35,3 +35,7 @@ export const makeSession = (user: User, overrides: Partial<ConstructorParameters
     revokedAt: Option.none(),
     ...overrides
   })
+
+/** The tag of an effect's failure, or "ok": for asserting which domain error a use-case answers. */
+export const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))

@@ -1,4 +1,4 @@
-import { Effect, Either, Layer, Option } from "effect"
+import { Layer, Option } from "effect"
 import type { MemoryInput } from "../../application/memory/memories.js"
 import type { SearchInput } from "../../application/memory/search.js"
 import { DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.js"
@@ -33,7 +33,6 @@ export const search = (query: string, overrides: Partial<SearchInput> = {}): Sea
   tags: [],
   ...overrides
 })
-export const tagOf = <A, E extends { _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "ok" }))
+export { tagOf } from "./fixtures.js"
 /** A list filter that keeps everything (the use-cases add the audience). */
 export const noFilter = (({ audience: _, ...rest }) => rest)(everything(ownerOnly(UserId.make("00000000-0000-7000-8000-000000000000"))))

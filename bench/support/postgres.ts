@@ -1,0 +1,22 @@
+// A database of its own for a benchmark run on a PostgreSQL server, dropped at the end.
+import { randomBytes } from "node:crypto"
+import pg from "pg"
+
+const admin = async (connection: string, sql: string) => {
+  const client = new pg.Client({ connectionString: connection })
+  await client.connect()
+  try {
+    await client.query(sql)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Creates `brainops_bench_<random>` through adminUrl (a connection that may CREATE DATABASE). */
+export const createBenchDatabase = async (adminUrl: string) => {
+  const name = `brainops_bench_${randomBytes(4).toString("hex")}`
+  await admin(adminUrl, `CREATE DATABASE "${name}"`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }
+}
