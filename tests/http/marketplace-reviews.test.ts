@@ -1,6 +1,7 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { ADMIN, lastMailTo, linkToken, loginAs, MAIL_ENV, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { loginAs, MAIL_ENV, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { adminToken, approvedProduct as listedProduct, verifiedUser } from "../support/marketplace-http.js"
 
 const password = "correct horse battery staple"
 
@@ -13,19 +14,9 @@ const signedIn = (name: string) =>
 
 /** An approved product of a verified seller (through the real endpoints), and the seller's token. */
 const approvedProduct = Effect.gen(function*() {
-  const server = yield* TestServer
-  const market = (path: string) => server.url(`/api/v1/marketplace${path}`)
-  const email = uniqueEmail("seller")
-  yield* register(email, password, "Seller")
-  const token = linkToken((yield* lastMailTo(email)).text)
-  yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token } })
-  const seller = (yield* loginAs(email, password)).access_token
-  const admin = (yield* loginAs(ADMIN.email, ADMIN.password)).access_token
-  const product = (yield* request(market("/products"), { method: "POST", token: seller, json: { title: "Photo presets", category: "photo", price: 2500, currency: "eur" } })).body
-  yield* request(market(`/products/${product.id}/files?filename=presets.zip`), { method: "POST", token: seller, body: "PK fake zip", headers: { "content-type": "application/zip" } })
-  yield* request(market(`/products/${product.id}/submit`), { method: "POST", token: seller })
-  expect((yield* request(market(`/admin/products/${product.id}/approve`), { method: "POST", token: admin })).body.status).toBe("approved")
-  return { id: product.id as string, seller, admin }
+  const seller = yield* verifiedUser("seller")
+  const id = yield* listedProduct(seller)
+  return { id, seller, admin: yield* adminToken }
 })
 
 /** A signed-in user who bought the product and whose order an admin marked paid. */

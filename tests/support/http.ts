@@ -2,8 +2,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { HttpServer } from "@effect/platform"
 import { ConfigProvider, Context, Effect, Layer, Logger, Schedule } from "effect"
-import { HttpFor, ServerLive, ServerOver } from "../../bootstrap/app.js"
-import { AppServicesLive } from "../../bootstrap/layers.js"
+import { HttpFor, ServerLive } from "../../bootstrap/app.js"
 import { AppConfig } from "../../bootstrap/config.js"
 import { resolveSecrets } from "../../bootstrap/secrets.js"
 
@@ -60,24 +59,6 @@ export const TestServerLive = (env: Record<string, string> = {}) =>
       const secrets = yield* resolveSecrets(config)
       const lines: Array<string> = []
       return exposeUrl(lines).pipe(Layer.provide(ServerLive(config, secrets)), Layer.provide(capture(lines)))
-    })
-  )
-
-/**
- * The real server, as TestServerLive, whose services the test shares: to reach what has no endpoint
- * yet (a refund event, applied as the payment provider's webhook will).
- */
-export const TestServerSharingServices = (env: Record<string, string> = {}) =>
-  Layer.unwrapEffect(
-    Effect.gen(function*() {
-      const config = yield* testConfig(env)
-      const secrets = yield* resolveSecrets(config)
-      const lines: Array<string> = []
-      return exposeUrl(lines).pipe(
-        Layer.provideMerge(ServerOver(config)),
-        Layer.provideMerge(AppServicesLive(config, secrets)),
-        Layer.provide(capture(lines))
-      )
     })
   )
 
