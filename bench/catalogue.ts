@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
+import { SqlClient } from "@effect/sql"
 import { DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option, Redacted } from "effect"
 import { ProductRepository } from "../application/ports/product-repository.js"
 import { UnitOfWork } from "../application/ports/unit-of-work.js"
@@ -21,7 +22,7 @@ import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
 import { Email, User, UserId } from "../domain/identity/user.js"
 import { Product, ProductId } from "../domain/marketplace/product.js"
-import { createBenchDatabase } from "./support/postgres.js"
+import { createBenchDatabase, serverProfileEnv } from "./support/postgres.js"
 import { autocannon, guard, positiveInt, run, startServer, warnIfFailed } from "./support/server.js"
 
 const { values: args } = parseArgs({ options: { products: { type: "string" }, duration: { type: "string" }, connections: { type: "string" }, postgres: { type: "string" } } })
@@ -65,7 +66,9 @@ const seedCatalogue = (database: Layer.Layer<any, any>) =>
         }))
       }, { discard: true }))
     }
-  }).pipe(Effect.provide(Layer.mergeAll(ProductRepositorySql, UserRepositorySql, UnitOfWorkSql).pipe(Layer.provide(database))))
+    // Fresh statistics, as a running server has them by then (PGlite: its hourly ANALYZE; PostgreSQL: autovacuum).
+    yield* Effect.orDie(Effect.flatMap(SqlClient.SqlClient, (sql) => sql`ANALYZE`))
+  }).pipe(Effect.provide(Layer.mergeAll(ProductRepositorySql, UserRepositorySql, UnitOfWorkSql).pipe(Layer.provideMerge(database))))
 
 
 const main = async () => {
@@ -85,7 +88,7 @@ const main = async () => {
     const { base } = await startServer({
       BRAINOPS_DATA_DIR: dataDir,
       RATE_LIMIT_API_PER_MINUTE: "10000000",
-      ...(databaseUrl !== undefined ? { DATABASE_URL: databaseUrl } : {})
+      ...(databaseUrl !== undefined ? serverProfileEnv(databaseUrl) : {})
     })
     const queries: ReadonlyArray<[string, string]> = [
       ["newest, no filter", "?limit=20"],
@@ -98,7 +101,9 @@ const main = async () => {
     const rows: Array<Array<string>> = []
     for (const [name, query] of queries) {
       const url = `${base}/api/v1/marketplace/products${query}`
-      const first = await fetch(url).then((r) => r.json() as Promise<{ items: Array<unknown> }>)
+      const response = await fetch(url)
+      const first = await response.json() as { items?: Array<unknown> }
+      if (response.status !== 200 || first.items === undefined) throw new Error(`${name}: ${response.status} ${JSON.stringify(first)}`)
       process.stderr.write(`${name}: ${first.items.length} items on the first page; warm-up 2 s, then ${duration} s...\n`)
       await autocannon({ url, connections, duration: 2, pipelining: 1 })
       const result = await autocannon({ url, connections, duration, pipelining: 1 })

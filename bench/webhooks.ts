@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../tests/support/fake-stripe.js"
 import { call, expectStatus, login, percentile, pool, verifiedUser } from "./support/clients.js"
-import { createBenchDatabase } from "./support/postgres.js"
+import { createBenchDatabase, serverProfileEnv } from "./support/postgres.js"
 import { guard, positiveInt, run, startServer } from "./support/server.js"
 
 const { values: args } = parseArgs({ options: { orders: { type: "string" }, duplicates: { type: "string" }, concurrency: { type: "string" }, postgres: { type: "string" } } })
@@ -43,7 +43,7 @@ const main = async () => {
       RATE_LIMIT_API_PER_MINUTE: "10000000",
       RATE_LIMIT_LOGIN_PER_MINUTE: "100000",
       RATE_LIMIT_REGISTER_PER_HOUR: "100000",
-      ...(databaseUrl !== undefined ? { DATABASE_URL: databaseUrl } : {})
+      ...(databaseUrl !== undefined ? serverProfileEnv(databaseUrl) : {})
     })
     const market = (path: string) => `${base}/api/v1/marketplace${path}`
     process.stderr.write(`setup: ${PRODUCTS} products, ${buyers} buyers, ${orders} orders...\n`)

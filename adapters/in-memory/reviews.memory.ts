@@ -28,6 +28,8 @@ export const ReviewRepositoryMemory = Layer.effect(
           return next
         }),
       byProduct: (productId, after, limit) => Effect.map(ofProduct(productId), (rs) => newestFirstAfter(rs, after, limit)),
+      // One fiber at a time touches the Refs: there is no concurrent commit to wait for.
+      lockProduct: () => Effect.void,
       refreshRating: (productId) =>
         Effect.flatMap(ofProduct(productId), (rs) => ratings.setRating(productId, ratingSummary(rs.map((r) => r.rating))))
     }

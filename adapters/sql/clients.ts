@@ -3,7 +3,8 @@ import { createPgConfig } from "@electric-sql/pglite/node-postgres"
 import { vector } from "@electric-sql/pglite-pgvector"
 import { PgClient } from "@effect/sql-pg"
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Layer, type Redacted } from "effect"
+import { SqlClient } from "@effect/sql"
+import { Effect, Layer, type Redacted, Schedule } from "effect"
 import pg from "pg"
 import { lockDataDir } from "./data-dir-lock.js"
 
@@ -19,6 +20,26 @@ const sqlError = (message: string) => (cause: unknown) => new SqlError({ cause, 
  * keeps everything in memory (tests); any other value is a folder, locked for this process.
  */
 export const PgliteClient = (dataDir: string) =>
+  PlannerStatistics.pipe(Layer.provideMerge(PgliteConnection(dataDir)))
+
+/**
+ * PGlite runs PostgreSQL in single-user mode, without the autovacuum daemon that keeps the planner's
+ * statistics fresh on a server. Without them the planner guesses (a full-text search that matches
+ * nothing scanned the whole products table), so the embedded profile runs ANALYZE itself: a minute
+ * after startup, then hourly.
+ */
+const PlannerStatistics = Layer.scopedDiscard(
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const analyze = sql`ANALYZE`.pipe(
+      Effect.tap(() => Effect.logDebug("planner statistics refreshed")),
+      Effect.catchAllCause((cause) => Effect.logWarning("ANALYZE failed", cause))
+    )
+    yield* Effect.forkScoped(analyze.pipe(Effect.delay("1 minute"), Effect.repeat(Schedule.spaced("1 hour"))))
+  })
+)
+
+const PgliteConnection = (dataDir: string) =>
   PgClient.layerFromPool({
     applicationName: "brainops",
     acquire: Effect.gen(function*() {

@@ -38,10 +38,13 @@ const ownReview = (actor: Actor, productId: ProductId, id: ReviewId) =>
     }))
   )
 
-/** A review write and the product's recomputed rating stand or fall together. */
+/**
+ * A review write and the product's recomputed rating stand or fall together. The product's row is
+ * locked first: two reviews committed side by side would otherwise each recompute without the other.
+ */
 const withRating = <A, E, R>(productId: ProductId, write: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.all([ReviewRepository, UnitOfWork]), ([reviews, uow]) =>
-    uow.transaction(Effect.zipLeft(write, reviews.refreshRating(productId))))
+    uow.transaction(reviews.lockProduct(productId).pipe(Effect.zipRight(write), Effect.zipLeft(reviews.refreshRating(productId)))))
 
 export const createReview = Effect.fn("Marketplace.createReview")(function*(actor: Actor, productId: ProductId, input: ReviewInput) {
   const product = yield* publicProduct(productId)

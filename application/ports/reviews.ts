@@ -15,6 +15,11 @@ export class ReviewRepository extends Context.Tag("ReviewRepository")<ReviewRepo
   /** A product's reviews, newest first by (created_at, id); keyset `after`; limit + 1 rows. */
   readonly byProduct: (productId: ProductId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Review>, StorageUnavailable>
   /**
+   * Holds the product's row lock until the transaction ends: review writes of one product then run
+   * one after another, and each recompute sees the reviews the others committed.
+   */
+  readonly lockProduct: (productId: ProductId) => Effect.Effect<void, StorageUnavailable>
+  /**
    * Recomputes the product's rating_average and rating_count from its stored reviews (never
    * incrementally, so they cannot drift); call it in the transaction of the review write.
    */

@@ -20,3 +20,10 @@ export const createBenchDatabase = async (adminUrl: string) => {
   url.pathname = `/${name}`
   return { url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }
 }
+
+/** The server profile's settings for a benchmark server on that database (fresh secrets each run). */
+export const serverProfileEnv = (databaseUrl: string) => ({
+  DATABASE_URL: databaseUrl,
+  JWT_SECRET: randomBytes(32).toString("hex"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64")
+})

@@ -118,6 +118,15 @@ const scenarios = (it: Vitest.MethodsNonLive<Ports>) => {
       expect(stored.map((r) => r.rating).sort()).toEqual([1, 4])
     }))
 
+  it.effect("concurrent reviews of one product all count: each write recomputes after the others", () =>
+    Effect.gen(function*() {
+      const product = yield* approvedProduct
+      const buyers = yield* Effect.forEach(Array.from({ length: 24 }, (_, i) => i), () => Effect.map(buyerOf(product.id), (b) => b.buyer))
+      const ratings = Array.from({ length: 24 }, (_, i) => (i * 7) % 5 + 1)
+      yield* Effect.forEach(buyers, (buyer, i) => createReview(buyer, product.id, { rating: ratings[i]!, text: "" }), { concurrency: "unbounded" })
+      expect(yield* rating(product.id)).toEqual({ average: mean(ratings), count: ratings.length })
+    }))
+
   it.effect("a refunded buyer cannot review nor edit; their earlier review stays and counts until they delete it", () =>
     Effect.gen(function*() {
       const product = yield* approvedProduct
