@@ -20,8 +20,14 @@ export const OrderRepositoryMemory = Layer.effectContext(
     const licenseRepository = yield* licenseRepositoryOver(licenses)
     const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
     const orderRepository: OrderRepository["Type"] = {
-      insert: (o) => Ref.update(orders, (m) => new Map(m).set(o.id, o)),
+      insert: (o) =>
+        Ref.modify(orders, (m) =>
+          [...m.values()].some((x) => x.buyerId === o.buyerId && x.productId === o.productId && (x.status === "pending" || x.status === "paid"))
+            ? [false, m] as const
+            : [true, new Map(m).set(o.id, o)] as const),
       findById: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
+      // One fiber at a time touches the Refs: there is no concurrent commit to wait for.
+      findForUpdate: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
       setStatus: (id, status, at) => change(id, (o) => new Order({ ...o, status, updatedAt: at })),
       setCheckout: (id, providerRef, checkoutUrl) => change(id, (o) => new Order({ ...o, providerRef: Option.some(providerRef), checkoutUrl })),
       pendingBefore: (before, limit) =>

@@ -93,9 +93,18 @@ export const OrderRepositorySql = Layer.effect(
             created_at: date(o.createdAt),
             updated_at: date(o.updatedAt)
           })
-        }`.pipe(Effect.asVoid, orStorageFailure),
+        } ON CONFLICT (buyer_id, product_id) WHERE status IN ('pending', 'paid') DO NOTHING RETURNING id`.pipe(
+          Effect.map((rows) => rows.length === 1),
+          orStorageFailure
+        ),
       findById: (id) =>
         sql`SELECT * FROM orders WHERE id = ${id}`.pipe(
+          Effect.flatMap(decodeOrders),
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
+          orStorageFailure
+        ),
+      findForUpdate: (id) =>
+        sql`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`.pipe(
           Effect.flatMap(decodeOrders),
           Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
           orStorageFailure

@@ -34,14 +34,17 @@ export const purchase = Effect.fn("Marketplace.purchase")(function*(actor: Actor
   const product = yield* publicProduct(productId)
   if (product.sellerId === actor.userId) return yield* Effect.fail(new PurchaseRefused({ reason: "you cannot buy your own product" }))
   const orders = yield* OrderRepository
-  const open = yield* orders.openOrder(actor.userId, productId)
   const payments = yield* Payments
-  if (Option.isSome(open)) {
-    if (open.value.status === "paid") return yield* Effect.fail(new PurchaseRefused({ reason: "you already own this product" }))
-    // A checkout that failed half-way (the order saved, the provider unreachable) is tried again:
-    // the provider call is idempotent per order, so this never makes a second payment.
-    return Option.isSome(open.value.providerRef) ? open.value : yield* startCheckout(open.value, product.title)
-  }
+  const continueOpen = (open: Order) =>
+    open.status === "paid"
+      ? Effect.fail(new PurchaseRefused({ reason: "you already own this product" }))
+      // A checkout that failed half-way (the order saved, the provider unreachable) is tried again:
+      // the provider call is idempotent per order, so this never makes a second payment.
+      : Option.isSome(open.providerRef)
+      ? Effect.succeed(open)
+      : startCheckout(open, product.title)
+  const open = yield* orders.openOrder(actor.userId, productId)
+  if (Option.isSome(open)) return yield* continueOpen(open.value)
   const now = yield* DateTime.now
   const order = new Order({
     id: OrderId.make(yield* (yield* Ids).next),
@@ -57,7 +60,13 @@ export const purchase = Effect.fn("Marketplace.purchase")(function*(actor: Actor
     createdAt: now,
     updatedAt: now
   })
-  yield* orders.insert(order)
+  if (!(yield* orders.insert(order))) {
+    // Another request of the same buyer opened an order a moment ago: answer that one.
+    return yield* Option.match(yield* orders.openOrder(actor.userId, productId), {
+      onNone: () => Effect.fail(new PurchaseRefused({ reason: "another purchase of this product changed state at the same moment; try again" })),
+      onSome: continueOpen
+    })
+  }
   yield* Effect.logInfo("order created").pipe(Effect.annotateLogs({ orderId: order.id, productId, amount: order.amount, currency: order.currency }))
   return yield* startCheckout(order, product.title)
 })
@@ -83,8 +92,10 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
   const tokens = yield* SecretTokens
   return yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
+      // Lock the order first: two different events of one order arriving together must not both
+      // decide from the same old status (both would record a sale).
+      const order = Option.getOrThrow(yield* orders.findForUpdate(orderId))
       if (!(yield* orders.recordEvent(eventId, orderId))) return { applied: false as const }
-      const order = Option.getOrThrow(yield* orders.findById(orderId))
       const next = applyPaymentEvent(order.status, event)
       const now = yield* DateTime.now
       for (const consequence of next.consequences) {

@@ -7,8 +7,14 @@ import type { StorageUnavailable } from "./errors.js"
 
 /** Orders, their licenses, the sellers' ledger, and the payment events already applied. */
 export class OrderRepository extends Context.Tag("OrderRepository")<OrderRepository, {
-  readonly insert: (order: Order) => Effect.Effect<void, StorageUnavailable>
+  /** Stores a new order; false (and nothing stored) when the buyer already has an open order of the product. */
+  readonly insert: (order: Order) => Effect.Effect<boolean, StorageUnavailable>
   readonly findById: (id: OrderId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
+  /**
+   * The order, its row locked until the transaction ends: events of one order then take effect one
+   * after another, each seeing the status the previous one left.
+   */
+  readonly findForUpdate: (id: OrderId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
   readonly setStatus: (id: OrderId, status: OrderStatus, at: Order["updatedAt"]) => Effect.Effect<void, StorageUnavailable>
   readonly setCheckout: (id: OrderId, providerRef: string, checkoutUrl: Option.Option<string>) => Effect.Effect<void, StorageUnavailable>
   /** Pending orders created before a time, oldest first (for expiry). */

@@ -170,6 +170,35 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
     { fastCheck: { numRuns: runs } }
   )
 
+  it.effect("the same buyer purchasing twice at the same moment gets one order and one checkout", () =>
+    Effect.gen(function*() {
+      const seller = yield* someone
+      const buyer = yield* someone
+      const productId = (yield* approvedProduct(seller.userId, { price: 2500 })).id
+      const before = fake.requests.length
+      const orders = yield* Effect.forEach([1, 2, 3, 4], () => purchase(buyer, productId), { concurrency: "unbounded" })
+      expect(new Set(orders.map((o) => o.id)).size).toBe(1)
+      expect(new Set(orders.map((o) => Option.getOrNull(o.checkoutUrl))).size).toBe(1)
+      const sessions = fake.requests.slice(before).filter((r) => r.path === "/v1/checkout/sessions")
+      expect(new Set(sessions.map((r) => r.headers["idempotency-key"]))).toEqual(new Set([`brainops-checkout-${orders[0]!.id}`]))
+    }))
+
+  it.effect("different events of one order delivered at the same moment end as the clean sequence does", () =>
+    Effect.gen(function*() {
+      const orders = yield* Effect.forEach(Array.from({ length: 6 }, (_, i) => i), () => bought)
+      yield* Effect.forEach(orders, (b) =>
+        Effect.forEach([
+          ["checkout.session.completed", b.objects.completed],
+          ["charge.refunded", b.objects.refunded],
+          ["checkout.session.expired", b.objects.expired]
+        ] as const, ([type, object]) => deliver(type, object), { concurrency: "unbounded" }), { concurrency: "unbounded" })
+      for (const b of orders) {
+        const seen = yield* observed(b)
+        expect([seen.status, seen.ledger, seen.net, seen.sales]).toEqual(["refunded", ["reversal:-2500/-250/-2250", "sale:2500/250/2250"], 0, 0])
+        expect(seen.licenses.every((l) => l === "revoked")).toBe(true)
+      }
+    }))
+
   it.effect("pending orders past PENDING_ORDER_TTL expire; Stripe's get an hour more", () =>
     Effect.gen(function*() {
       const b = yield* bought
