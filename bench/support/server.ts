@@ -88,7 +88,12 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
   // The embedded profile unless the benchmark asks for a database itself.
   if (!("DATABASE_URL" in extraEnv)) delete env["DATABASE_URL"]
-  const child = spawn("node_modules/.bin/tsx", ["bootstrap/server.ts"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env["BENCH_CPU_PROF"]
+  const [command, argv] = profile === undefined
+    ? ["node_modules/.bin/tsx", ["bootstrap/server.ts"]]
+    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", profile, "--import", "tsx", "bootstrap/server.ts"]]
+  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
   running = { child, dataDir }
   let output = ""
   const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000) }
