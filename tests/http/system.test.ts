@@ -30,6 +30,17 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       expect(Object.keys(register.responses).sort()).toEqual(["201", "409", "422", "429", "503"])
       expect(JSON.stringify(spec)).not.toContain("HttpApiDecodeError")
       expect(spec.paths["/api/v1/auth/me"].get.security).toEqual([{ bearer: [] }, { apiKey: [] }])
+      for (const path of [
+        "/api/v1/marketplace/webhooks/stripe",
+        "/api/v1/marketplace/admin/orders/{id}/refund",
+        "/api/v1/marketplace/products/{id}/reviews",
+        "/api/v1/marketplace/licenses/activate",
+        "/api/v1/marketplace/seller/dashboard"
+      ]) {
+        expect(spec.paths).toHaveProperty([path])
+      }
+      // Stripe signs its calls; it sends no bearer token.
+      expect(spec.paths["/api/v1/marketplace/webhooks/stripe"].post.security ?? []).toEqual([])
       const docs = yield* request(server.url("/docs"))
       expect(docs.status).toBe(200)
       expect(docs.headers.get("content-type")).toContain("text/html")
