@@ -98,6 +98,19 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
       if (!(yield* orders.recordEvent(eventId, orderId))) return { applied: false as const }
       const next = applyPaymentEvent(order.status, event)
       const now = yield* DateTime.now
+      if (order.status === "expired" && next.status === "paid") {
+        // A payment that arrives after its order expired, when the buyer has ordered again since.
+        const other = yield* otherOpenOrder(order)
+        if (Option.isSome(other) && other.value.status === "paid") {
+          // Paid twice for one product: keep the first, and say loudly that this money goes back.
+          yield* Effect.logError("second payment for a product the buyer already owns: refund it in the payment provider").pipe(
+            Effect.annotateLogs({ orderId, paidOrderId: other.value.id, eventId })
+          )
+          return { applied: true as const, status: order.status }
+        }
+        // The newer order is still waiting for its payment: this one is it.
+        if (Option.isSome(other)) yield* orders.setStatus(other.value.id, "expired", now)
+      }
       for (const consequence of next.consequences) {
         switch (consequence) {
           case "grant": {
@@ -136,6 +149,15 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
     })
   )
 })
+
+/** The buyer's other open order of the same product, locked (its own events wait for this one). */
+const otherOpenOrder = (order: Order) =>
+  Effect.gen(function*() {
+    const orders = yield* OrderRepository
+    const open = yield* orders.openOrder(order.buyerId, order.productId)
+    if (Option.isNone(open) || open.value.id === order.id) return Option.none<Order>()
+    return yield* orders.findForUpdate(open.value.id)
+  })
 
 const load = (id: OrderId) =>
   Effect.flatMap(OrderRepository, (o) => o.findById(id)).pipe(

@@ -199,6 +199,22 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
       }
     }))
 
+  it.effect("a payment arriving after its order expired and the buyer ordered again: that payment counts once, the newer order expires; a second payment is not fulfilled", () =>
+    Effect.gen(function*() {
+      const first = yield* bought
+      yield* deliver("checkout.session.expired", first.objects.expired)
+      const again = yield* purchase(first.buyer, first.productId)
+      const againObjects = stripeObjects(again.id, Option.getOrThrow(again.providerRef), again.amount)
+      // The first session's payment lands late (the buyer had paid at the last second).
+      expect(yield* deliver("checkout.session.completed", first.objects.completed)).toEqual({ applied: true })
+      expect((yield* getOrder(first.buyer, first.order.id)).status).toBe("paid")
+      expect((yield* getOrder(first.buyer, again.id)).status).toBe("expired")
+      // And if the newer session was paid as well, it is logged for a refund, not fulfilled twice.
+      expect(yield* deliver("checkout.session.completed", againObjects.completed)).toEqual({ applied: true })
+      expect((yield* getOrder(first.buyer, again.id)).status).toBe("expired")
+      expect(yield* observed(first)).toEqual({ status: "paid", licenses: ["active"], ledger: ["sale:2500/250/2250"], net: 2250, sales: 1 })
+    }))
+
   it.effect("pending orders past PENDING_ORDER_TTL expire; Stripe's get an hour more", () =>
     Effect.gen(function*() {
       const b = yield* bought
