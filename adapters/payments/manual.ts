@@ -10,7 +10,7 @@ import { InvalidWebhook, Payments } from "../../application/ports/orders.js"
 export const ManualPayments = Layer.succeed(Payments, {
   provider: "manual",
   checkout: (order) => Effect.succeed({ providerRef: `manual:${order.id}`, checkoutUrl: Option.none() }),
-  refund: (order) => Effect.succeed({ refundRef: `manual:refund:${order.id}`, settled: true }),
+  refund: (order) => Effect.succeed(Option.some({ refundRef: `manual:refund:${order.id}`, settled: true })),
   readWebhook: () =>
     Effect.fail(new InvalidWebhook({ reason: "Stripe is not configured on this server (STRIPE_SECRET_KEY); payments are confirmed by an administrator" }))
 })

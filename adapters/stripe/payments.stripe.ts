@@ -118,7 +118,8 @@ export const StripePayments = (options: StripeOptions) =>
           })
           const session = yield* Effect.tryPromise({ try: () => stripe.checkout.sessions.retrieve(sessionId), catch: failed("reading the checkout session") })
           const intent = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id
-          if (intent === undefined) return yield* Effect.fail(new PaymentProviderFailed({ reason: "the checkout session has no payment to refund" }))
+          // The buyer never paid this session (it expired, or the payment failed): nothing to give back.
+          if (session.payment_status !== "paid" || intent === undefined) return Option.none()
           const refund = yield* Effect.tryPromise({
             try: () => stripe.refunds.create({ payment_intent: intent, metadata: { order_id: order.id } }, { idempotencyKey: `brainops-refund-${order.id}` }),
             catch: failed("creating the refund")
@@ -126,7 +127,7 @@ export const StripePayments = (options: StripeOptions) =>
           if (refund.status === "failed" || refund.status === "canceled") {
             return yield* Effect.fail(new PaymentProviderFailed({ reason: `Stripe answered the refund with status ${refund.status}` }))
           }
-          return { refundRef: refund.id, settled: refund.status === "succeeded" }
+          return Option.some({ refundRef: refund.id, settled: refund.status === "succeeded" })
         }),
       readWebhook: (payload, signature) =>
         Effect.try({

@@ -103,7 +103,7 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
         const other = yield* otherOpenOrder(order)
         if (Option.isSome(other) && other.value.status === "paid") {
           // Paid twice for one product: keep the first, and say loudly that this money goes back.
-          yield* Effect.logError("second payment for a product the buyer already owns: refund it in the payment provider").pipe(
+          yield* Effect.logError("second payment for a product the buyer already owns: refund it (POST /marketplace/admin/orders/{id}/refund)").pipe(
             Effect.annotateLogs({ orderId, paidOrderId: other.value.id, eventId })
           )
           return { applied: true as const, status: order.status }
@@ -182,21 +182,26 @@ export const markPaid = Effect.fn("Marketplace.markPaid")(function*(actor: Actor
 /**
  * An admin gives a paid order's money back through the provider that took it. When the refund is
  * final at once (manual, or Stripe's refund succeeded) it takes effect now; the provider's later
- * webhook for it then changes nothing. Refunding a refunded order answers it as it is.
+ * webhook for it then changes nothing. Refunding a refunded order answers it as it is. An expired
+ * Stripe order may be refunded too: it is how a second payment for one product goes back (Stripe
+ * knows whether money was taken; if none was, the refund is refused).
  */
 export const refundOrder = Effect.fn("Marketplace.refundOrder")(function*(actor: Actor, id: OrderId) {
   if (!isAdmin(actor)) return yield* Effect.fail(new Forbidden({ reason: "only an administrator refunds orders" }))
   const order = yield* load(id)
   if (order.status === "refunded") return order
-  if (order.status !== "paid") {
-    return yield* Effect.fail(new InvalidOrderTransition({ action: "refund", status: order.status, reason: `only a paid order can be refunded; this one is ${order.status}` }))
+  const refusal = (reason: string) => Effect.fail(new InvalidOrderTransition({ action: "refund", status: order.status, reason }))
+  if (order.status === "pending" || (order.status === "expired" && order.provider === "manual")) {
+    return yield* refusal(`only a paid order can be refunded; this one is ${order.status}`)
   }
   const payments = yield* Payments
-  const refund = order.provider === "manual"
-    ? { refundRef: `manual:refund:${order.id}`, settled: true }
+  const taken = order.provider === "manual"
+    ? Option.some({ refundRef: `manual:refund:${order.id}`, settled: true })
     : payments.provider === order.provider
     ? yield* payments.refund(order)
     : yield* Effect.fail(new PaymentProviderFailed({ reason: `the order was paid through ${order.provider}, which is not configured on this server` }))
+  if (Option.isNone(taken)) return yield* refusal("no payment was taken for this order")
+  const refund = taken.value
   yield* Effect.logInfo("refund requested").pipe(Effect.annotateLogs({ orderId: id, refundRef: refund.refundRef, settled: refund.settled }))
   if (refund.settled) yield* applyPayment(`refund:${refund.refundRef}`, id, { _tag: "Refunded" })
   return yield* load(id)

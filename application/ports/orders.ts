@@ -72,10 +72,10 @@ export class Payments extends Context.Tag("Payments")<Payments, {
     productTitle: string
   ) => Effect.Effect<{ readonly providerRef: string; readonly checkoutUrl: Option.Option<string> }, PaymentProviderFailed>
   /**
-   * Gives a paid order's money back (idempotent per order). `settled` is true when the refund is
-   * final now; otherwise the provider's webhook reports it later.
+   * Gives an order's money back (idempotent per order). `settled` is true when the refund is final
+   * now; otherwise the provider's webhook reports it later. None when no payment was ever taken.
    */
-  readonly refund: (order: Order) => Effect.Effect<{ readonly refundRef: string; readonly settled: boolean }, PaymentProviderFailed>
+  readonly refund: (order: Order) => Effect.Effect<Option.Option<{ readonly refundRef: string; readonly settled: boolean }>, PaymentProviderFailed>
   /** Verifies a webhook delivery on its raw body and reads what it says. */
   readonly readWebhook: (payload: string, signature: string) => Effect.Effect<WebhookOutcome, InvalidWebhook | PaymentProviderFailed>
 }>() {}

@@ -16,6 +16,7 @@ beforeEach(() => {
   stripe.requests.length = 0
   stripe.state.failNext = 0
   stripe.state.refundStatus = "succeeded"
+  stripe.state.unpaid.clear()
 })
 
 const createdAt = DateTime.unsafeMake("2026-11-25T10:00:00Z")
@@ -102,13 +103,22 @@ describe("Stripe payments adapter: API calls", () => {
     const { providerRef } = ok(await run((p) => p.checkout(o, "Budget template")))
     const paid = new Order({ ...o, status: "paid", providerRef: Option.some(providerRef) })
     const refund = ok(await run((p) => p.refund(paid)))
-    expect(refund).toMatchObject({ settled: true })
+    expect(Option.getOrNull(refund)).toMatchObject({ settled: true })
     const refundRequest = stripe.requests.find((r) => r.path === "/v1/refunds")!
     expect(refundRequest.form).toMatchObject({ payment_intent: `pi_${providerRef}`, "metadata[order_id]": o.id })
     expect(refundRequest.headers["idempotency-key"]).toBe(`brainops-refund-${o.id}`)
     stripe.state.refundStatus = "pending"
     const other = new Order({ ...order(), status: "paid", providerRef: Option.some(ok(await run((p) => p.checkout(order(), "x"))).providerRef) })
-    expect(ok(await run((p) => p.refund(other)))).toMatchObject({ settled: false })
+    expect(Option.getOrNull(ok(await run((p) => p.refund(other))))).toMatchObject({ settled: false })
+  })
+
+  it("refunds nothing for a session the buyer never paid, and asks Stripe for no refund", async () => {
+    const o = order()
+    const { providerRef } = ok(await run((p) => p.checkout(o, "Budget template")))
+    stripe.state.unpaid.add(providerRef)
+    const before = stripe.requests.length
+    expect(Option.isNone(ok(await run((p) => p.refund(new Order({ ...o, status: "expired", providerRef: Option.some(providerRef) })))))).toBe(true)
+    expect(stripe.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/checkout/sessions/${providerRef}`])
   })
 })
 

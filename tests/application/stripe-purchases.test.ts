@@ -213,6 +213,23 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
       expect(yield* deliver("checkout.session.completed", againObjects.completed)).toEqual({ applied: true })
       expect((yield* getOrder(first.buyer, again.id)).status).toBe("expired")
       expect(yield* observed(first)).toEqual({ status: "paid", licenses: ["active"], ledger: ["sale:2500/250/2250"], net: 2250, sales: 1 })
+      // The admin gives that second payment back: its order shows refunded, the ledger nets it out.
+      const ops = asAdmin(yield* someone)
+      expect((yield* refundOrder(ops, again.id)).status).toBe("refunded")
+      const after = yield* observed(first)
+      expect(after).toMatchObject({ status: "paid", licenses: ["active"], net: 2250, sales: 1 })
+      expect(after.ledger).toEqual(["reversal:-2500/-250/-2250", "sale:2500/250/2250", "sale:2500/250/2250"])
+    }))
+
+  it.effect("an expired order nobody paid cannot be refunded: Stripe says no money was taken", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      yield* deliver("checkout.session.expired", b.objects.expired)
+      fake.state.unpaid.add(b.session)
+      const refunds = fake.requests.filter((r) => r.path === "/v1/refunds").length
+      expect(yield* tagOf(refundOrder(asAdmin(yield* someone), b.order.id))).toBe("InvalidOrderTransition")
+      expect(fake.requests.filter((r) => r.path === "/v1/refunds").length).toBe(refunds)
+      expect((yield* observed(b)).status).toBe("expired")
     }))
 
   it.effect("pending orders past PENDING_ORDER_TTL expire; Stripe's get an hour more", () =>

@@ -22,7 +22,8 @@ export const startFakeStripe = async () => {
   const requests: Array<RecordedRequest> = []
   const sessions = new Map<string, { id: string; orderId: string; paymentIntent: string }>()
   const byIdempotencyKey = new Map<string, unknown>()
-  const state = { failNext: 0, refundStatus: "succeeded" as string, seq: 0 }
+  // Sessions read back as paid unless a test lists them here (the buyer never paid).
+  const state = { failNext: 0, refundStatus: "succeeded" as string, seq: 0, unpaid: new Set<string>() }
 
   const answer = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json", "request-id": `req_${++state.seq}` })
@@ -57,7 +58,10 @@ export const startFakeStripe = async () => {
       const session = url.pathname.match(/^\/v1\/checkout\/sessions\/([^/]+)$/)
       if (req.method === "GET" && session) {
         const s = sessions.get(session[1]!)
-        return s ? answer(res, 200, { id: s.id, object: "checkout.session", payment_intent: s.paymentIntent }) : answer(res, 404, { error: { type: "invalid_request_error", message: "No such checkout.session" } })
+        return s
+          ? answer(res, 200, state.unpaid.has(s.id)
+            ? { id: s.id, object: "checkout.session", payment_status: "unpaid", payment_intent: null }
+            : { id: s.id, object: "checkout.session", payment_status: "paid", payment_intent: s.paymentIntent }) : answer(res, 404, { error: { type: "invalid_request_error", message: "No such checkout.session" } })
       }
       const intent = url.pathname.match(/^\/v1\/payment_intents\/([^/]+)$/)
       if (req.method === "GET" && intent) {
