@@ -18,16 +18,20 @@ export const OrderRepositoryMemory = Layer.effectContext(
     const licenses = yield* Ref.make<ReadonlyArray<License>>([])
     const ledger = yield* Ref.make<ReadonlyArray<LedgerEntry>>([])
     const licenseRepository = yield* licenseRepositoryOver(licenses)
+    // Pending or paid: at most one such order per buyer and product (SQL's partial unique index).
+    const isOpenOf = (buyerId: string, productId: string) => (o: Order) =>
+      o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")
+    const find = (id: string) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id)))
     const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
     const orderRepository: OrderRepository["Type"] = {
       insert: (o) =>
         Ref.modify(orders, (m) =>
-          [...m.values()].some((x) => x.buyerId === o.buyerId && x.productId === o.productId && (x.status === "pending" || x.status === "paid"))
+          [...m.values()].some(isOpenOf(o.buyerId, o.productId))
             ? [false, m] as const
             : [true, new Map(m).set(o.id, o)] as const),
-      findById: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
+      findById: find,
       // One fiber at a time touches the Refs: there is no concurrent commit to wait for.
-      findForUpdate: (id) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id))),
+      findForUpdate: find,
       setStatus: (id, status, at) => change(id, (o) => new Order({ ...o, status, updatedAt: at })),
       setCheckout: (id, providerRef, checkoutUrl) => change(id, (o) => new Order({ ...o, providerRef: Option.some(providerRef), checkoutUrl })),
       pendingBefore: (before, limit) =>
@@ -38,7 +42,7 @@ export const OrderRepositoryMemory = Layer.effectContext(
             .slice(0, limit)),
       openOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) =>
-          Option.fromNullable([...m.values()].find((o) => o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")))),
+          Option.fromNullable([...m.values()].find(isOpenOf(buyerId, productId)))),
       hasPaidOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) => [...m.values()].some((o) => o.buyerId === buyerId && o.productId === productId && o.status === "paid")),
       byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),

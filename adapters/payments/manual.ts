@@ -1,5 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import { InvalidWebhook, Payments } from "../../application/ports/orders.js"
+import { manualRefund } from "../../domain/marketplace/order.js"
 
 /**
  * The embedded profile's payment provider (as Medusa's system provider): no money moves through the
@@ -10,7 +11,7 @@ import { InvalidWebhook, Payments } from "../../application/ports/orders.js"
 export const ManualPayments = Layer.succeed(Payments, {
   provider: "manual",
   checkout: (order) => Effect.succeed({ providerRef: `manual:${order.id}`, checkoutUrl: Option.none() }),
-  refund: (order) => Effect.succeed(Option.some({ refundRef: `manual:refund:${order.id}`, settled: true })),
+  refund: (order) => Effect.succeed(Option.some(manualRefund(order.id))),
   readWebhook: () =>
     Effect.fail(new InvalidWebhook({ reason: "Stripe is not configured on this server (STRIPE_SECRET_KEY); payments are confirmed by an administrator" }))
 })

@@ -1,4 +1,5 @@
 import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { OrderRepository } from "../../application/ports/orders.js"
 import { UserId } from "../../domain/identity/user.js"
@@ -76,6 +77,12 @@ export const OrderRepositorySql = Layer.effect(
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const date = DateTime.toDateUtc
+    const firstOrder = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
+      query.pipe(
+        Effect.flatMap(decodeOrders),
+        Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
+        orStorageFailure
+      )
     return {
       insert: (o) =>
         sql`INSERT INTO orders ${
@@ -97,18 +104,8 @@ export const OrderRepositorySql = Layer.effect(
           Effect.map((rows) => rows.length === 1),
           orStorageFailure
         ),
-      findById: (id) =>
-        sql`SELECT * FROM orders WHERE id = ${id}`.pipe(
-          Effect.flatMap(decodeOrders),
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
-          orStorageFailure
-        ),
-      findForUpdate: (id) =>
-        sql`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`.pipe(
-          Effect.flatMap(decodeOrders),
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
-          orStorageFailure
-        ),
+      findById: (id) => firstOrder(sql`SELECT * FROM orders WHERE id = ${id}`),
+      findForUpdate: (id) => firstOrder(sql`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`),
       setStatus: (id, status, at) => sql`UPDATE orders SET status = ${status}, updated_at = ${date(at)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       setCheckout: (id, ref, url) =>
         sql`UPDATE orders SET provider_ref = ${ref}, checkout_url = ${Option.getOrNull(url)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
@@ -119,11 +116,7 @@ export const OrderRepositorySql = Layer.effect(
           orStorageFailure
         ),
       openOrder: (buyerId, productId) =>
-        sql`SELECT * FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status IN ('pending', 'paid') LIMIT 1`.pipe(
-          Effect.flatMap(decodeOrders),
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
-          orStorageFailure
-        ),
+        firstOrder(sql`SELECT * FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status IN ('pending', 'paid') LIMIT 1`),
       hasPaidOrder: (buyerId, productId) =>
         sql<{ paid: boolean }>`SELECT EXISTS (SELECT 1 FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status = 'paid') AS paid`.pipe(
           Effect.map((rows) => rows[0]?.paid === true),

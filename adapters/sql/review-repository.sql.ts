@@ -63,9 +63,9 @@ export const ReviewRepositorySql = Layer.effect(
         sql`SELECT * FROM reviews WHERE ${
           sql.and([sql`product_id = ${productId}`, ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))])
         } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`.pipe(Effect.flatMap(decode), Effect.map((rows) => rows.map(toReview)), orStorageFailure),
+      lockProduct: (productId) => sql`SELECT 1 FROM products WHERE id = ${productId} FOR UPDATE`.pipe(Effect.asVoid, orStorageFailure),
       // sum / count in double precision: the correctly rounded quotient, the same number JavaScript's
       // sum / count gives (avg() would go through numeric and may round differently in the last digit).
-      lockProduct: (productId) => sql`SELECT 1 FROM products WHERE id = ${productId} FOR UPDATE`.pipe(Effect.asVoid, orStorageFailure),
       refreshRating: (productId) =>
         sql`UPDATE products SET
               rating_average = COALESCE((SELECT sum(rating)::double precision / count(*) FROM reviews WHERE product_id = ${productId}), 0),

@@ -7,6 +7,7 @@ import {
   LedgerEntry,
   License,
   LICENSE_ALPHABET,
+  manualRefund,
   LicenseId,
   ledgerAmounts,
   Order,
@@ -195,10 +196,12 @@ export const refundOrder = Effect.fn("Marketplace.refundOrder")(function*(actor:
     return yield* refusal(`only a paid order can be refunded; this one is ${order.status}`)
   }
   const payments = yield* Payments
-  const taken = order.provider === "manual"
-    ? Option.some({ refundRef: `manual:refund:${order.id}`, settled: true })
-    : payments.provider === order.provider
+  // The provider that took the money gives it back; a manual order stays refundable by hand after
+  // the server has moved to Stripe.
+  const taken = payments.provider === order.provider
     ? yield* payments.refund(order)
+    : order.provider === "manual"
+    ? Option.some(manualRefund(order.id))
     : yield* Effect.fail(new PaymentProviderFailed({ reason: `the order was paid through ${order.provider}, which is not configured on this server` }))
   if (Option.isNone(taken)) return yield* refusal("no payment was taken for this order")
   const refund = taken.value
@@ -280,8 +283,4 @@ export const downloadLink = Effect.fn("Marketplace.downloadLink")(function*(acto
   const file = yield* Option.match(product.file, { onNone: () => Effect.fail(new NotFound({ resource: "File" })), onSome: Effect.succeed })
   const url = yield* (yield* FileStore).downloadUrl(file.key, "15 minutes", file.name)
   return { url, expiresAt: DateTime.add(yield* DateTime.now, { minutes: 15 }) }
-})
-
-export const myLicenses = Effect.fn("Marketplace.myLicenses")(function*(actor: Actor) {
-  return yield* (yield* OrderRepository).licensesOf(actor.userId)
 })

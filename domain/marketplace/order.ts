@@ -98,6 +98,12 @@ export const ledgerAmounts = (amount: number, feePercent: number, kind: "sale" |
 export const LICENSE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 export const formatLicenseKey = (raw: string) => (raw.match(/.{1,5}/g) ?? []).join("-")
 
+/**
+ * A refund of an order confirmed by hand: the administrator's word that the money went back, final
+ * at once (no provider to hear from later).
+ */
+export const manualRefund = (orderId: OrderId) => ({ refundRef: `manual:refund:${orderId}`, settled: true })
+
 /** A purchase that cannot be made: one's own product, or one already owned. */
 export class PurchaseRefused extends Schema.TaggedError<PurchaseRefused>()("PurchaseRefused", { reason: Schema.String }) {}
 

@@ -1,6 +1,6 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
 import { Duration, Effect, Layer, Option } from "effect"
-import { applyPayment, downloadLink, getOrder, markPaid, myLicenses, purchase } from "../../application/marketplace/orders.js"
+import { applyPayment, downloadLink, getOrder, markPaid, purchase } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
 import type { Ids } from "../../application/ports/ids.js"
@@ -24,6 +24,10 @@ import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../su
 import { tagOf } from "../support/fixtures.js"
 import { approvedProduct, asAdmin, someone } from "../support/marketplace.js"
 
+/** The licenses fulfilment issued to a buyer, as the store holds them. */
+const licensesOf = (actor: { readonly userId: Parameters<OrderRepository["Type"]["licensesOf"]>[0] }) =>
+  Effect.flatMap(OrderRepository, (orders) => orders.licensesOf(actor.userId))
+
 const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
 const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
 const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
@@ -46,7 +50,7 @@ const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
       const paid = yield* markPaid(asAdmin(ops), order.id)
       expect(paid.status).toBe("paid")
       yield* markPaid(asAdmin(ops), order.id)
-      const licenses = yield* myLicenses(buyer)
+      const licenses = yield* licensesOf(buyer)
       expect(licenses.map((l) => [l.status, l.activationLimit])).toEqual([["active", 3]])
       expect(licenses[0]!.key).toMatch(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){4}$/)
       const ledger = yield* (yield* OrderRepository).ledgerOf(seller.userId)
@@ -61,7 +65,7 @@ const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
       yield* applyPayment("evt_refund_1", order.id, { _tag: "Refunded" })
       yield* applyPayment("evt_refund_1", order.id, { _tag: "Refunded" })
       expect((yield* getOrder(buyer, order.id)).status).toBe("refunded")
-      expect((yield* myLicenses(buyer)).map((l) => l.status)).toEqual(["revoked"])
+      expect((yield* licensesOf(buyer)).map((l) => l.status)).toEqual(["revoked"])
       const after = yield* (yield* OrderRepository).ledgerOf(seller.userId)
       expect(after.map((e) => [e.kind, e.net])).toEqual([["sale", 1799], ["reversal", -1799]])
       expect(yield* tagOf(downloadLink(buyer, order.id))).toBe("Forbidden")

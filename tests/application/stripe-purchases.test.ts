@@ -1,6 +1,6 @@
 import { afterAll, expect, layer, type Vitest } from "@effect/vitest"
 import { Duration, Effect, FastCheck as fc, Layer, Option, Redacted, TestClock } from "effect"
-import { expirePendingOrders, getOrder, markPaid, myLicenses, purchase, receiveWebhook, refundOrder } from "../../application/marketplace/orders.js"
+import { expirePendingOrders, getOrder, markPaid, purchase, receiveWebhook, refundOrder } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
 import type { Ids } from "../../application/ports/ids.js"
@@ -26,6 +26,10 @@ import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../su
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../support/fake-stripe.js"
 import { tagOf } from "../support/fixtures.js"
 import { approvedProduct, asAdmin, someone } from "../support/marketplace.js"
+
+/** The licenses fulfilment issued to a buyer, as the store holds them. */
+const licensesOf = (actor: { readonly userId: Parameters<OrderRepository["Type"]["licensesOf"]>[0] }) =>
+  Effect.flatMap(OrderRepository, (orders) => orders.licensesOf(actor.userId))
 
 const fake = await startFakeStripe()
 afterAll(() => fake.close())
@@ -70,7 +74,7 @@ const observed = (b: Effect.Effect.Success<typeof bought>) =>
     const ledger = yield* orders.ledgerOf(b.seller.userId)
     return {
       status: (yield* getOrder(b.buyer, b.order.id)).status,
-      licenses: (yield* myLicenses(b.buyer)).map((l) => l.status),
+      licenses: (yield* licensesOf(b.buyer)).map((l) => l.status),
       ledger: ledger.map((e) => `${e.kind}:${e.gross}/${e.fee}/${e.net}`).sort(),
       net: ledger.reduce((sum, e) => sum + e.net, 0),
       sales: Option.getOrThrow(yield* (yield* ProductRepository).findById(b.productId)).salesCount
@@ -273,7 +277,7 @@ layer(Manual)("manual provider: expiry and refunds", (it) => {
       expect((yield* getOrder(buyer, first.id)).status).toBe("expired")
       expect(yield* tagOf(markPaid(ops, first.id))).toBe("InvalidOrderTransition")
       expect((yield* refundOrder(ops, second.id)).status).toBe("refunded")
-      expect((yield* myLicenses(buyer)).map((l) => l.status)).toEqual(["revoked"])
+      expect((yield* licensesOf(buyer)).map((l) => l.status)).toEqual(["revoked"])
       const receipt = signedEvent("checkout.session.completed", {})
       expect(yield* tagOf(receiveWebhook(receipt.payload, receipt.signature))).toBe("InvalidWebhook")
     }))
