@@ -2,14 +2,14 @@ import { afterAll, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { freshPostgresDatabase, testDatabaseUrl } from "../support/databases.js"
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../support/fake-stripe.js"
-import { MAIL_ENV, request, TestServer, TestServerLive } from "../support/http.js"
-import { adminToken, approvedProduct, marketUrl, verifiedUser } from "../support/marketplace-http.js"
+import { MAIL_ENV, TestServer, TestServerLive } from "../support/http.js"
+import { adminToken, approvedProduct, deliverWebhook, marketCall, verifiedUser } from "../support/marketplace-http.js"
 
 const stripe = await startFakeStripe()
 afterAll(() => stripe.close())
 const ENV = { ...MAIL_ENV, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_URL: stripe.url, PLATFORM_FEE_PERCENT: "15" }
 
-const call = (path: string, init: Parameters<typeof request>[1] = {}) => Effect.flatMap(marketUrl(path), (url) => request(url, init))
+const call = marketCall
 
 /** Buys through Stripe Checkout and has Stripe's signed webhook confirm it: the order. */
 const buyThroughStripe = (buyer: string, productId: string) =>
@@ -20,7 +20,7 @@ const buyThroughStripe = (buyer: string, productId: string) =>
     const objects = stripeObjects(order.body.id, session, order.body.amount, order.body.currency)
     const paid = signedEvent("checkout.session.completed", objects.completed)
     for (let i = 0; i < 2; i++) {
-      const delivered = yield* call("/webhooks/stripe", { method: "POST", body: paid.payload, headers: { "content-type": "application/json", "stripe-signature": paid.signature } })
+      const delivered = yield* deliverWebhook(paid)
       expect(delivered.body).toEqual({ received: true, applied: i === 0 })
     }
     return { id: order.body.id as string, objects }
@@ -74,8 +74,7 @@ const journey = Effect.gen(function*() {
 
   // The admin refunds Ann through Stripe; Stripe's charge.refunded follows and changes nothing more.
   expect((yield* call(`/admin/orders/${annOrder.id}/refund`, { method: "POST", token: admin })).body.status).toBe("refunded")
-  const refunded = signedEvent("charge.refunded", annOrder.objects.refunded)
-  yield* call("/webhooks/stripe", { method: "POST", body: refunded.payload, headers: { "content-type": "application/json", "stripe-signature": refunded.signature } })
+  yield* deliverWebhook(signedEvent("charge.refunded", annOrder.objects.refunded))
   expect((yield* call(`/orders/${annOrder.id}/download`, { token: ann })).status).toBe(403)
   expect((yield* call("/licenses/validate", { method: "POST", token: ann, json: { license_key: key } })).body.valid).toBe(false)
   const after = (yield* call("/seller/dashboard", { token: seller })).body

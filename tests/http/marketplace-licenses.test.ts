@@ -1,7 +1,7 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { ADMIN, loginAs, MAIL_ENV, register, request, TestServerLive, uniqueEmail } from "../support/http.js"
-import { approvedProduct, marketUrl, PASSWORD, verifiedUser } from "../support/marketplace-http.js"
+import { ADMIN, loginAs, MAIL_ENV, register, TestServerLive, uniqueEmail } from "../support/http.js"
+import { approvedProduct, marketCall, PASSWORD, verifiedUser } from "../support/marketplace-http.js"
 
 /** A signed-in user; verified (through the mailed link) when they sell. */
 const signedIn = (name: string, verify: boolean) =>
@@ -11,7 +11,7 @@ const signedIn = (name: string, verify: boolean) =>
     return (yield* loginAs(email, PASSWORD)).access_token
   })
 
-const call = (path: string, init: Parameters<typeof request>[1] = {}) => Effect.flatMap(marketUrl(path), (url) => request(url, init))
+const call = marketCall
 
 /** A seller's approved product bought by a buyer and confirmed by the admin: the paid order's id. */
 const paidOrder = (seller: string, buyer: string, admin: string, product: { price: number; currency: string; limit: number }) =>

@@ -2,16 +2,14 @@ import { afterAll, expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { MAIL_ENV, request, TestServer, TestServerLive } from "../support/http.js"
 import { signedEvent, startFakeStripe, STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, stripeObjects } from "../support/fake-stripe.js"
-import { adminToken, approvedProduct, marketUrl, verifiedUser } from "../support/marketplace-http.js"
+import { adminToken, approvedProduct, deliverWebhook, marketUrl, verifiedUser } from "../support/marketplace-http.js"
 
 const stripe = await startFakeStripe()
 afterAll(() => stripe.close())
 
 const STRIPE_ENV = { ...MAIL_ENV, STRIPE_SECRET_KEY: STRIPE_TEST_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_URL: stripe.url }
 
-/** A webhook delivery over HTTP, with the exact bytes that were signed. */
-const webhook = (delivery: { payload: string; signature: string }, headers: Record<string, string> = { "stripe-signature": delivery.signature }) =>
-  Effect.flatMap(marketUrl("/webhooks/stripe"), (url) => request(url, { method: "POST", body: delivery.payload, headers: { "content-type": "application/json", ...headers } }))
+const webhook = deliverWebhook
 
 layer(TestServerLive(STRIPE_ENV), { timeout: "90 seconds", excludeTestServices: true })("HTTP: purchases through Stripe", (it) => {
   it.effect("purchase → checkout_url; the signed webhook pays it once; download and license; admin refund through Stripe revokes", () =>

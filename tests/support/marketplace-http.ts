@@ -19,6 +19,13 @@ export const adminToken = Effect.map(loginAs(ADMIN.email, ADMIN.password), (t) =
 
 export const marketUrl = (path: string) => Effect.map(TestServer, (server) => server.url(`/api/v1/marketplace${path}`))
 
+/** A request to a /api/v1/marketplace path. */
+export const marketCall = (path: string, init: Parameters<typeof request>[1] = {}) => Effect.flatMap(marketUrl(path), (url) => request(url, init))
+
+/** A Stripe webhook delivery over HTTP: the exact bytes that were signed, and (by default) their signature. */
+export const deliverWebhook = (delivery: { payload: string; signature: string }, headers: Record<string, string> = { "stripe-signature": delivery.signature }) =>
+  marketCall("/webhooks/stripe", { method: "POST", body: delivery.payload, headers: { "content-type": "application/json", ...headers } })
+
 /** A product listed by the seller, with its file, submitted and approved by the admin. */
 export const approvedProduct = (seller: string, fields: Record<string, unknown> = {}, file = "PK fake zip") =>
   Effect.gen(function*() {
