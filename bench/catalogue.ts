@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { SqlClient } from "@effect/sql"
-import { DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option, Redacted } from "effect"
+import { SqlClient } from "effect/sql"
+import { DateTime, Effect, Layer, ManagedRuntime, Option, Redacted, References } from "effect"
 import { ProductRepository } from "../application/ports/product-repository.js"
 import { UnitOfWork } from "../application/ports/unit-of-work.js"
 import { UserRepository } from "../application/ports/user-repository.js"
@@ -80,7 +80,7 @@ const main = async () => {
     const client = databaseUrl === undefined ? PgliteClient(dataDir) : PgServerClient({ url: Redacted.make(databaseUrl), poolSize: 4 })
     const store = MigrationsLive.pipe(Layer.provideMerge(client))
     const seeding = Date.now()
-    const runtime = ManagedRuntime.make(Logger.minimumLogLevel(LogLevel.Warning))
+    const runtime = ManagedRuntime.make(Layer.succeed(References.MinimumLogLevel, "Warn"))
     await runtime.runPromise(seedCatalogue(store))
     await runtime.dispose()
     process.stderr.write(`seeded ${count} products in ${((Date.now() - seeding) / 1000).toFixed(1)} s\n`)

@@ -8,15 +8,12 @@
 //   import machinery itself; the embedding share is measured either way.
 // Prints records/s for import and export, the share of import time spent in the embedder, and the
 // worker's resident memory sampled through the import (peak, and at each quarter: it should stay flat).
-import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
-import { SqlClient } from "@effect/sql"
-import { DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option, Redacted, Stream } from "effect"
-import pg from "pg"
+import { DateTime, Effect, Layer, ManagedRuntime, Option, Redacted, References, Stream } from "effect"
 import { runOnce, JobHandlers } from "../application/jobs/runner.js"
 import { EXPORT_JOB, IMPORT_JOB, runExport, runImport, startExport, startImport } from "../application/memory/transfer.js"
 import { Embedder } from "../application/ports/embedder.js"
@@ -39,6 +36,8 @@ import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import { ALL_SCOPES, type Actor } from "../domain/identity/actor.js"
 import { Email, User, UserId } from "../domain/identity/user.js"
 import { normalize } from "../domain/memory/vectors.js"
+import { databaseHasPgvector } from "../bootstrap/memory.js"
+import { createBenchDatabase } from "./support/postgres.js"
 
 const { values: args } = parseArgs({ options: { records: { type: "string" }, embedder: { type: "string" }, postgres: { type: "string" } } })
 const records = Number(args.records ?? 100_000)
@@ -49,21 +48,6 @@ if (!Number.isInteger(records) || records <= 0 || !["local", "hash"].includes(em
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-import-"))
-const dbName = `brainops_bench_${randomBytes(4).toString("hex")}`
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: args.postgres })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-const serverUrl = () => {
-  const u = new URL(args.postgres!)
-  u.pathname = `/${dbName}`
-  return u.toString()
-}
 
 /** The embedder, timed: every call's wall time is added up, to report the share spent embedding. */
 let embedMillis = 0
@@ -94,17 +78,15 @@ const Timed = Layer.effect(
 ).pipe(Layer.provide(embedderKind === "local" ? LocalEmbedder : HashEmbedder))
 
 const main = async () => {
-  if (args.postgres) await admin(`CREATE DATABASE "${dbName}"`)
+  const server = args.postgres ? await createBenchDatabase(args.postgres) : undefined
   const database = MigrationsLive.pipe(
-    Layer.provideMerge(args.postgres ? PgServerClient({ url: Redacted.make(serverUrl()), poolSize: 4 }) : PgliteClient(path.join(work, "data")))
+    Layer.provideMerge(server ? PgServerClient({ url: Redacted.make(server.url), poolSize: 4 }) : PgliteClient(path.join(work, "data")))
   )
-  const index = Layer.unwrapEffect(
+  const index = Layer.unwrap(
     Effect.gen(function*() {
-      const sql = yield* SqlClient.SqlClient
       const embedder = yield* Embedder
-      const [row] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
       const options = { model: embedder.model, dimensions: embedder.dimensions }
-      return row?.ok ? VectorIndexPgvector(options) : VectorIndexExactSql(options)
+      return (yield* databaseHasPgvector) ? VectorIndexPgvector(options) : VectorIndexExactSql(options)
     })
   )
   const services = Layer.mergeAll(
@@ -118,10 +100,10 @@ const main = async () => {
     IdsUuidV7,
     ContentHashNode,
     FileStoreLocal(path.join(work, "files")).pipe(Layer.provide(FileLinksHmac({ secret: Redacted.make("bench"), publicBaseUrl: "http://localhost" })))
-  ).pipe(Layer.provideMerge(Timed), Layer.provideMerge(database), Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)))
+  ).pipe(Layer.provideMerge(Timed), Layer.provideMerge(database), Layer.provideMerge(Layer.succeed(References.MinimumLogLevel, "Warn")))
   const runtime = ManagedRuntime.make(services)
   try {
-    const target = args.postgres ? `PostgreSQL (${serverUrl().replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded profile)"
+    const target = server ? `PostgreSQL (${server.url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded profile)"
     console.log(`import/export bench: ${records.toLocaleString("en")} records, ${target}, embedder ${embedderKind}`)
     const actor = await runtime.runPromise(Effect.gen(function*() {
       const now = yield* DateTime.now
@@ -176,7 +158,7 @@ const main = async () => {
     console.log(`  export job:                ${(exportMs / 1000).toFixed(1)} s = ${Math.round(exportResult.count / (exportMs / 1000)).toLocaleString("en")} records/s (${exportResult.count.toLocaleString("en")} records, ${mb(exportResult.bytes)})`)
   } finally {
     await runtime.dispose()
-    if (args.postgres) await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`)
+    await server?.drop()
     rmSync(work, { recursive: true, force: true })
   }
 }

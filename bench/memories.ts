@@ -24,8 +24,8 @@ import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
 import * as v8 from "node:v8"
 import * as vm from "node:vm"
-import { SqlClient, Statement } from "@effect/sql"
-import { type Context, DateTime, Effect, Layer, Logger, LogLevel, ManagedRuntime, Option } from "effect"
+import { SqlClient, Statement } from "effect/sql"
+import { type Context, DateTime, Effect, Layer, ManagedRuntime, Option, References } from "effect"
 import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
 import { PgliteClient } from "../adapters/sql/clients.js"
 import { MigrationsLive } from "../adapters/sql/migrator.js"
@@ -196,8 +196,8 @@ const exactTopK = (q: Float32Array, store: Float32Array, count: number, k: numbe
 // Layers: the embedded profile's adapters, as bootstrap wires them when nothing is configured (PGlite in
 // a data folder with every migration, pgvector, the local model), the model loaded once for all sizes.
 
-const quiet = Logger.minimumLogLevel(LogLevel.Warning)
-type EmbedderService = Context.Tag.Service<typeof Embedder>
+const quiet = Layer.succeed(References.MinimumLogLevel, "Warn")
+type EmbedderService = Context.Service.Shape<typeof Embedder>
 
 const servicesLayer = (dataDir: string, embedder: EmbedderService) => {
   const embedderLayer = Layer.succeed(Embedder, embedder)
@@ -210,9 +210,9 @@ const servicesLayer = (dataDir: string, embedder: EmbedderService) => {
     IdsUuidV7,
     embedderLayer,
     VectorIndexPgvector({ model: embedder.model, dimensions: embedder.dimensions })
-  ).pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(PgliteClient(dataDir)))), Layer.provide(quiet))
+  ).pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(PgliteClient(dataDir)))), Layer.provideMerge(quiet))
 }
-type Services = Layer.Layer.Success<ReturnType<typeof servicesLayer>>
+type Services = Layer.Success<ReturnType<typeof servicesLayer>>
 type Runtime = ManagedRuntime.ManagedRuntime<Services, unknown>
 
 // ---------------------------------------------------------------------------------------------------
@@ -352,14 +352,14 @@ const embedBase = async (embedder: EmbedderService): Promise<BaseSet> => {
     id: MemoryId.make("00000000-0000-4000-8000-000000000000"),
     ownerId: UserId.make("00000000-0000-4000-8000-000000000001"),
     collectionId: Option.none(),
-    title: Option.fromNullable(first.title),
+    title: Option.fromNullishOr(first.title),
     content: first.content,
     tags: first.tags,
     metadata: {},
     memoryType: first.memoryType,
     pinned: false,
-    createdAt: DateTime.unsafeMake(0),
-    updatedAt: DateTime.unsafeMake(0)
+    createdAt: DateTime.makeUnsafe(0),
+    updatedAt: DateTime.makeUnsafe(0)
   })))
   if (entries.length !== 1 || entries[0]!.text !== chunks[0]) throw new Error("embedMemory chunks the first memory differently from the bench")
   const checkCosine = dot(Float32Array.from(entries[0]!.vector), vectors, 0)
@@ -495,9 +495,9 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
         const memories = yield* Effect.forEach(items, ({ m, n }) =>
           Effect.map(idGen.next, (id) => {
             // Spread over the last year, oldest first.
-            const at = DateTime.unsafeMake(nowMs - (size - n) * Math.floor((365 * 86_400_000) / size))
+            const at = DateTime.makeUnsafe(nowMs - (size - n) * Math.floor((365 * 86_400_000) / size))
             return new Memory({
-              id: MemoryId.make(id), ownerId: userId, collectionId: Option.none(), title: Option.fromNullable(m.title),
+              id: MemoryId.make(id), ownerId: userId, collectionId: Option.none(), title: Option.fromNullishOr(m.title),
               content: m.content, tags: m.tags, metadata: { source: "bench" }, memoryType: m.memoryType, pinned: false,
               createdAt: at, updatedAt: at
             })
@@ -552,7 +552,7 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
     progress(`  building the HNSW index over ${fmtInt(bulkEnd)} chunks (maintenance_work_mem ${BUILD_MEMORY})...`)
     const tBuild = performance.now()
     await run(Effect.flatMap(SqlClient.SqlClient, (sql) =>
-      sql.withTransaction(Effect.zipRight(sql.unsafe(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`), sql.unsafe(hnsw.indexdef)))))
+      sql.withTransaction(Effect.andThen(sql.unsafe(`SET LOCAL maintenance_work_mem = '${BUILD_MEMORY}'`), sql.unsafe(hnsw.indexdef)))))
     buildMs = performance.now() - tBuild
   }
   const bulkMs = performance.now() - tLoad - buildMs
@@ -583,7 +583,7 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
   // Plans of the adapter's own statements, captured while they run, to show which index answers.
   const capture = async (effect: Effect.Effect<unknown, unknown, Services>) => {
     const statements: Array<Compiled> = []
-    await run(effect.pipe(Statement.withTransformer((self) => {
+    await run(effect.pipe(Effect.provideService(Statement.CurrentTransformer, (self) => {
       statements.push(self.compile())
       return Effect.succeed(self)
     })))
@@ -813,7 +813,7 @@ const main = async () => {
   const cpus = os.cpus()
   const pgliteVersion = (JSON.parse(readFileSync(new URL("../node_modules/@electric-sql/pglite/package.json", import.meta.url), "utf8")) as { version: string }).version
 
-  embedRuntime = ManagedRuntime.make(LocalEmbedder.pipe(Layer.provide(quiet)))
+  embedRuntime = ManagedRuntime.make(LocalEmbedder.pipe(Layer.provideMerge(quiet)))
   const embedder = await embedRuntime.runPromise(Embedder)
   progress(`embedding the base set: ${fmtInt(baseCount)} generated memories with ${embedder.model} (${embedder.dimensions} dims)...`)
   const base = await embedBase(embedder)

@@ -14,10 +14,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
-import { type PgClient } from "@effect/sql-pg"
-import { SqlClient, Statement } from "@effect/sql"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime, Option, Redacted } from "effect"
-import pg from "pg"
+import { PgClient } from "@effect/sql-pg"
+import { SqlClient, SqlSchema, Statement } from "effect/sql"
+import { Effect, Layer, ManagedRuntime, Option, Redacted, References, Schema } from "effect"
 import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
 import { MigrationsLive } from "../adapters/sql/migrator.js"
 import { TaskRepositorySql } from "../adapters/sql/task-repository.sql.js"
@@ -84,15 +83,14 @@ let benchDatabase: { readonly adminUrl: string; readonly name: string } | undefi
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const adminQuery = async (adminUrl: string, text: string) => {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 })
-  await client.connect()
-  try {
-    await client.query(text)
-  } finally {
-    await client.end()
-  }
-}
+/** Runs `use` on a connection of its own to the admin database (CREATE/DROP DATABASE cannot share a transaction). */
+const onAdmin = <A>(adminUrl: string, use: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
+  Effect.runPromise(
+    Effect.flatMap(SqlClient.SqlClient, use).pipe(
+      Effect.provide(PgClient.layer({ url: Redacted.make(adminUrl), maxConnections: 1, connectTimeout: "10 seconds" }))
+    )
+  )
+const adminQuery = (adminUrl: string, text: string) => onAdmin(adminUrl, (sql) => Effect.asVoid(sql.unsafe(text)))
 
 const withDatabase = (url: string, database: string) => {
   const parsed = new URL(url)
@@ -131,7 +129,7 @@ const doCleanup = async () => {
   }
 }
 
-const quiet = Logger.minimumLogLevel(LogLevel.Warning)
+const quiet = Layer.succeed(References.MinimumLogLevel, "Warn")
 
 // Leftovers of runs that were killed before they could clean up (tsx force-kills a child that does not
 // answer Ctrl-C within 30 ms, which happens while PGlite runs a long statement on the main thread):
@@ -169,24 +167,23 @@ const sweepStaleTempDirs = (): number => {
   }
   return removed
 }
-const sweepStaleDatabases = async (adminUrl: string): Promise<ReadonlyArray<string>> => {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 })
-  await client.connect()
-  try {
-    const { rows } = await client.query<{ datname: string }>(
-      `SELECT d.datname FROM pg_database d
-       WHERE d.datname LIKE 'brainops\\_bench\\_%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`
-    )
-    const stale = rows.map((r) => r.datname).filter((name) => {
-      const created = Number(/^brainops_bench_(\d+)_[0-9a-f]+$/.exec(name)?.[1])
-      return Number.isFinite(created) && Date.now() - created > STALE_MS
-    })
-    for (const name of stale) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    return stale
-  } finally {
-    await client.end()
-  }
-}
+const sweepStaleDatabases = (adminUrl: string): Promise<ReadonlyArray<string>> =>
+  onAdmin(adminUrl, (sql) =>
+    Effect.gen(function*() {
+      const idle = yield* SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: Schema.Struct({ datname: Schema.String }),
+        execute: () =>
+          sql`SELECT d.datname FROM pg_database d
+              WHERE d.datname LIKE 'brainops\\_bench\\_%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`
+      })(undefined)
+      const stale = idle.map((r) => r.datname).filter((name) => {
+        const created = Number(/^brainops_bench_(\d+)_[0-9a-f]+$/.exec(name)?.[1])
+        return Number.isFinite(created) && Date.now() - created > STALE_MS
+      })
+      for (const name of stale) yield* sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      return stale
+    }))
 
 const openTarget = async (): Promise<{ runtime: Runtime; label: string }> => {
   if (postgresUrl !== undefined) {
@@ -197,7 +194,7 @@ const openTarget = async (): Promise<{ runtime: Runtime; label: string }> => {
     benchDatabase = { adminUrl: postgresUrl, name }
     const url = withDatabase(postgresUrl, name)
     const client = PgServerClient({ url: Redacted.make(url), poolSize: 2 })
-    const layer = TaskRepositorySql.pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(client))), Layer.provide(quiet))
+    const layer = TaskRepositorySql.pipe(Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(client))), Layer.provideMerge(quiet))
     return { runtime: ManagedRuntime.make(layer), label: `PostgreSQL server, fresh database ${redactUrl(url)}` }
   }
   const removed = sweepStaleTempDirs()
@@ -206,7 +203,7 @@ const openTarget = async (): Promise<{ runtime: Runtime; label: string }> => {
   const dataDir = path.join(tempDir, "pgdata")
   const layer = TaskRepositorySql.pipe(
     Layer.provideMerge(MigrationsLive.pipe(Layer.provideMerge(PgliteClient(dataDir)))),
-    Layer.provide(quiet)
+    Layer.provideMerge(quiet)
   )
   return { runtime: ManagedRuntime.make(layer), label: `PGlite (embedded, WASM), fresh data folder ${dataDir}` }
 }
@@ -500,7 +497,7 @@ const shuffled = <A>(items: ReadonlyArray<A>, seed: number): Array<A> => {
 type Compiled = readonly [string, ReadonlyArray<unknown>]
 const capture = async (effect: Effect.Effect<unknown, unknown, Services>): Promise<Array<Compiled>> => {
   const statements: Array<Compiled> = []
-  await run(effect.pipe(Statement.withTransformer((self) => {
+  await run(effect.pipe(Effect.provideService(Statement.CurrentTransformer, (self) => {
     statements.push(self.compile())
     return Effect.succeed(self)
   })))

@@ -1,7 +1,7 @@
 import { Effect, Layer, Option } from "effect"
 import { ensureAdmin } from "../application/identity/ensure-admin.js"
 import { HttpServerLive } from "../adapters/http/server.js"
-import type { AppConfig } from "./config.js"
+import { type AppConfig, invalidSetting } from "./config.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
 import { ReindexOnModelChange, WorkersLive, workerInApi } from "./jobs.js"
@@ -16,10 +16,13 @@ const AdminFromEnv = (config: AppConfig) =>
       onSome: ({ email, password }) =>
         ensureAdmin({ email, password }).pipe(
           Effect.flatMap((outcome) => Effect.logInfo(`admin ${email}: ${outcome}`)),
-          Effect.catchTag("WeakPassword", (error) =>
-            Effect.dieMessage(`BRAINOPS_ADMIN_PASSWORD is not accepted: ${error.reason}`)),
           Effect.catchTag("EmailAlreadyRegistered", () => Effect.void),
-          Effect.orDie
+          // A password the policy refuses is a bad setting: startup names it, like any other.
+          Effect.catch((error) =>
+            error._tag === "WeakPassword"
+              ? Effect.fail(invalidSetting("BRAINOPS_ADMIN_PASSWORD", `BRAINOPS_ADMIN_PASSWORD is not accepted: ${error.reason}`))
+              : Effect.die(error)
+          )
         )
     })
   )
@@ -31,7 +34,8 @@ export const HttpFor = (config: AppConfig) =>
     port: config.port,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
-    maxUploadBytes: config.maxUploadBytes
+    maxUploadBytes: config.maxUploadBytes,
+    shutdownTimeout: config.shutdownTimeout
   }).pipe(Layer.provide(AdminFromEnv(config)))
 
 /** The server's parts (HTTP, mail dispatcher, maintenance, workers) over the services they are given. */

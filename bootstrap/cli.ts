@@ -1,87 +1,30 @@
-import * as fs from "node:fs"
-import { NodeRuntime, NodeStream } from "@effect/platform-node"
-import { Console, Effect, Either, Layer, Option, Stream } from "effect"
-import { startExport, startImport } from "../application/memory/transfer.js"
-import { FileStore } from "../application/ports/file-store.js"
-import { JobQueue } from "../application/ports/job-queue.js"
-import { UserRepository } from "../application/ports/user-repository.js"
-import { progressPrinter } from "../adapters/cli/progress.js"
-import { ALL_SCOPES, type Actor } from "../domain/identity/actor.js"
-import { isFinished } from "../domain/jobs/job.js"
-import { CollectionId } from "../domain/memory/memory.js"
-import { WorkersLive } from "./jobs.js"
-import { ensureAdmin } from "../application/identity/ensure-admin.js"
+import { Console, Effect, Layer, Result } from "effect"
 import { type CliCommand, parseCommand, USAGE } from "../adapters/cli/commands.js"
-import { AppConfig } from "./config.js"
-import { AppServicesLive, DatabaseLive } from "./layers.js"
-import { loggingLayer, reportStartupErrors } from "./runtime.js"
+import type { AppConfig } from "./config.js"
+import { DatabaseLive } from "./database.js"
+import { runEntry } from "./runtime.js"
 import { resolveSecrets } from "./secrets.js"
 
-/** Runs an import or export as a job for the user named, printing its progress until it ends. */
-const transfer = (command: Extract<CliCommand, { _tag: "Import" | "Export" }>) =>
-  Effect.gen(function*() {
-    const user = yield* (yield* UserRepository).findByEmail(command.user)
-    if (Option.isNone(user)) return yield* Effect.fail(`no user with the email ${command.user}`)
-    const actor: Actor = { userId: user.value.id, role: user.value.role, sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
-    const collectionId = Option.map(Option.fromNullable(command.collection), (c) => CollectionId.make(c))
-    const started = command._tag === "Import"
-      ? yield* Effect.suspend(() => {
-        if (!fs.existsSync(command.file)) return Effect.fail(`no such file: ${command.file}`)
-        const body = NodeStream.fromReadable(() => fs.createReadStream(command.file), (e) => `cannot read ${command.file}: ${String(e)}`)
-        return startImport(actor, { body, format: Effect.succeed(command.format), collectionId })
-      })
-      : yield* startExport(actor, { format: command.format, collectionId })
-    const printer = progressPrinter(process.stdout.isTTY === true, (s) => process.stdout.write(s))
-    const queue = yield* JobQueue
-    const poll = queue.findById(started.id).pipe(
-      Effect.map(Option.getOrThrow),
-      Effect.tap((j) => Effect.sync(() => printer.update(j.progressDone, Option.getOrNull(j.progressTotal))))
-    )
-    let job = yield* poll
-    while (!isFinished(job.status)) {
-      yield* Effect.sleep("250 millis")
-      job = yield* poll
-    }
-    printer.end()
-    if (job.status !== "succeeded") {
-      return yield* Effect.fail(`the ${command._tag.toLowerCase()} ${job.status}: ${job.errors.at(-1)?.message ?? "no reason given"}`)
-    }
-    if (command._tag === "Import") {
-      const result = job.result as { total: number; imported: number; duplicates: number; invalid: number }
-      yield* Console.log(`imported ${result.imported} of ${result.total} records (${result.duplicates} already there, ${result.invalid} invalid)`)
-      for (const e of job.errors.slice(0, 20)) yield* Console.log(`  line ${e.line ?? "?"}: ${e.message}`)
-      if (job.errorCount > 20) yield* Console.log(`  … and ${job.errorCount - 20} more (GET /api/v1/jobs/${job.id})`)
-      return
-    }
-    const { count, file_key } = job.result as { count: number; file_key: string }
-    const stored = yield* (yield* FileStore).get(file_key)
-    if (Option.isNone(stored)) return yield* Effect.fail("the export file is missing")
-    const out = fs.createWriteStream(command.out)
-    yield* Stream.runForEach(stored.value.body, (chunk) => Effect.async<void>((resume) => void out.write(chunk, () => resume(Effect.void))))
-    yield* Effect.async<void>((resume) => void out.end(() => resume(Effect.void)))
-    yield* Console.log(`exported ${count} memories to ${command.out}`)
-  })
+// The services of the whole application (every adapter's SDK, the embedding model) are loaded only
+// by the commands that use them, so `migrate`, and a CLI refused by a data folder in use, answer at once.
+const load = <A>(modules: () => Promise<A>) => Effect.promise(modules)
 
-const main = Effect.gen(function*() {
-  const parsed = parseCommand(process.argv.slice(2))
-  if (Either.isLeft(parsed)) {
-    yield* Console.error(`${parsed.left}\n\n${USAGE}`)
-    return yield* Effect.sync(() => process.exit(2))
-  }
-  const config = yield* AppConfig
-  const command = parsed.right
-  const run = Effect.gen(function*() {
+const run = (command: CliCommand, config: AppConfig) =>
+  Effect.gen(function*() {
     switch (command._tag) {
       case "Help":
         return yield* Console.log(USAGE)
       case "Migrate":
         // Building the database layer applies every pending migration.
         return yield* Effect.scoped(Layer.build(DatabaseLive(config))).pipe(
-          Effect.zipRight(Console.log("migrations are up to date"))
+          Effect.andThen(Console.log("migrations are up to date"))
         )
       case "Import":
       case "Export": {
         const secrets = yield* resolveSecrets(config)
+        const [{ AppServicesLive }, { WorkersLive }, { transfer }] = yield* load(() =>
+          Promise.all([import("./layers.js"), import("./jobs.js"), import("../adapters/cli/transfer.js")])
+        )
         return yield* transfer(command).pipe(
           // The CLI runs workers itself, so the job is done even when no server or worker is running.
           Effect.provide(WorkersLive(config).pipe(Layer.provideMerge(AppServicesLive(config, secrets))))
@@ -89,6 +32,9 @@ const main = Effect.gen(function*() {
       }
       case "CreateAdmin": {
         const secrets = yield* resolveSecrets(config)
+        const [{ AppServicesLive }, { ensureAdmin }] = yield* load(() =>
+          Promise.all([import("./layers.js"), import("../application/identity/ensure-admin.js")])
+        )
         const outcome = yield* ensureAdmin(command).pipe(
           Effect.provide(AppServicesLive(config, secrets)),
           Effect.catchTag("WeakPassword", (e) => Effect.fail(`--password is not accepted: ${e.reason}`)),
@@ -97,14 +43,17 @@ const main = Effect.gen(function*() {
         return yield* Console.log(`admin ${command.email}: ${outcome}`)
       }
     }
-  })
-  return yield* run.pipe(Effect.provide(loggingLayer(config)))
-})
-
-NodeRuntime.runMain(
-  reportStartupErrors(main).pipe(
+  }).pipe(
+    // A refusal the operator can act on (no such user, a weak password): its sentence and exit code 1.
     Effect.catchIf((e): e is string => typeof e === "string", (message) =>
-      Console.error(message).pipe(Effect.zipRight(Effect.sync(() => process.exit(1)))))
-  ),
-  { disablePrettyLogger: true }
-)
+      Console.error(message).pipe(Effect.andThen(Effect.sync(() => void (process.exitCode = 1)))))
+  )
+
+// Bad arguments are answered before anything is configured or opened: the usage and exit code 2.
+const parsed = parseCommand(process.argv.slice(2))
+if (Result.isFailure(parsed)) {
+  process.stderr.write(`${parsed.failure}\n\n${USAGE}\n`)
+  process.exitCode = 2
+} else {
+  runEntry((config) => run(parsed.success, config))
+}

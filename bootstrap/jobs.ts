@@ -18,12 +18,12 @@ export const JobHandlersLive = Layer.effect(
   JobHandlers,
   Effect.gen(function*() {
     const context = yield* Effect.context<FileStore | MemoryRepository | VectorIndex | UnitOfWork | Ids | Embedder | ContentHash>()
-    return {
+    return JobHandlers.of({
       [IMPORT_JOB]: (run) => Effect.provide(runImport(run), context),
       [EXPORT_JOB]: (run) => Effect.provide(runExport(run), context),
       [REINDEX_JOB]: (run) => Effect.provide(runReindex(run), context),
       [DEDUPLICATE_JOB]: (run) => Effect.provide(runDeduplicate(run), context)
-    }
+    })
   })
 )
 
@@ -31,7 +31,7 @@ export const workerId = () => `${os.hostname()}:${process.pid}:${Math.random().t
 
 /** Workers in this process, for as long as the layer lives (interrupted on shutdown: leases then lapse). */
 export const WorkersLive = (config: AppConfig) =>
-  Layer.scopedDiscard(
+  Layer.effectDiscard(
     Effect.gen(function*() {
       const id = workerId()
       yield* Effect.logInfo("workers started").pipe(Effect.annotateLogs({ worker: id, concurrency: config.jobs.workerConcurrency }))

@@ -1,12 +1,11 @@
-import { Layer, Option } from "effect"
+import { Layer } from "effect"
 import { RateLimitSettings } from "../application/identity/limits.js"
 import { IdentitySettings } from "../application/identity/settings.js"
 import { PasswordHasherArgon2 } from "../adapters/argon2/password-hasher.argon2.js"
 import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
 import { SecretTokensNode } from "../adapters/crypto/secret-tokens.node.js"
 import { AccessTokensJose } from "../adapters/jwt/access-tokens.jose.js"
-import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
-import { MigrationsLive, ReadinessSql } from "../adapters/sql/migrator.js"
+import { ReadinessSql } from "../adapters/sql/migrator.js"
 import { SessionRepositorySql } from "../adapters/sql/session-repository.sql.js"
 import { UserRepositorySql } from "../adapters/sql/user-repository.sql.js"
 import { AuditLogSql } from "../adapters/sql/audit-log.sql.js"
@@ -32,22 +31,13 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
+import { DatabaseLive } from "./database.js"
 import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
-
-/** The relational store of the profile: PostgreSQL when DATABASE_URL is set, else PGlite in the data folder. */
-export const SqlClientLive = (config: AppConfig) =>
-  Option.match(config.databaseUrl, {
-    onNone: () => PgliteClient(config.dataDir),
-    onSome: (url) => PgServerClient({ url, poolSize: config.databasePoolSize })
-  })
-
-/** The store with every migration applied before anything else may use it. */
-export const DatabaseLive = (config: AppConfig) => MigrationsLive.pipe(Layer.provideMerge(SqlClientLive(config)))
 
 /** Every port the use-cases need, wired for the configured profile. */
 export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {

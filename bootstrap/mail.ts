@@ -22,9 +22,9 @@ export const MailSettingsLive = (config: AppConfig) =>
  * is logged and the loop goes on; the mails wait in the outbox.
  */
 export const MailDispatcherLive = (config: AppConfig) =>
-  Layer.scopedDiscard(
+  Layer.effectDiscard(
     dispatchDueMail(25).pipe(
-      Effect.catchAllCause((cause) => Effect.logWarning("mail dispatch round failed", cause)),
+      Effect.catchCause((cause) => Effect.logWarning("mail dispatch round failed", cause)),
       Effect.repeat(Schedule.spaced(Duration.toMillis(config.mailPollInterval))),
       Effect.forkScoped
     )

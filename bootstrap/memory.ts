@@ -1,6 +1,6 @@
-import { FetchHttpClient } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Option } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { SqlClient, SqlSchema } from "effect/sql"
+import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
 import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
@@ -41,22 +41,32 @@ export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenera
       }).pipe(Layer.provide(FetchHttpClient.layer))
   })
 
+/** Whether the database holds pgvector chunks: their migration creates the table only where the extension exists. */
+export const databaseHasPgvector = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const row = yield* SqlSchema.findOne({
+    Request: Schema.Void,
+    Result: Schema.Struct({ ok: Schema.Boolean }),
+    execute: () => sql`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`
+  })(undefined)
+  return row.ok
+}).pipe(Effect.orDie)
+
 /**
  * The vector index for the configured embedder's model and dimension: Qdrant when configured (or
  * QDRANT_URL is set), else pgvector where the database has it (always on the embedded profile), else
  * exact search in SQL. VECTOR_INDEX=pgvector on a database without the extension stops startup.
  */
 export const VectorIndexLive = (config: AppConfig) =>
-  Layer.unwrapEffect(
+  Layer.unwrap(
     Effect.gen(function*() {
       const embedder = yield* Embedder
-      const sql = yield* SqlClient.SqlClient
-      const [row] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
+      const hasPgvector = yield* databaseHasPgvector
       const options = { model: embedder.model, dimensions: embedder.dimensions }
       const { kind, qdrantUrl } = config.vectorIndex
       const chosen = kind === "qdrant" || (kind === "auto" && Option.isSome(qdrantUrl))
         ? "qdrant"
-        : kind === "pgvector" || (kind === "auto" && row?.ok)
+        : kind === "pgvector" || (kind === "auto" && hasPgvector)
         ? "pgvector"
         : "exact-sql"
       yield* Effect.logInfo("vector index").pipe(Effect.annotateLogs({ kind: chosen, model: embedder.model, dimensions: embedder.dimensions }))

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { ConfigError, Effect, Option, Redacted, Schema } from "effect"
-import type { AppConfig } from "./config.js"
+import { Effect, Option, Redacted, Schema } from "effect"
+import { type AppConfig, missingSetting } from "./config.js"
 
 export interface Secrets {
   readonly jwtSecret: Redacted.Redacted<string>
   readonly encryptionKey: Redacted.Redacted<string>
 }
 
-const SecretsFile = Schema.parseJson(Schema.Struct({
-  jwt_secret: Schema.String.pipe(Schema.minLength(32)),
+const SecretsFile = Schema.fromJsonString(Schema.Struct({
+  jwt_secret: Schema.String.pipe(Schema.check(Schema.isMinLength(32))),
   encryption_key: Schema.String
 }))
 
@@ -28,10 +28,7 @@ export const resolveSecrets = (config: AppConfig) =>
       ].filter((name): name is string => name !== undefined)
       if (missing.length > 0) {
         return yield* Effect.fail(
-          ConfigError.MissingData(
-            [missing[0]!],
-            `${missing.join(" and ")} must be set when DATABASE_URL is set (server profile)`
-          )
+          missingSetting(missing[0]!, `${missing.join(" and ")} must be set when DATABASE_URL is set (server profile)`)
         )
       }
     }
@@ -49,7 +46,7 @@ const loadOrCreateSecretsFile = (dataDir: string) =>
     const file = path.join(dataDir, "secrets.json")
     if (fs.existsSync(file)) {
       const text = fs.readFileSync(file, "utf8")
-      return yield* Schema.decode(SecretsFile)(text).pipe(
+      return yield* Schema.decodeEffect(SecretsFile)(text).pipe(
         Effect.mapError(() => new Error(`${file} is damaged; restore it from a backup, or delete it to issue new secrets (every session ends)`)),
         Effect.orDie
       )

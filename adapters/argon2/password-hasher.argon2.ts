@@ -13,10 +13,10 @@ export const PasswordHasherArgon2 = Layer.effect(
     const decoy = yield* Effect.promise(() => argon2.hash(crypto.randomUUID(), ARGON2_OPTIONS))
     const verify = (hash: string, password: Redacted.Redacted<string>) =>
       Effect.promise(() => argon2.verify(hash, Redacted.value(password)).catch(() => false))
-    return {
+    return PasswordHasher.of({
       hash: (password) => Effect.promise(() => argon2.hash(Redacted.value(password), ARGON2_OPTIONS)),
       verify,
       simulateVerify: (password) => Effect.asVoid(verify(decoy, password))
-    }
+    })
   })
 )

@@ -13,6 +13,6 @@ export const uuidV7 = (millis: number): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
 
-export const IdsUuidV7 = Layer.succeed(Ids, {
+export const IdsUuidV7 = Layer.succeed(Ids, Ids.of({
   next: Effect.map(Clock.currentTimeMillis, uuidV7)
-})
+}))

@@ -9,7 +9,7 @@ export const SecretBoxAesGcm = (key: Redacted.Redacted<string>) =>
   Layer.sync(SecretBox, () => {
     const keyBytes = Buffer.from(Redacted.value(key), "base64")
     if (keyBytes.length !== 32) throw new Error("ENCRYPTION_KEY must be 32 bytes")
-    return {
+    return SecretBox.of({
       seal: (plaintext) =>
         Effect.sync(() => {
           const nonce = randomBytes(12)
@@ -28,5 +28,5 @@ export const SecretBoxAesGcm = (key: Redacted.Redacted<string>) =>
           },
           catch: () => new SecretBoxOpenFailed()
         })
-    }
+    })
   })

@@ -26,7 +26,7 @@ export const LocalEmbedder = Layer.effect(
         try: () => model.embed([...texts]),
         catch: (error) => new EmbeddingFailed({ message: `local embedding failed: ${String(error)}` })
       })
-    return {
+    return Embedder.of({
       model: LOCAL_MODEL,
       dimensions: LOCAL_DIMENSIONS,
       embed: (texts) =>
@@ -34,6 +34,6 @@ export const LocalEmbedder = Layer.effect(
           Array.from({ length: Math.ceil(texts.length / BATCH) }, (_, i) => texts.slice(i * BATCH, (i + 1) * BATCH)),
           embedBatch
         ).pipe(Effect.map((batches) => batches.flat().map((v) => normalize(v))))
-    }
+    })
   })
 )

@@ -1,8 +1,8 @@
-import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { openAiClient } from "../openai/client.js"
-import { Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { HttpClientRequest, HttpClientResponse } from "effect/http"
+import { type Duration, Effect, Layer, type Option, type Redacted, Schema } from "effect"
 import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
 import { normalize } from "../../domain/memory/vectors.js"
+import { openAiClient } from "../openai/client.js"
 
 export interface OpenAiEmbedderOptions {
   /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1 (…/embeddings is appended). */
@@ -10,7 +10,7 @@ export interface OpenAiEmbedderOptions {
   readonly model: string
   readonly dimensions: number
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
-  readonly timeout: Duration.DurationInput
+  readonly timeout: Duration.Input
   /** Texts per request. */
   readonly batchSize: number
 }
@@ -21,8 +21,8 @@ const EmbeddingsResponse = Schema.Struct({
 
 /**
  * The server profile's embedder: POST {url}/embeddings ({model, input, dimensions}) through the
- * platform HttpClient, each request under a timeout and retried on transient failures (network
- * errors, 429 and 5xx) with backoff. Vectors of another length than configured are refused.
+ * HttpClient, each request under a timeout and retried on transient failures (network errors, 429
+ * and 5xx) with backoff. Vectors of another length than configured are refused.
  */
 export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
   Layer.effect(
@@ -33,11 +33,11 @@ export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
       const embedBatch = (texts: ReadonlyArray<string>) =>
         client.execute(
           HttpClientRequest.post(url).pipe(
-            HttpClientRequest.bodyUnsafeJson({ model: options.model, input: texts, dimensions: options.dimensions })
+            HttpClientRequest.bodyJsonUnsafe({ model: options.model, input: texts, dimensions: options.dimensions })
           )
         ).pipe(
           Effect.flatMap(HttpClientResponse.schemaBodyJson(EmbeddingsResponse)),
-          Effect.scoped,
+          Effect.mapError((error) => new EmbeddingFailed({ message: `embedding endpoint failed: ${error._tag}: ${error.message}` })),
           Effect.flatMap((body) => {
             const vectors = [...body.data].sort((a, b) => a.index - b.index).map((d) => d.embedding)
             if (vectors.length !== texts.length) {
@@ -48,13 +48,9 @@ export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
               return Effect.fail(new EmbeddingFailed({ message: `expected ${options.dimensions} dimensions, got ${wrong.length}` }))
             }
             return Effect.succeed(vectors.map(normalize))
-          }),
-          Effect.catchAll((error) =>
-            error instanceof EmbeddingFailed
-              ? Effect.fail(error)
-              : Effect.fail(new EmbeddingFailed({ message: `embedding endpoint failed: ${error._tag}: ${error.message}` })))
+          })
         )
-      return {
+      return Embedder.of({
         model: options.model,
         dimensions: options.dimensions,
         embed: (texts) =>
@@ -62,6 +58,6 @@ export const OpenAiEmbedder = (options: OpenAiEmbedderOptions) =>
             Array.from({ length: Math.ceil(texts.length / options.batchSize) }, (_, i) => texts.slice(i * options.batchSize, (i + 1) * options.batchSize)),
             embedBatch
           ).pipe(Effect.map((batches) => batches.flat()))
-      }
+      })
     })
   )

@@ -14,7 +14,7 @@ export type AccessRule =
   /** A session, or an API key carrying this scope. */
   | { readonly _tag: "Scope"; readonly scope: Scope }
 
-export class Access extends Context.Tag("BrainOps/Access")<Access, AccessRule>() {
+export class Access extends Context.Service<Access, AccessRule>()("BrainOps/Access") {
   static readonly authenticated: AccessRule = { _tag: "Authenticated" }
   static readonly session: AccessRule = { _tag: "Session" }
   static readonly scope = (scope: Scope): AccessRule => ({ _tag: "Scope", scope })

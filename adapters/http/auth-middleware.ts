@@ -1,5 +1,7 @@
-import { HttpApi, HttpRouter, HttpServerRequest } from "@effect/platform"
-import { Context, Effect, Layer, Option } from "effect"
+import type { HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
+import { HttpApi } from "effect/http-api"
+import { HttpServerRequest } from "effect/http"
+import { Context, Effect, type Exit, Layer, Option } from "effect"
 import { authenticateApiKey } from "../../application/identity/api-keys.js"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { policies, RateLimitSettings } from "../../application/identity/limits.js"
@@ -16,16 +18,20 @@ import { Unauthenticated } from "../../domain/identity/errors.js"
 import { Forbidden } from "../../domain/shared/errors.js"
 import { Access, type AccessRule, refusal } from "./access.js"
 import { BrainOpsApi } from "./api.js"
-import { Authentication } from "./current-actor.js"
+import { Authentication, CurrentActor } from "./current-actor.js"
 import { httpErrors } from "./error-mapping.js"
+import type { Forbidden as ForbiddenResponse, ServiceUnavailable, TooManyRequests, Unauthorized } from "./errors.js"
 
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`
 
 /** Every authenticated endpoint's rule, read from the API definition; one without a rule stops startup. */
-export const accessRules = (api: HttpApi.HttpApi.Any = BrainOpsApi): ReadonlyMap<string, AccessRule> => {
+export function accessRules(): ReadonlyMap<string, AccessRule>
+export function accessRules<Id extends string, Groups extends HttpApiGroup.Constraint>(api: HttpApi.HttpApi<Id, Groups>): ReadonlyMap<string, AccessRule>
+export function accessRules(api?: unknown): ReadonlyMap<string, AccessRule> {
   const rules = new Map<string, AccessRule>()
   const missing: Array<string> = []
-  HttpApi.reflect(api as typeof BrainOpsApi, {
+  // Only the endpoints and their annotations are read, which every API has alike.
+  HttpApi.reflect((api ?? BrainOpsApi) as typeof BrainOpsApi, {
     onGroup: () => {},
     onEndpoint: ({ endpoint, mergedAnnotations, middleware }) => {
       if (![...middleware].some((tag) => tag.key === Authentication.key)) return
@@ -39,12 +45,12 @@ export const accessRules = (api: HttpApi.HttpApi.Any = BrainOpsApi): ReadonlyMap
 }
 
 /** The credential of the request: `Authorization: Bearer …` (a JWT or an API key), else `X-API-Key`. */
-const credential = Effect.map(Effect.serviceOption(HttpServerRequest.HttpServerRequest), (request) => {
-  if (Option.isNone(request)) return ""
-  const authorization = request.value.headers["authorization"] ?? ""
-  const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim()
-  return bearer ?? request.value.headers["x-api-key"]?.trim() ?? ""
-})
+const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers["authorization"] ?? "")?.[1]?.trim()
+  return bearer ?? request.headers["x-api-key"]?.trim() ?? ""
+}
+
+type Refusal = Unauthorized | ForbiddenResponse | TooManyRequests | ServiceUnavailable
 
 export const AuthenticationLive = Layer.effect(
   Authentication,
@@ -53,25 +59,41 @@ export const AuthenticationLive = Layer.effect(
     const context = yield* Effect.context<
       AccessTokens | SessionRepository | UserRepository | ApiKeyRepository | SecretTokens | RateLimiter | RateLimitSettings
     >()
-    // Both schemes (bearer, X-API-Key) read the request themselves, so whichever the platform tries
-    // last reports the same, right failure.
-    const authenticate = Effect.gen(function*() {
-      const token = yield* credential
-      if (token === "") return yield* new Unauthenticated({ reason: "no credentials: send Authorization: Bearer <token> or X-API-Key" })
-      const actor: Actor = token.startsWith(API_KEY_MARK) ? yield* authenticateApiKey(token) : yield* authenticateAccessToken(token)
-      const route = yield* Effect.serviceOption(HttpRouter.RouteContext)
-      const rule = Option.flatMap(route, (r) => Option.fromNullable(rules.get(routeKey(r.route.method, String(r.route.path)))))
-      // Fail closed: an endpoint whose rule cannot be found is refused.
-      const refused = Option.match(rule, { onNone: () => "This endpoint has no access rule", onSome: (r) => refusal(r, actor) })
-      if (refused !== undefined) return yield* new Forbidden({ reason: refused })
-      // The general limit, per API key or per user (all of a user's sessions share one budget).
-      yield* enforce((yield* policies).api, Option.getOrElse(actor.apiKeyId, () => actor.userId))
-      return actor
-    }).pipe(
-      Effect.tapError((error) => error._tag === "Unauthenticated" ? Effect.logDebug("authentication refused", error.reason) : Effect.void),
-      httpErrors,
-      Effect.provide(context)
-    )
-    return { bearer: () => authenticate, apiKey: () => authenticate }
+
+    const authenticate = (request: HttpServerRequest.HttpServerRequest, endpoint: HttpApiEndpoint.Top) =>
+      Effect.gen(function*() {
+        const token = credentialOf(request)
+        if (token === "") return yield* new Unauthenticated({ reason: "no credentials: send Authorization: Bearer <token> or X-API-Key" })
+        const actor: Actor = token.startsWith(API_KEY_MARK) ? yield* authenticateApiKey(token) : yield* authenticateAccessToken(token)
+        // Fail closed: an endpoint whose rule cannot be found is refused.
+        const rule = rules.get(routeKey(endpoint.method, endpoint.path))
+        const refused = rule === undefined ? "This endpoint has no access rule" : refusal(rule, actor)
+        if (refused !== undefined) return yield* new Forbidden({ reason: refused })
+        // The general limit, per API key or per user (all of a user's sessions share one budget).
+        yield* enforce((yield* policies).api, Option.getOrElse(actor.apiKeyId, () => actor.userId))
+        return actor
+      }).pipe(
+        Effect.tapError((error) => error._tag === "Unauthenticated" ? Effect.logDebug("authentication refused", error.reason) : Effect.void),
+        httpErrors,
+        Effect.provideContext(context)
+      )
+
+    // Effect 4 tries the schemes in turn (bearer, then X-API-Key) until one lets the request through,
+    // and answers the last one's failure. Both read the one credential of the request, and the
+    // outcome is kept per request: the failure is the right one whichever scheme reports it, and a
+    // refused request is looked up and counted against the rate limit once, not once per scheme.
+    const outcomes = new WeakMap<HttpServerRequest.HttpServerRequest, Exit.Exit<Actor, Refusal>>()
+    const resolve = (endpoint: HttpApiEndpoint.Top) =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request): Effect.Effect<Actor, Refusal> => {
+        const known = outcomes.get(request)
+        if (known !== undefined) return known
+        return authenticate(request, endpoint).pipe(Effect.onExit((exit) => Effect.sync(() => outcomes.set(request, exit))))
+      })
+
+    const middleware = (
+      httpEffect: Parameters<Authentication["Service"]["bearer"]>[0],
+      { endpoint }: { readonly endpoint: HttpApiEndpoint.Top }
+    ) => Effect.flatMap(resolve(endpoint), (actor) => Effect.provideService(httpEffect, CurrentActor, actor))
+    return Authentication.of({ bearer: middleware, apiKey: middleware })
   })
 )

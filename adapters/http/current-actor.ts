@@ -1,16 +1,19 @@
-import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
-import { Context, Schema } from "effect"
+import { HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
+import { Context } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { Forbidden, ServiceUnavailable, TooManyRequests, Unauthorized } from "./errors.js"
 
-export class CurrentActor extends Context.Tag("CurrentActor")<CurrentActor, Actor>() {}
+export class CurrentActor extends Context.Service<CurrentActor, Actor>()("CurrentActor") {}
 
-/** Endpoints that carry this middleware need a bearer token; their handlers read the CurrentActor. */
-export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: Schema.Union(Unauthorized, Forbidden, TooManyRequests, ServiceUnavailable),
-  provides: CurrentActor,
+/**
+ * Endpoints that carry this middleware need a credential, a bearer token (JWT or API key) or an
+ * `X-API-Key` header; their handlers read the CurrentActor.
+ */
+export class Authentication extends HttpApiMiddleware.Service<Authentication, { provides: CurrentActor }>()("Authentication", {
+  error: [Unauthorized, Forbidden, TooManyRequests, ServiceUnavailable],
   security: {
-    bearer: HttpApiSecurity.bearer,
+    // The scheme name as the document has always spelled it (it is case-insensitive on the wire).
+    bearer: HttpApiSecurity.http({ scheme: "bearer" }),
     apiKey: HttpApiSecurity.apiKey({ key: "X-API-Key", in: "header" })
   }
 }) {}

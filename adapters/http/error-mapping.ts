@@ -1,4 +1,4 @@
-import { HttpApp, HttpServerResponse } from "@effect/platform"
+import { HttpEffect, HttpServerResponse } from "effect/http"
 import { Effect } from "effect"
 import type { StorageUnavailable } from "../../application/ports/errors.js"
 import type {
@@ -76,119 +76,108 @@ export type DomainFailure =
   | DomainForbidden
   | StorageUnavailable
 
-/** The HTTP error each domain error becomes, at the type level, so endpoints declare exactly these. */
-export type HttpErrorOf<E> = E extends RateLimited ? TooManyRequests
-  : E extends MemoryTooLarge ? PayloadTooLarge
-  : E extends EmbeddingFailed | AnswerFailed | PaymentProviderFailed ? ServiceUnavailable
-  : E extends InvalidWebhook ? BadRequest
-  : E extends InvalidOrderTransition ? Conflict
-  : E extends ProjectArchived | StaleVersion | AlreadyMember | JobAlreadyFinished | InvalidProductTransition | PurchaseRefused | ActivationRefused | AlreadyReviewed ? Conflict
-  : E extends InvalidProjectChange | InvalidShare ? ValidationFailed
-  : E extends
-  EmailAlreadyRegistered | EmailAlreadyVerified | TwoFactorAlreadyEnabled | TwoFactorNotEnabled | TwoFactorNotPending ? Conflict
-  : E extends InvalidTwoFactorCode | InvalidApiKeyRequest ? ValidationFailed
-  : E extends InvalidOneTimeToken | InvalidCursor ? BadRequest
-  : E extends InvalidCredentials | Unauthenticated ? Unauthorized
-  : E extends WeakPassword ? ValidationFailed
-  : E extends DomainNotFound ? NotFound
-  : E extends DomainForbidden | WrongPassword ? Forbidden
-  : E extends StorageUnavailable ? ServiceUnavailable
-  : never
+type HttpError =
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | Conflict
+  | PayloadTooLarge
+  | ValidationFailed
+  | TooManyRequests
+  | ServiceUnavailable
 
-/** The one place where domain errors meet HTTP statuses. */
-export const toHttpError = (error: DomainFailure) => {
-  switch (error._tag) {
-    case "MemoryTooLarge":
-      return new PayloadTooLarge({ detail: error.reason })
-    case "AnswerFailed":
-      return new ServiceUnavailable({ detail: "The answer service is unavailable; retry later" })
-    case "EmbeddingFailed":
-      return new ServiceUnavailable({ detail: "The embedding service is unavailable; retry later" })
-    case "PaymentProviderFailed":
-      return new ServiceUnavailable({ detail: `The payment provider could not be reached or refused the request; retry later (${error.reason})` })
-    case "InvalidWebhook":
-      return new BadRequest({ detail: `Webhook rejected: ${error.reason}` })
-    case "InvalidOrderTransition":
-      return new Conflict({ detail: `Cannot ${error.action} this order (it is ${error.status}): ${error.reason}` })
-    case "PurchaseRefused":
-      return new Conflict({ detail: `Cannot buy this: ${error.reason}` })
-    case "ActivationRefused":
-      return new Conflict({ detail: `Cannot activate this license: ${error.reason}` })
-    case "AlreadyReviewed":
-      return new Conflict({ detail: "You have already reviewed this product; edit or delete that review instead" })
-    case "InvalidProductTransition":
-      return new Conflict({ detail: `Cannot ${error.action} this product: ${error.reason}` })
-    case "JobAlreadyFinished":
-      return new Conflict({ detail: `The job has already finished (${error.status}); there is nothing to cancel` })
-    case "ProjectArchived":
-      return new Conflict({ detail: "The project is archived: restore it before changing it" })
-    case "StaleVersion":
-      return new Conflict({ detail: `The task changed since you read it (it is now at version ${error.current}); read it again` })
-    case "AlreadyMember":
-      return new Conflict({ detail: "That user is already a member" })
-    case "InvalidShare":
-      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: "email", message: error.reason })] })
-    case "InvalidProjectChange":
-      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
-    case "RateLimited":
-      return new TooManyRequests({ detail: error.reason, retry_after_seconds: error.retryAfterSeconds })
-    case "InvalidApiKeyRequest":
-      return new ValidationFailed({ detail: error.reason, errors: [new FieldError({ path: error.field, message: error.reason })] })
-    case "TwoFactorAlreadyEnabled":
-      return new Conflict({ detail: "Two-factor authentication is already on" })
-    case "TwoFactorNotEnabled":
-      return new Conflict({ detail: "Two-factor authentication is not on" })
-    case "TwoFactorNotPending":
-      return new Conflict({ detail: "No two-factor setup is waiting: start with /auth/two-factor/enable" })
-    case "InvalidTwoFactorCode":
-      return new ValidationFailed({
-        detail: "The code is not valid",
-        errors: [new FieldError({ path: "code", message: "The code is not valid (or was already used)" })]
-      })
-    case "InvalidOneTimeToken":
-      return new BadRequest({ detail: "The link is invalid, was already used, or has expired" })
-    case "EmailAlreadyVerified":
-      return new Conflict({ detail: "The email address is already verified" })
-    case "InvalidCursor":
-      return new BadRequest({ detail: "The cursor is invalid; start again without one" })
-    case "EmailAlreadyRegistered":
-      return new Conflict({ detail: "An account with this email already exists" })
-    case "WrongPassword":
-      return new Forbidden({ detail: "The password is incorrect" })
-    case "InvalidCredentials":
-      return new Unauthorized({ detail: "Invalid email or password" })
-    case "Unauthenticated":
-      return new Unauthorized({ detail: `Not authenticated: ${error.reason}` })
-    case "WeakPassword":
-      return new ValidationFailed({
-        detail: error.reason,
-        errors: [new FieldError({ path: "password", message: error.reason })]
-      })
-    case "NotFound":
-      return new NotFound({ detail: `${error.resource} not found` })
-    case "Forbidden":
-      return new Forbidden({ detail: error.reason })
-    case "StorageUnavailable":
-      return new ServiceUnavailable({ detail: "The service is temporarily unavailable; retry later" })
-  }
-}
+const invalid = (code: string, detail: string, path: string, message = detail) =>
+  new ValidationFailed({ code, detail, errors: [new FieldError({ path, message })] })
+
+/**
+ * The one place where domain errors meet HTTP: for each domain error its status (the class), its
+ * `code` (the snake case of its tag: clients may rely on it) and its message. A domain error that
+ * is missing here does not compile.
+ */
+const httpErrorOf = {
+  InvalidOrderTransition: (e) =>
+    new Conflict({ code: "invalid_order_transition", detail: `Cannot ${e.action} this order (it is ${e.status}): ${e.reason}` }),
+  PurchaseRefused: (e) => new Conflict({ code: "purchase_refused", detail: `Cannot buy this: ${e.reason}` }),
+  ActivationRefused: (e) => new Conflict({ code: "activation_refused", detail: `Cannot activate this license: ${e.reason}` }),
+  AlreadyReviewed: () =>
+    new Conflict({ code: "already_reviewed", detail: "You have already reviewed this product; edit or delete that review instead" }),
+  InvalidProductTransition: (e) =>
+    new Conflict({ code: "invalid_product_transition", detail: `Cannot ${e.action} this product: ${e.reason}` }),
+  JobAlreadyFinished: (e) =>
+    new Conflict({ code: "job_already_finished", detail: `The job has already finished (${e.status}); there is nothing to cancel` }),
+  ProjectArchived: () => new Conflict({ code: "project_archived", detail: "The project is archived: restore it before changing it" }),
+  StaleVersion: (e) =>
+    new Conflict({
+      code: "stale_version",
+      detail: `The task changed since you read it (it is now at version ${e.current}); read it again`
+    }),
+  AlreadyMember: () => new Conflict({ code: "already_member", detail: "That user is already a member" }),
+  TwoFactorAlreadyEnabled: () => new Conflict({ code: "two_factor_already_enabled", detail: "Two-factor authentication is already on" }),
+  TwoFactorNotEnabled: () => new Conflict({ code: "two_factor_not_enabled", detail: "Two-factor authentication is not on" }),
+  TwoFactorNotPending: () =>
+    new Conflict({ code: "two_factor_not_pending", detail: "No two-factor setup is waiting: start with /auth/two-factor/enable" }),
+  EmailAlreadyVerified: () => new Conflict({ code: "email_already_verified", detail: "The email address is already verified" }),
+  EmailAlreadyRegistered: () => new Conflict({ code: "email_already_registered", detail: "An account with this email already exists" }),
+
+  InvalidShare: (e) => invalid("invalid_share", e.reason, "email"),
+  InvalidProjectChange: (e) => invalid("invalid_project_change", e.reason, e.field),
+  InvalidApiKeyRequest: (e) => invalid("invalid_api_key_request", e.reason, e.field),
+  InvalidTwoFactorCode: () =>
+    invalid("invalid_two_factor_code", "The code is not valid", "code", "The code is not valid (or was already used)"),
+  WeakPassword: (e) => invalid("weak_password", e.reason, "password"),
+
+  InvalidWebhook: (e) => new BadRequest({ code: "invalid_webhook", detail: `Webhook rejected: ${e.reason}` }),
+  InvalidOneTimeToken: () =>
+    new BadRequest({ code: "invalid_one_time_token", detail: "The link is invalid, was already used, or has expired" }),
+  InvalidCursor: () => new BadRequest({ code: "invalid_cursor", detail: "The cursor is invalid; start again without one" }),
+
+  InvalidCredentials: () => new Unauthorized({ code: "invalid_credentials", detail: "Invalid email or password" }),
+  Unauthenticated: (e) => new Unauthorized({ code: "unauthenticated", detail: `Not authenticated: ${e.reason}` }),
+  WrongPassword: () => new Forbidden({ code: "wrong_password", detail: "The password is incorrect" }),
+  Forbidden: (e) => new Forbidden({ code: "forbidden", detail: e.reason }),
+  NotFound: (e) => new NotFound({ code: "not_found", detail: `${e.resource} not found` }),
+  MemoryTooLarge: (e) => new PayloadTooLarge({ code: "memory_too_large", detail: e.reason }),
+  RateLimited: (e) => new TooManyRequests({ code: "rate_limited", detail: e.reason, retry_after_seconds: e.retryAfterSeconds }),
+
+  AnswerFailed: () => new ServiceUnavailable({ code: "answer_failed", detail: "The answer service is unavailable; retry later" }),
+  EmbeddingFailed: () =>
+    new ServiceUnavailable({ code: "embedding_failed", detail: "The embedding service is unavailable; retry later" }),
+  PaymentProviderFailed: (e) =>
+    new ServiceUnavailable({
+      code: "payment_provider_failed",
+      detail: `The payment provider could not be reached or refused the request; retry later (${e.reason})`
+    }),
+  StorageUnavailable: () =>
+    new ServiceUnavailable({ code: "storage_unavailable", detail: "The service is temporarily unavailable; retry later" })
+} satisfies { readonly [Tag in DomainFailure["_tag"]]: (error: Extract<DomainFailure, { readonly _tag: Tag }>) => HttpError }
+
+/** The HTTP error a domain error becomes, at the type level, so endpoints declare exactly these. */
+export type HttpErrorOf<E extends DomainFailure> = E extends DomainFailure ? ReturnType<(typeof httpErrorOf)[E["_tag"]]> : never
+
+export const toHttpError = <E extends DomainFailure>(error: E): HttpErrorOf<E> =>
+  (httpErrorOf[error._tag] as (error: DomainFailure) => HttpError)(error) as HttpErrorOf<E>
 
 export const httpErrors = <A, E extends DomainFailure, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, HttpErrorOf<E>, R> =>
-  Effect.catchAll(effect, (error) =>
-    Effect.zipRight(
-      // A 429 tells when to come back, in the header clients and proxies read.
-      error._tag === "RateLimited"
-        ? HttpApp.appendPreResponseHandler((_, response) =>
+  Effect.catch(effect, (error) =>
+    Effect.withFiber((fiber) => {
+      // A 429 tells when to come back, in the header clients and proxies read (outside a request: nothing).
+      if (error._tag === "RateLimited") {
+        HttpEffect.appendPreResponseHandlerUnsafe(fiber.context, (_, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds))))
-        : Effect.void,
-      Effect.fail(toHttpError(error) as HttpErrorOf<E>)
-    ))
+      }
+      return Effect.fail(toHttpError(error))
+    }))
 
 /** A refused new password is reported under the field the endpoint calls it. */
 export const passwordField = (field: string) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.mapError(effect, (error) =>
     error instanceof ValidationFailed
-      ? new ValidationFailed({ detail: error.detail, errors: error.errors.map((e) => e.path === "password" ? new FieldError({ path: field, message: e.message }) : e) })
+      ? new ValidationFailed({
+        code: error.code,
+        detail: error.detail,
+        errors: error.errors.map((e) => e.path === "password" ? new FieldError({ path: field, message: e.message }) : e)
+      })
       : error)

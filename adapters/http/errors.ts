@@ -1,18 +1,15 @@
-import { HttpApiSchema } from "@effect/platform"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 
 /**
- * The API's error bodies: `{"detail": "...", "code": "..."}`. `detail` is for people; `code` is a
- * stable machine-readable name, and it is also what lets the encoder tell the classes apart (their
- * other fields are alike), so each error is sent with its own status.
+ * The API's error bodies: `{"detail": "...", "code": "..."}`, one class a status. `detail` is for
+ * people; `code` is a stable machine-readable name: each domain error has its own (see
+ * error-mapping), errors the adapter raises itself carry their class's default. Classes are told
+ * apart by their identity, so each error is sent with its own status.
  */
-const code = <const C extends string>(value: C) =>
-  Schema.Literal(value).pipe(Schema.propertySignature, Schema.withConstructorDefault(() => value))
-
-const error = <Self>() => <const C extends string>(name: string, value: C, status: number, description: string) =>
+const error = <Self>() => (name: string, defaultCode: string, status: number, description: string) =>
   Schema.Class<Self>(name)(
-    { detail: Schema.String, code: code(value) },
-    HttpApiSchema.annotations({ status, description })
+    { detail: Schema.String, code: Schema.String.pipe(Schema.withConstructorDefault(Effect.succeed(defaultCode))) },
+    { httpApiStatus: status, description }
   )
 
 export class BadRequest extends error<BadRequest>()("BadRequest", "bad_request", 400, "The request is malformed") {}
@@ -40,8 +37,8 @@ export class ServiceUnavailable extends error<ServiceUnavailable>()(
 ) {}
 
 export class TooManyRequests extends Schema.Class<TooManyRequests>("TooManyRequests")(
-  { detail: Schema.String, code: code("rate_limited"), retry_after_seconds: Schema.Int },
-  HttpApiSchema.annotations({ status: 429, description: "Rate limited: retry after the Retry-After header's seconds" })
+  { detail: Schema.String, code: Schema.String, retry_after_seconds: Schema.Int },
+  { httpApiStatus: 429, description: "Rate limited: retry after the Retry-After header's seconds" }
 ) {}
 
 export class FieldError extends Schema.Class<FieldError>("FieldError")({
@@ -50,6 +47,13 @@ export class FieldError extends Schema.Class<FieldError>("FieldError")({
 }) {}
 
 export class ValidationFailed extends Schema.Class<ValidationFailed>("ValidationFailed")(
-  { detail: Schema.String, code: code("validation_failed"), errors: Schema.Array(FieldError) },
-  HttpApiSchema.annotations({ status: 422, description: "Invalid fields" })
+  {
+    detail: Schema.String,
+    code: Schema.String.pipe(Schema.withConstructorDefault(Effect.succeed("validation_failed"))),
+    errors: Schema.Array(FieldError)
+  },
+  { httpApiStatus: 422, description: "Invalid fields" }
 ) {}
+
+/** What any endpoint may answer: invalid input, a dependency down, a rate limit. */
+export const ApiErrors = [ValidationFailed, ServiceUnavailable, TooManyRequests] as const

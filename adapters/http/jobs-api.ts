@@ -1,13 +1,13 @@
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
 import { Schema } from "effect"
 import { JobError, JobStatus } from "../../domain/jobs/job.js"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, NotFound } from "./errors.js"
+import { ApiErrors, BadRequest, Conflict, NotFound } from "./errors.js"
 import { PageOf, PageQuery } from "./pagination.js"
 
 export class JobResponse extends Schema.Class<JobResponse>("JobResponse")({
-  id: Schema.UUID,
+  id: Schema.String.check(Schema.isUUID()),
   type: Schema.String,
   status: JobStatus,
   progress: Schema.Struct({ done: Schema.Int, total: Schema.NullOr(Schema.Int) }),
@@ -17,27 +17,25 @@ export class JobResponse extends Schema.Class<JobResponse>("JobResponse")({
   error_count: Schema.Int,
   attempts: Schema.Int,
   max_attempts: Schema.Int,
-  run_at: Schema.DateTimeUtc,
-  created_at: Schema.DateTimeUtc,
-  updated_at: Schema.DateTimeUtc,
-  finished_at: Schema.NullOr(Schema.DateTimeUtc)
+  run_at: Schema.DateTimeUtcFromString,
+  created_at: Schema.DateTimeUtcFromString,
+  updated_at: Schema.DateTimeUtcFromString,
+  finished_at: Schema.NullOr(Schema.DateTimeUtcFromString)
 }) {}
 
-export const JobAccepted = Schema.Struct({ job_id: Schema.UUID })
+export const JobAccepted = Schema.Struct({ job_id: Schema.String.check(Schema.isUUID()) })
 
-const IdPath = Schema.Struct({ id: Schema.UUID })
+const IdPath = Schema.Struct({ id: Schema.String.check(Schema.isUUID()) })
+const error = [BadRequest, NotFound, Conflict, ...ApiErrors] as const
 
 /** /jobs: the caller's long-running work (imports, exports, reindexing…). */
 export class JobsApi extends HttpApiGroup.make("jobs")
-  .add(HttpApiEndpoint.get("list", "/").setUrlParams(PageQuery).addSuccess(PageOf(JobResponse))
+  .add(HttpApiEndpoint.get("list", "/", { query: PageQuery, success: PageOf(JobResponse), error })
     .annotate(Access, Access.authenticated).annotate(OpenApi.Summary, "Your jobs, newest first"))
-  .add(HttpApiEndpoint.get("get", "/:id").setPath(IdPath).addSuccess(JobResponse)
+  .add(HttpApiEndpoint.get("get", "/:id", { params: IdPath, success: JobResponse, error })
     .annotate(Access, Access.authenticated).annotate(OpenApi.Summary, "A job: status, progress, result and errors"))
-  .add(HttpApiEndpoint.del("cancel", "/:id").setPath(IdPath).addSuccess(JobResponse)
+  .add(HttpApiEndpoint.delete("cancel", "/:id", { params: IdPath, success: JobResponse, error })
     .annotate(Access, Access.authenticated).annotate(OpenApi.Summary, "Cancel a queued or running job (409 once it has finished)"))
-  .addError(BadRequest)
-  .addError(NotFound)
-  .addError(Conflict)
   .middleware(Authentication)
   .prefix("/api/v1/jobs")
 {}

@@ -1,8 +1,8 @@
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
+import { ApiErrors, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
 import {
   ActivateRequest,
   ActivationResponse,
@@ -25,71 +25,66 @@ import {
 } from "./marketplace-schemas.js"
 import { PageOf, PageQuery } from "./pagination.js"
 
-const IdPath = Schema.Struct({ id: Schema.UUID })
+const IdPath = Schema.Struct({ id: Schema.String.check(Schema.isUUID()) })
 const read = Access.scope("marketplace:read")
 const write = Access.scope("marketplace:write")
+const publicError = [BadRequest, NotFound, ...ApiErrors] as const
 
 /** The public side of /marketplace: the catalogue of approved products, no sign-in needed. */
 export class MarketplacePublicApi extends HttpApiGroup.make("marketplacePublic")
-  .add(HttpApiEndpoint.get("catalogue", "/products").setUrlParams(CatalogueQuery).addSuccess(PageOf(ProductResponse))
+  .add(HttpApiEndpoint.get("catalogue", "/products", { query: CatalogueQuery, success: PageOf(ProductResponse), error: publicError })
     .annotate(OpenApi.Summary, "Approved products: full-text q, category, price range (minor units), sort newest|price_asc|price_desc|rating|sales"))
-  .add(HttpApiEndpoint.get("product", "/products/:id").setPath(IdPath).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.get("product", "/products/:id", { params: IdPath, success: ProductResponse, error: publicError })
     .annotate(OpenApi.Summary, "An approved product"))
-  .add(HttpApiEndpoint.get("categories", "/categories").addSuccess(CategoriesResponse)
+  .add(HttpApiEndpoint.get("categories", "/categories", { success: CategoriesResponse, error: publicError })
     .annotate(OpenApi.Summary, "Categories of approved products, with their counts"))
-  .addError(BadRequest)
-  .addError(NotFound)
   .prefix("/api/v1/marketplace")
 {}
 
+const error = [BadRequest, Forbidden, NotFound, Conflict, PayloadTooLarge, ...ApiErrors] as const
+
 /** Sellers and admins: products, their files, the review workflow. */
 export class MarketplaceApi extends HttpApiGroup.make("marketplace")
-  .add(HttpApiEndpoint.post("createProduct", "/products").setPayload(CreateProductRequest).addSuccess(ProductResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("createProduct", "/products", { payload: CreateProductRequest, success: ProductResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a product (a draft); sellers need a verified email"))
-  .add(HttpApiEndpoint.patch("updateProduct", "/products/:id").setPath(IdPath).setPayload(UpdateProductRequest).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.patch("updateProduct", "/products/:id", { params: IdPath, payload: UpdateProductRequest, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Edit your product; a new price of an approved product sends it back to review"))
-  .add(HttpApiEndpoint.del("archiveProduct", "/products/:id").setPath(IdPath).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.delete("archiveProduct", "/products/:id", { params: IdPath, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete (archive) your product: it leaves the catalogue; past buyers keep what they bought"))
-  .add(HttpApiEndpoint.post("uploadFile", "/products/:id/files").setPath(IdPath).setUrlParams(FileQuery).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.post("uploadFile", "/products/:id/files", { params: IdPath, query: FileQuery, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Upload the file buyers get: the raw body (?filename=) or a multipart field `file`; a new file of an approved product sends it back to review"))
-  .add(HttpApiEndpoint.post("submitProduct", "/products/:id/submit").setPath(IdPath).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.post("submitProduct", "/products/:id/submit", { params: IdPath, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Submit your draft (with its file) for review"))
-  .add(HttpApiEndpoint.get("sellerProducts", "/seller/products").setUrlParams(PageQuery).addSuccess(PageOf(ProductResponse))
+  .add(HttpApiEndpoint.get("sellerProducts", "/seller/products", { query: PageQuery, success: PageOf(ProductResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Your products, in every status, newest first"))
-  .add(HttpApiEndpoint.get("sellerDashboard", "/seller/dashboard").setUrlParams(DashboardQuery).addSuccess(DashboardResponse)
+  .add(HttpApiEndpoint.get("sellerDashboard", "/seller/dashboard", { query: DashboardQuery, success: DashboardResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Your sales over the last ?days=1..365 UTC days (default 30), from the ledger: totals per currency (sales less refunds), revenue per day (days with sales only), top 5 products by net; average rating over all your products"))
-  .add(HttpApiEndpoint.get("adminProducts", "/admin/products").setUrlParams(AdminProductsQuery).addSuccess(PageOf(ProductResponse))
+  .add(HttpApiEndpoint.get("adminProducts", "/admin/products", { query: AdminProductsQuery, success: PageOf(ProductResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Admin: products in a status (default the review queue, oldest first)"))
-  .add(HttpApiEndpoint.post("approveProduct", "/admin/products/:id/approve").setPath(IdPath).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.post("approveProduct", "/admin/products/:id/approve", { params: IdPath, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin: approve a product pending review"))
-  .add(HttpApiEndpoint.post("rejectProduct", "/admin/products/:id/reject").setPath(IdPath).setPayload(RejectRequest).addSuccess(ProductResponse)
+  .add(HttpApiEndpoint.post("rejectProduct", "/admin/products/:id/reject", { params: IdPath, payload: RejectRequest, success: ProductResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin: reject a product pending review, with the reason the seller sees"))
-  .add(HttpApiEndpoint.post("purchase", "/products/:id/purchase").setPath(IdPath).addSuccess(OrderResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("purchase", "/products/:id/purchase", { params: IdPath, success: OrderResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Buy an approved product: a pending order at its price and a payment (checkout_url with Stripe; an admin confirms with the manual provider)"))
-  .add(HttpApiEndpoint.post("markPaid", "/admin/orders/:id/mark-paid").setPath(IdPath).addSuccess(OrderResponse)
+  .add(HttpApiEndpoint.post("markPaid", "/admin/orders/:id/mark-paid", { params: IdPath, success: OrderResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin, manual provider: confirm an order's payment (runs the same fulfilment as a Stripe webhook; repeating it changes nothing)"))
-  .add(HttpApiEndpoint.post("refundOrder", "/admin/orders/:id/refund").setPath(IdPath).addSuccess(OrderResponse)
+  .add(HttpApiEndpoint.post("refundOrder", "/admin/orders/:id/refund", { params: IdPath, success: OrderResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Admin: refund a paid order through its payment provider; access and licenses are revoked and the ledger reversed (repeating it changes nothing)"))
-  .add(HttpApiEndpoint.get("orders", "/orders").setUrlParams(PageQuery).addSuccess(PageOf(OrderResponse))
+  .add(HttpApiEndpoint.get("orders", "/orders", { query: PageQuery, success: PageOf(OrderResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Your orders, newest first"))
-  .add(HttpApiEndpoint.get("order", "/orders/:id").setPath(IdPath).addSuccess(OrderResponse)
+  .add(HttpApiEndpoint.get("order", "/orders/:id", { params: IdPath, success: OrderResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "One of your orders"))
-  .add(HttpApiEndpoint.get("download", "/orders/:id/download").setPath(IdPath).addSuccess(DownloadResponse)
+  .add(HttpApiEndpoint.get("download", "/orders/:id/download", { params: IdPath, success: DownloadResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "A short-lived link to the product's file (paid, unrefunded orders only)"))
-  .add(HttpApiEndpoint.get("licenses", "/licenses").addSuccess(LicensesResponse)
+  .add(HttpApiEndpoint.get("licenses", "/licenses", { success: LicensesResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Your license keys, each with its active activations"))
-  .add(HttpApiEndpoint.post("activateLicense", "/licenses/activate").setPayload(ActivateRequest).addSuccess(ActivationResponse)
+  .add(HttpApiEndpoint.post("activateLicense", "/licenses/activate", { payload: ActivateRequest, success: ActivationResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Activate your license on an instance; the same instance_name again answers its activation; 409 at the limit or once the order was refunded"))
-  .add(HttpApiEndpoint.post("validateLicense", "/licenses/validate").setPayload(ValidateRequest).addSuccess(ValidationResponse)
+  .add(HttpApiEndpoint.post("validateLicense", "/licenses/validate", { payload: ValidateRequest, success: ValidationResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Whether your license is valid (active, and the instance_id, if given, an active activation of it)"))
-  .add(HttpApiEndpoint.post("deactivateLicense", "/licenses/deactivate").setPayload(DeactivateRequest).addSuccess(ActivationResponse)
+  .add(HttpApiEndpoint.post("deactivateLicense", "/licenses/deactivate", { payload: DeactivateRequest, success: ActivationResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Free an activation's slot (repeating it changes nothing)"))
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(NotFound)
-  .addError(Conflict)
-  .addError(PayloadTooLarge)
-  .addError(ServiceUnavailable)
   .middleware(Authentication)
   .prefix("/api/v1/marketplace")
 {}

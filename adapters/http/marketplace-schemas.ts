@@ -1,29 +1,31 @@
-import { Schema } from "effect"
+import { Schema, SchemaTransformation } from "effect"
 import { INSTANCE_NAME_CHARS } from "../../domain/marketplace/license.js"
 import { Currency, Price, PRODUCT_LIMITS, ProductStatus } from "../../domain/marketplace/product.js"
-import { requestBody } from "./identity-schemas.js"
+import { withDefault } from "./request-fields.js"
 import { PageQuery } from "./pagination.js"
 
-const Title = Schema.Trim.pipe(Schema.minLength(1, { message: () => "title must not be empty" }), Schema.maxLength(PRODUCT_LIMITS.titleChars))
-const Description = Schema.String.pipe(Schema.maxLength(PRODUCT_LIMITS.descriptionChars))
-const Category = Schema.compose(Schema.Trim, Schema.Lowercase).pipe(
-  Schema.minLength(1, { message: () => "category must not be empty" }),
-  Schema.maxLength(PRODUCT_LIMITS.categoryChars)
+const Title = Schema.Trim.pipe(Schema.check(Schema.isMinLength(1, { message: "title must not be empty" })), Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.titleChars)))
+const Description = Schema.String.pipe(Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.descriptionChars)))
+const Category = Schema.String.pipe(
+  Schema.decodeTo(Schema.String, SchemaTransformation.trim()),
+  Schema.decodeTo(Schema.String, SchemaTransformation.toLowerCase()),
+  Schema.check(Schema.isMinLength(1, { message: "category must not be empty" })),
+  Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.categoryChars))
 )
-const Tags = Schema.Array(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(PRODUCT_LIMITS.tagChars))).pipe(Schema.maxItems(PRODUCT_LIMITS.tags))
-const ActivationLimit = Schema.Int.pipe(Schema.between(1, PRODUCT_LIMITS.activationLimit, { message: () => `license_activation_limit must be between 1 and ${PRODUCT_LIMITS.activationLimit}` }))
+const Tags = Schema.Array(Schema.Trim.pipe(Schema.check(Schema.isMinLength(1)), Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.tagChars)))).pipe(Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.tags)))
+const ActivationLimit = Schema.Int.pipe(Schema.check(Schema.isBetween({ minimum: 1, maximum: PRODUCT_LIMITS.activationLimit }, { message: `license_activation_limit must be between 1 and ${PRODUCT_LIMITS.activationLimit}` })))
 
-export const CreateProductRequest = requestBody({
+export const CreateProductRequest = Schema.Struct({
   title: Title,
-  description: Schema.optionalWith(Description, { default: () => "" }),
+  description: withDefault(Description, ""),
   category: Category,
-  tags: Schema.optionalWith(Tags, { default: () => [] }),
+  tags: withDefault(Tags, []),
   price: Price,
   currency: Currency,
-  license_activation_limit: Schema.optionalWith(ActivationLimit, { default: () => 1 })
+  license_activation_limit: withDefault(ActivationLimit, 1)
 })
 
-export const UpdateProductRequest = requestBody({
+export const UpdateProductRequest = Schema.Struct({
   title: Schema.optional(Title),
   description: Schema.optional(Description),
   category: Schema.optional(Category),
@@ -33,30 +35,30 @@ export const UpdateProductRequest = requestBody({
   license_activation_limit: Schema.optional(ActivationLimit)
 })
 
-export const RejectRequest = requestBody({
-  reason: Schema.Trim.pipe(Schema.minLength(1, { message: () => "reason must not be empty" }), Schema.maxLength(2000))
+export const RejectRequest = Schema.Struct({
+  reason: Schema.Trim.pipe(Schema.check(Schema.isMinLength(1, { message: "reason must not be empty" })), Schema.check(Schema.isMaxLength(2000)))
 })
 
 export const CatalogueQuery = Schema.Struct({
   ...PageQuery.fields,
-  q: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
-  category: Schema.optional(Schema.String.pipe(Schema.maxLength(PRODUCT_LIMITS.categoryChars))),
-  min_price: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
-  max_price: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  q: Schema.optional(Schema.String.pipe(Schema.check(Schema.isMaxLength(200)))),
+  category: Schema.optional(Schema.String.pipe(Schema.check(Schema.isMaxLength(PRODUCT_LIMITS.categoryChars)))),
+  min_price: Schema.optional(Schema.NumberFromString.pipe(Schema.check(Schema.isInt()), Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
+  max_price: Schema.optional(Schema.NumberFromString.pipe(Schema.check(Schema.isInt()), Schema.check(Schema.isGreaterThanOrEqualTo(0)))),
   currency: Schema.optional(Currency),
-  sort: Schema.optionalWith(Schema.Literal("newest", "price_asc", "price_desc", "rating", "sales"), { default: () => "newest" as const })
-}).annotations({ parseOptions: { errors: "all" } })
+  sort: withDefault(Schema.Literals(["newest", "price_asc", "price_desc", "rating", "sales"]), "newest")
+})
 
 export const AdminProductsQuery = Schema.Struct({
   ...PageQuery.fields,
-  status: Schema.optionalWith(ProductStatus, { default: () => "pending_review" as const })
+  status: withDefault(ProductStatus, "pending_review")
 })
 
-export const FileQuery = Schema.Struct({ filename: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))) })
+export const FileQuery = Schema.Struct({ filename: Schema.optional(Schema.String.pipe(Schema.check(Schema.isMinLength(1)), Schema.check(Schema.isMaxLength(200)))) })
 
 export class ProductResponse extends Schema.Class<ProductResponse>("ProductResponse")({
-  id: Schema.UUID,
-  seller_id: Schema.UUID,
+  id: Schema.String.check(Schema.isUUID()),
+  seller_id: Schema.String.check(Schema.isUUID()),
   title: Schema.String,
   slug: Schema.String,
   description: Schema.String,
@@ -71,8 +73,8 @@ export class ProductResponse extends Schema.Class<ProductResponse>("ProductRespo
   rating_average: Schema.Number,
   rating_count: Schema.Int,
   sales_count: Schema.Int,
-  created_at: Schema.DateTimeUtc,
-  updated_at: Schema.DateTimeUtc
+  created_at: Schema.DateTimeUtcFromString,
+  updated_at: Schema.DateTimeUtcFromString
 }) {}
 
 export class CategoriesResponse extends Schema.Class<CategoriesResponse>("CategoriesResponse")({
@@ -80,35 +82,35 @@ export class CategoriesResponse extends Schema.Class<CategoriesResponse>("Catego
 }) {}
 
 export class OrderResponse extends Schema.Class<OrderResponse>("OrderResponse")({
-  id: Schema.UUID,
-  order_id: Schema.UUID,
-  product_id: Schema.UUID,
+  id: Schema.String.check(Schema.isUUID()),
+  order_id: Schema.String.check(Schema.isUUID()),
+  product_id: Schema.String.check(Schema.isUUID()),
   amount: Schema.Int,
   currency: Schema.String,
-  status: Schema.Literal("pending", "expired", "paid", "refunded"),
-  provider: Schema.Literal("manual", "stripe"),
+  status: Schema.Literals(["pending", "expired", "paid", "refunded"]),
+  provider: Schema.Literals(["manual", "stripe"]),
   checkout_url: Schema.NullOr(Schema.String),
-  created_at: Schema.DateTimeUtc,
-  updated_at: Schema.DateTimeUtc
+  created_at: Schema.DateTimeUtcFromString,
+  updated_at: Schema.DateTimeUtcFromString
 }) {}
 
 export class DownloadResponse extends Schema.Class<DownloadResponse>("DownloadResponse")({
   url: Schema.String,
-  expires_at: Schema.DateTimeUtc
+  expires_at: Schema.DateTimeUtcFromString
 }) {}
 
-const LicenseStatus = Schema.Literal("active", "revoked")
-const ActivationSummary = Schema.Struct({ instance_id: Schema.UUID, instance_name: Schema.String, created_at: Schema.DateTimeUtc })
+const LicenseStatus = Schema.Literals(["active", "revoked"])
+const ActivationSummary = Schema.Struct({ instance_id: Schema.String.check(Schema.isUUID()), instance_name: Schema.String, created_at: Schema.DateTimeUtcFromString })
 
 export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesResponse")({
   items: Schema.Array(Schema.Struct({
-    id: Schema.UUID,
-    order_id: Schema.UUID,
-    product_id: Schema.UUID,
+    id: Schema.String.check(Schema.isUUID()),
+    order_id: Schema.String.check(Schema.isUUID()),
+    product_id: Schema.String.check(Schema.isUUID()),
     license_key: Schema.String,
     activation_limit: Schema.Int,
     status: LicenseStatus,
-    created_at: Schema.DateTimeUtc,
+    created_at: Schema.DateTimeUtcFromString,
     /** The active activations, oldest first. */
     activations: Schema.Array(ActivationSummary),
     activations_used: Schema.Int
@@ -116,27 +118,29 @@ export class LicensesResponse extends Schema.Class<LicensesResponse>("LicensesRe
 }) {}
 
 /** Keys are 29 characters (five groups of five, upper case: a key typed in lower case still matches); anything far longer is not a key. */
-const LicenseKey = Schema.compose(Schema.Trim, Schema.Uppercase).pipe(
-  Schema.minLength(1, { message: () => "license_key must not be empty" }),
-  Schema.maxLength(100, { message: () => "license_key is too long" })
+const LicenseKey = Schema.String.pipe(
+  Schema.decodeTo(Schema.String, SchemaTransformation.trim()),
+  Schema.decodeTo(Schema.String, SchemaTransformation.toUpperCase()),
+  Schema.check(Schema.isMinLength(1, { message: "license_key must not be empty" })),
+  Schema.check(Schema.isMaxLength(100, { message: "license_key is too long" }))
 )
 const InstanceName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "instance_name must not be empty" }),
-  Schema.maxLength(INSTANCE_NAME_CHARS, { message: () => `instance_name must be at most ${INSTANCE_NAME_CHARS} characters` })
+  Schema.check(Schema.isMinLength(1, { message: "instance_name must not be empty" })),
+  Schema.check(Schema.isMaxLength(INSTANCE_NAME_CHARS, { message: `instance_name must be at most ${INSTANCE_NAME_CHARS} characters` }))
 )
 
-export const ActivateRequest = requestBody({ license_key: LicenseKey, instance_name: InstanceName })
-export const ValidateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.optional(Schema.UUID) })
-export const DeactivateRequest = requestBody({ license_key: LicenseKey, instance_id: Schema.UUID })
+export const ActivateRequest = Schema.Struct({ license_key: LicenseKey, instance_name: InstanceName })
+export const ValidateRequest = Schema.Struct({ license_key: LicenseKey, instance_id: Schema.optional(Schema.String.check(Schema.isUUID())) })
+export const DeactivateRequest = Schema.Struct({ license_key: LicenseKey, instance_id: Schema.String.check(Schema.isUUID()) })
 
 export class ActivationResponse extends Schema.Class<ActivationResponse>("ActivationResponse")({
-  instance_id: Schema.UUID,
+  instance_id: Schema.String.check(Schema.isUUID()),
   instance_name: Schema.String,
   license_key: Schema.String,
   activations_used: Schema.Int,
   activation_limit: Schema.Int,
-  created_at: Schema.DateTimeUtc,
-  deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
+  created_at: Schema.DateTimeUtcFromString,
+  deactivated_at: Schema.NullOr(Schema.DateTimeUtcFromString)
 }) {}
 
 export class ValidationResponse extends Schema.Class<ValidationResponse>("ValidationResponse")({
@@ -144,22 +148,19 @@ export class ValidationResponse extends Schema.Class<ValidationResponse>("Valida
   status: LicenseStatus,
   activations_used: Schema.Int,
   activation_limit: Schema.Int,
-  product_id: Schema.UUID,
+  product_id: Schema.String.check(Schema.isUUID()),
   /** The named activation of this license; null when none was named or it is not one of this license. */
   instance: Schema.NullOr(Schema.Struct({
-    instance_id: Schema.UUID,
+    instance_id: Schema.String.check(Schema.isUUID()),
     instance_name: Schema.String,
     active: Schema.Boolean,
-    created_at: Schema.DateTimeUtc,
-    deactivated_at: Schema.NullOr(Schema.DateTimeUtc)
+    created_at: Schema.DateTimeUtcFromString,
+    deactivated_at: Schema.NullOr(Schema.DateTimeUtcFromString)
   }))
 }) {}
 
 export const DashboardQuery = Schema.Struct({
-  days: Schema.optionalWith(
-    Schema.NumberFromString.pipe(Schema.int({ message: () => "days must be a whole number from 1 to 365" }), Schema.between(1, 365, { message: () => "days must be a whole number from 1 to 365" })),
-    { default: () => 30 }
-  )
+  days: withDefault(Schema.NumberFromString.pipe(Schema.check(Schema.isInt({ message: "days must be a whole number from 1 to 365" })), Schema.check(Schema.isBetween({ minimum: 1, maximum: 365 }, { message: "days must be a whole number from 1 to 365" }))), 30)
 })
 
 const Money = Schema.Int
@@ -179,5 +180,5 @@ export class DashboardResponse extends Schema.Class<DashboardResponse>("Dashboar
   average_rating: Schema.NullOr(Schema.Number),
   rating_count: Schema.Int,
   revenue_per_day: Schema.Array(Schema.Struct({ date: Schema.String, currency: Schema.String, gross: Money, net: Money, sales: Schema.Int })),
-  top_products: Schema.Array(Schema.Struct({ product_id: Schema.UUID, title: Schema.String, currency: Schema.String, sales: Schema.Int, net: Money }))
+  top_products: Schema.Array(Schema.Struct({ product_id: Schema.String.check(Schema.isUUID()), title: Schema.String, currency: Schema.String, sales: Schema.Int, net: Money }))
 }) {}

@@ -1,6 +1,6 @@
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
 import { Schema } from "effect"
-import { BadRequest, ServiceUnavailable } from "./errors.js"
+import { ApiErrors, BadRequest } from "./errors.js"
 
 /**
  * The payment provider's calls. No bearer token: each delivery is verified by its signature on the
@@ -8,10 +8,14 @@ import { BadRequest, ServiceUnavailable } from "./errors.js"
  * provider unreachable) answers 503.
  */
 export class MarketplaceWebhooksApi extends HttpApiGroup.make("marketplaceWebhooks")
-  .add(HttpApiEndpoint.post("stripeWebhook", "/webhooks/stripe")
-    .addSuccess(Schema.Struct({ received: Schema.Literal(true), applied: Schema.Boolean }))
-    .addError(BadRequest)
-    .addError(ServiceUnavailable)
-    .annotate(OpenApi.Summary, "Stripe webhook (Stripe-Signature header): checkout.session.completed/expired, async payments, charge.refunded; each event applied once"))
+  .add(
+    HttpApiEndpoint.post("stripeWebhook", "/webhooks/stripe", {
+      success: Schema.Struct({ received: Schema.Literal(true), applied: Schema.Boolean }),
+      error: [BadRequest, ...ApiErrors]
+    }).annotate(
+      OpenApi.Summary,
+      "Stripe webhook (Stripe-Signature header): checkout.session.completed/expired, async payments, charge.refunded; each event applied once"
+    )
+  )
   .prefix("/api/v1/marketplace")
 {}

@@ -1,7 +1,8 @@
-import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { BadRequest, Conflict, Forbidden, NotFound } from "./errors.js"
+import { ApiErrors, BadRequest, Conflict, Forbidden, NotFound } from "./errors.js"
 import { PageOf, PageQuery } from "./pagination.js"
 import {
   ActivityResponse,
@@ -25,65 +26,60 @@ import {
   UpdateProjectRequest,
   UpdateTaskRequest
 } from "./project-schemas.js"
-import { Schema } from "effect"
 
 const read = Access.scope("projects:read")
 const write = Access.scope("projects:write")
-const ListQuery = <F extends Schema.Struct.Fields>(fields: Schema.Struct<F>) =>
-  Schema.Struct({ ...PageQuery.fields, ...fields.fields }).annotations({ parseOptions: { errors: "all" } })
+const ListQuery = <F extends Schema.Struct.Fields>(fields: Schema.Struct<F>) => Schema.Struct({ ...PageQuery.fields, ...fields.fields })
+const error = [BadRequest, NotFound, Forbidden, Conflict, ...ApiErrors] as const
 
 /** /projects: every endpoint needs a caller, and names the scope an API key must carry. */
 export class ProjectsApi extends HttpApiGroup.make("projects")
-  .add(HttpApiEndpoint.post("create", "/").setPayload(CreateProjectRequest).addSuccess(ProjectResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("create", "/", { payload: CreateProjectRequest, success: ProjectResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a project (you become its owner)"))
-  .add(HttpApiEndpoint.get("list", "/").setUrlParams(ListQuery(ProjectListQuery)).addSuccess(PageOf(ProjectResponse))
+  .add(HttpApiEndpoint.get("list", "/", { query: ListQuery(ProjectListQuery), success: PageOf(ProjectResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Projects you are a member of (archived ones only when asked)"))
-  .add(HttpApiEndpoint.get("get", "/:id").setPath(ProjectIdPath).addSuccess(ProjectResponse)
+  .add(HttpApiEndpoint.get("get", "/:id", { params: ProjectIdPath, success: ProjectResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "A project"))
-  .add(HttpApiEndpoint.patch("update", "/:id").setPath(ProjectIdPath).setPayload(UpdateProjectRequest).addSuccess(ProjectResponse)
+  .add(HttpApiEndpoint.patch("update", "/:id", { params: ProjectIdPath, payload: UpdateProjectRequest, success: ProjectResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Rename or describe (admins)"))
-  .add(HttpApiEndpoint.del("delete", "/:id").setPath(ProjectIdPath).addSuccess(HttpApiSchema.NoContent)
+  .add(HttpApiEndpoint.delete("delete", "/:id", { params: ProjectIdPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete with everything in it (owner)"))
-  .add(HttpApiEndpoint.post("archive", "/:id/archive").setPath(ProjectIdPath).addSuccess(ProjectResponse)
+  .add(HttpApiEndpoint.post("archive", "/:id/archive", { params: ProjectIdPath, success: ProjectResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Archive: hidden from default lists, edits refused (admins)"))
-  .add(HttpApiEndpoint.post("restore", "/:id/restore").setPath(ProjectIdPath).addSuccess(ProjectResponse)
+  .add(HttpApiEndpoint.post("restore", "/:id/restore", { params: ProjectIdPath, success: ProjectResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Restore an archived project (admins)"))
-  .add(HttpApiEndpoint.post("transfer", "/:id/transfer").setPath(ProjectIdPath).setPayload(TransferRequest).addSuccess(HttpApiSchema.NoContent)
+  .add(HttpApiEndpoint.post("transfer", "/:id/transfer", { params: ProjectIdPath, payload: TransferRequest, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Make another member the owner; you stay as admin (owner)"))
-  .add(HttpApiEndpoint.get("stats", "/:id/stats").setPath(ProjectIdPath).addSuccess(ProjectStatsResponse)
+  .add(HttpApiEndpoint.get("stats", "/:id/stats", { params: ProjectIdPath, success: ProjectStatsResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Tasks by status, overdue, per assignee"))
-  .add(HttpApiEndpoint.get("activity", "/:id/activity").setPath(ProjectIdPath).setUrlParams(PageQuery).addSuccess(PageOf(ActivityResponse))
+  .add(HttpApiEndpoint.get("activity", "/:id/activity", { params: ProjectIdPath, query: PageQuery, success: PageOf(ActivityResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Who did what, newest first"))
-  .add(HttpApiEndpoint.get("listMembers", "/:id/members").setPath(ProjectIdPath).setUrlParams(PageQuery).addSuccess(PageOf(MemberResponse))
+  .add(HttpApiEndpoint.get("listMembers", "/:id/members", { params: ProjectIdPath, query: PageQuery, success: PageOf(MemberResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Members and their roles"))
-  .add(HttpApiEndpoint.post("addMember", "/:id/members").setPath(ProjectIdPath).setPayload(AddMemberRequest).addSuccess(MemberResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("addMember", "/:id/members", { params: ProjectIdPath, payload: AddMemberRequest, success: MemberResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Add a user by email, with a role no higher than yours (admins)"))
-  .add(HttpApiEndpoint.patch("changeMemberRole", "/:id/members/:user_id").setPath(MemberPath).setPayload(ChangeRoleRequest).addSuccess(MemberResponse)
+  .add(HttpApiEndpoint.patch("changeMemberRole", "/:id/members/:user_id", { params: MemberPath, payload: ChangeRoleRequest, success: MemberResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Change a member's role (admins; the last owner stays owner)"))
-  .add(HttpApiEndpoint.del("removeMember", "/:id/members/:user_id").setPath(MemberPath).addSuccess(HttpApiSchema.NoContent)
+  .add(HttpApiEndpoint.delete("removeMember", "/:id/members/:user_id", { params: MemberPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Remove a member (admins), or leave (yourself)"))
-  .add(HttpApiEndpoint.post("createTask", "/:id/tasks").setPath(ProjectIdPath).setPayload(CreateTaskRequest).addSuccess(TaskResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("createTask", "/:id/tasks", { params: ProjectIdPath, payload: CreateTaskRequest, success: TaskResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a task (members)"))
-  .add(HttpApiEndpoint.get("listTasks", "/:id/tasks").setPath(ProjectIdPath).setUrlParams(ListQuery(TaskListQuery)).addSuccess(PageOf(TaskResponse))
+  .add(HttpApiEndpoint.get("listTasks", "/:id/tasks", { params: ProjectIdPath, query: ListQuery(TaskListQuery), success: PageOf(TaskResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Tasks, filtered and sorted"))
-  .add(HttpApiEndpoint.get("getTask", "/:id/tasks/:task_id").setPath(TaskPath).addSuccess(TaskResponse)
+  .add(HttpApiEndpoint.get("getTask", "/:id/tasks/:task_id", { params: TaskPath, success: TaskResponse, error })
     .annotate(Access, read).annotate(OpenApi.Summary, "A task"))
-  .add(HttpApiEndpoint.patch("updateTask", "/:id/tasks/:task_id").setPath(TaskPath).setPayload(UpdateTaskRequest).addSuccess(TaskResponse)
+  .add(HttpApiEndpoint.patch("updateTask", "/:id/tasks/:task_id", { params: TaskPath, payload: UpdateTaskRequest, success: TaskResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Change a task; send the version you read (409 if stale)"))
-  .add(HttpApiEndpoint.del("deleteTask", "/:id/tasks/:task_id").setPath(TaskPath).addSuccess(HttpApiSchema.NoContent)
+  .add(HttpApiEndpoint.delete("deleteTask", "/:id/tasks/:task_id", { params: TaskPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a task (members)"))
-  .add(HttpApiEndpoint.get("listComments", "/:id/tasks/:task_id/comments").setPath(TaskPath).setUrlParams(PageQuery).addSuccess(PageOf(CommentResponse))
+  .add(HttpApiEndpoint.get("listComments", "/:id/tasks/:task_id/comments", { params: TaskPath, query: PageQuery, success: PageOf(CommentResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "A task's comments, oldest first"))
-  .add(HttpApiEndpoint.post("addComment", "/:id/tasks/:task_id/comments").setPath(TaskPath).setPayload(CommentRequest).addSuccess(CommentResponse, { status: 201 })
+  .add(HttpApiEndpoint.post("addComment", "/:id/tasks/:task_id/comments", { params: TaskPath, payload: CommentRequest, success: CommentResponse.pipe(HttpApiSchema.status(201)), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Comment on a task (members)"))
-  .add(HttpApiEndpoint.patch("editComment", "/:id/tasks/:task_id/comments/:comment_id").setPath(CommentPath).setPayload(CommentRequest).addSuccess(CommentResponse)
+  .add(HttpApiEndpoint.patch("editComment", "/:id/tasks/:task_id/comments/:comment_id", { params: CommentPath, payload: CommentRequest, success: CommentResponse, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Edit your comment"))
-  .add(HttpApiEndpoint.del("deleteComment", "/:id/tasks/:task_id/comments/:comment_id").setPath(CommentPath).addSuccess(HttpApiSchema.NoContent)
+  .add(HttpApiEndpoint.delete("deleteComment", "/:id/tasks/:task_id/comments/:comment_id", { params: CommentPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete your comment (admins: any)"))
-  .addError(BadRequest)
-  .addError(NotFound)
-  .addError(Forbidden)
-  .addError(Conflict)
   .middleware(Authentication)
   .prefix("/api/v1/projects")
 {}

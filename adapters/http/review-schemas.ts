@@ -1,27 +1,27 @@
 import { Schema } from "effect"
 import { Rating, ReviewText } from "../../domain/marketplace/review.js"
-import { requestBody } from "./identity-schemas.js"
+import { withDefault } from "./request-fields.js"
 
-export const ReviewPath = Schema.Struct({ id: Schema.UUID, review_id: Schema.UUID })
+export const ReviewPath = Schema.Struct({ id: Schema.String.check(Schema.isUUID()), review_id: Schema.String.check(Schema.isUUID()) })
 
-export const CreateReviewRequest = requestBody({
+export const CreateReviewRequest = Schema.Struct({
   rating: Rating,
-  text: Schema.optionalWith(ReviewText, { default: () => "" })
+  text: withDefault(ReviewText, "")
 })
 
 export const UpdateReviewRequest = Schema.Struct({
   rating: Schema.optional(Rating),
   text: Schema.optional(ReviewText)
 }).pipe(
-  Schema.filter((body) => body.rating !== undefined || body.text !== undefined || "send rating, text or both")
-).annotations({ parseOptions: { errors: "all" } })
+  Schema.check(Schema.makeFilter((body) => body.rating !== undefined || body.text !== undefined || "send rating, text or both"))
+)
 
 export class ReviewResponse extends Schema.Class<ReviewResponse>("ReviewResponse")({
-  id: Schema.UUID,
-  product_id: Schema.UUID,
-  author_id: Schema.UUID,
+  id: Schema.String.check(Schema.isUUID()),
+  product_id: Schema.String.check(Schema.isUUID()),
+  author_id: Schema.String.check(Schema.isUUID()),
   rating: Schema.Int,
   text: Schema.String,
-  created_at: Schema.DateTimeUtc,
-  updated_at: Schema.DateTimeUtc
+  created_at: Schema.DateTimeUtcFromString,
+  updated_at: Schema.DateTimeUtcFromString
 }) {}

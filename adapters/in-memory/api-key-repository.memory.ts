@@ -8,9 +8,9 @@ export const ApiKeyRepositoryMemory = Layer.effect(
   ApiKeyRepository,
   Effect.gen(function*() {
     const keys = yield* Ref.make(new Map<string, ApiKey>())
-    return {
+    return ApiKeyRepository.of({
       insert: (key) => Ref.update(keys, (all) => new Map(all).set(key.id, key)),
-      findByHash: (hash) => Effect.map(Ref.get(keys), (all) => Option.fromNullable([...all.values()].find((k) => k.keyHash === hash))),
+      findByHash: (hash) => Effect.map(Ref.get(keys), (all) => Option.fromNullishOr([...all.values()].find((k) => k.keyHash === hash))),
       listByUser: (userId, after, limit) =>
         Effect.map(Ref.get(keys), (all) =>
           newestFirstAfter([...all.values()].filter((k) => k.userId === userId && Option.isNone(k.revokedAt)), after, limit)),
@@ -25,6 +25,6 @@ export const ApiKeyRepositoryMemory = Layer.effect(
           const key = all.get(id)
           return key ? new Map(all).set(id, new ApiKey({ ...key, lastUsedAt: Option.some(now) })) : all
         })
-    }
+    })
   })
 )

@@ -8,10 +8,10 @@ export const AuditLogMemory = Layer.effect(
   AuditLog,
   Effect.gen(function*() {
     const events = yield* Ref.make<ReadonlyArray<AuditEvent>>([])
-    return {
+    return AuditLog.of({
       record: (event) => Ref.update(events, (all) => [...all, event]),
       listByUser: (userId, after, limit) =>
         Effect.map(Ref.get(events), (all) => newestFirstAfter(all.filter((e) => e.userId === userId), after, limit))
-    }
+    })
   })
 )

@@ -12,7 +12,7 @@ const bucket = (token: string) => createHash("sha256").update(token).digest().re
  * text always gives the same vector, and texts sharing words are closer than texts that share none,
  * which is all a use-case test needs from an embedder.
  */
-export const DeterministicEmbedder = Layer.succeed(Embedder, {
+export const DeterministicEmbedder = Layer.succeed(Embedder, Embedder.of({
   model: "deterministic-hash-64",
   dimensions: DETERMINISTIC_DIMENSIONS,
   embed: (texts) =>
@@ -27,4 +27,4 @@ export const DeterministicEmbedder = Layer.succeed(Embedder, {
         }
         return normalize(v)
       }))
-})
+}))

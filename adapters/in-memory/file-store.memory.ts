@@ -1,4 +1,4 @@
-import { Chunk, Effect, Layer, Option, Ref, Stream } from "effect"
+import { Effect, Layer, Option, Ref, Stream } from "effect"
 import { FileStore, isValidFileKey } from "../../application/ports/file-store.js"
 
 /** For tests only: files as byte arrays; download URLs are `memory://` and lead nowhere. */
@@ -13,14 +13,14 @@ export const FileStoreMemory = Layer.effect(
         Effect.gen(function*() {
           yield* check(key)
           const chunks = yield* Stream.runCollect(body)
-          const bytes = Buffer.concat(Chunk.toReadonlyArray(chunks))
+          const bytes = Buffer.concat(chunks)
           yield* Ref.update(files, (all) => new Map(all).set(key, { bytes, contentType }))
           return { key, size: bytes.length, contentType }
         }),
-      stat: (key) => Effect.map(Ref.get(files), (all) => Option.map(Option.fromNullable(all.get(key)), (f) => info(key, f))),
+      stat: (key) => Effect.map(Ref.get(files), (all) => Option.map(Option.fromNullishOr(all.get(key)), (f) => info(key, f))),
       get: (key) =>
         Effect.map(Ref.get(files), (all) =>
-          Option.map(Option.fromNullable(all.get(key)), (f) => ({ file: info(key, f), body: Stream.make(f.bytes) }))),
+          Option.map(Option.fromNullishOr(all.get(key)), (f) => ({ file: info(key, f), body: Stream.make(f.bytes) }))),
       delete: (key) =>
         Ref.update(files, (all) => {
           const rest = new Map(all)

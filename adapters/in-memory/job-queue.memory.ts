@@ -1,4 +1,4 @@
-import { DateTime, Effect, Layer, Option, Ref } from "effect"
+import { DateTime, Effect, Equivalence, Layer, Option, Ref } from "effect"
 import { JobQueue, type JobProgressUpdate } from "../../application/ports/job-queue.js"
 import { Job, type JobError, MAX_JOB_ERRORS } from "../../domain/jobs/job.js"
 import { newestFirstAfter } from "./keyset.js"
@@ -20,15 +20,16 @@ export const JobQueueMemory = Layer.effect(
     })
     const withProgress = (p: JobProgressUpdate) => ({ progressDone: p.done, progressTotal: p.total, checkpoint: p.checkpoint })
     const holds = (job: Job, workerId: string) => Option.contains(job.lockedBy, workerId)
-    return {
+    const sameOwner = Option.makeEquivalence(Equivalence.strictEqual<string>())
+    return JobQueue.of({
       enqueue: (job) => Ref.update(jobs, (all) => new Map(all).set(job.id, job)),
       claim: (workerId, types, now, leaseUntil) =>
         Ref.modify(jobs, (all) => {
           const due = [...all.values()]
             .filter((j) =>
               types.includes(j.type) &&
-              ((j.status === "queued" && !DateTime.greaterThan(j.runAt, now)) ||
-                (j.status === "running" && Option.exists(j.leaseUntil, (l) => DateTime.lessThan(l, now))))
+              ((j.status === "queued" && !DateTime.isGreaterThan(j.runAt, now)) ||
+                (j.status === "running" && Option.exists(j.leaseUntil, (l) => DateTime.isLessThan(l, now))))
             )
             .sort((a, b) => DateTime.toEpochMillis(a.runAt) - DateTime.toEpochMillis(b.runAt) || (a.id < b.id ? -1 : 1))[0]
           if (due === undefined) return [Option.none(), all] as const
@@ -76,24 +77,24 @@ export const JobQueueMemory = Layer.effect(
           Option.isSome
         ),
       cancel: (id, at) =>
-        Effect.zipRight(
+        Effect.andThen(
           change(id, (job) =>
             job.status === "queued" || job.status === "running"
               ? Option.some([undefined, new Job({ ...job, status: "cancelled", finishedAt: Option.some(at), updatedAt: at })])
               : Option.none()),
-          Effect.map(Ref.get(jobs), (all) => Option.fromNullable(all.get(id)))
+          Effect.map(Ref.get(jobs), (all) => Option.fromNullishOr(all.get(id)))
         ),
       active: (type, ownerId) =>
         Effect.map(Ref.get(jobs), (all) =>
-          Option.fromNullable(
+          Option.fromNullishOr(
             [...all.values()].find((j) =>
               j.type === type && (j.status === "queued" || j.status === "running") &&
-              Option.getEquivalence<string>((a, b) => a === b)(j.ownerId, ownerId)
+              sameOwner(j.ownerId, ownerId)
             )
           )),
-      findById: (id) => Effect.map(Ref.get(jobs), (all) => Option.fromNullable(all.get(id))),
+      findById: (id) => Effect.map(Ref.get(jobs), (all) => Option.fromNullishOr(all.get(id))),
       list: (ownerId, after, limit) =>
         Effect.map(Ref.get(jobs), (all) => newestFirstAfter([...all.values()].filter((j) => Option.contains(j.ownerId, ownerId)), after, limit))
-    }
+    })
   })
 )

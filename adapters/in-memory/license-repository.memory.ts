@@ -1,5 +1,5 @@
-import { Effect, Option, Ref } from "effect"
-import type { LicenseRepository } from "../../application/ports/licenses.js"
+import { DateTime, Effect, Option, Ref } from "effect"
+import { LicenseRepository } from "../../application/ports/licenses.js"
 import { Activation } from "../../domain/marketplace/license.js"
 import type { License } from "../../domain/marketplace/order.js"
 
@@ -9,13 +9,13 @@ import type { License } from "../../domain/marketplace/order.js"
  * UnitOfWorkMemory: the race is exercised by the PGlite and PostgreSQL suites.
  */
 export const licenseRepositoryOver = (licenses: Ref.Ref<ReadonlyArray<License>>) =>
-  Effect.map(Ref.make<ReadonlyArray<Activation>>([]), (activations): LicenseRepository["Type"] => ({
-    findByKey: (key) => Effect.map(Ref.get(licenses), (all) => Option.fromNullable(all.find((l) => l.key === key))),
+  Effect.map(Ref.make<ReadonlyArray<Activation>>([]), (activations) => LicenseRepository.of({
+    findByKey: (key) => Effect.map(Ref.get(licenses), (all) => Option.fromNullishOr(all.find((l) => l.key === key))),
     activeActivations: (ids) =>
       Effect.map(Ref.get(activations), (all) =>
         all.filter((a) => ids.includes(a.licenseId) && Option.isNone(a.deactivatedAt))
-          .sort((a, b) => a.createdAt.epochMillis - b.createdAt.epochMillis || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
-    findActivation: (licenseId, id) => Effect.map(Ref.get(activations), (all) => Option.fromNullable(all.find((a) => a.id === id && a.licenseId === licenseId))),
+          .sort((a, b) => DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))),
+    findActivation: (licenseId, id) => Effect.map(Ref.get(activations), (all) => Option.fromNullishOr(all.find((a) => a.id === id && a.licenseId === licenseId))),
     insertActivation: (a) => Ref.update(activations, (all) => [...all, a]),
     deactivate: (id, at) =>
       Ref.update(activations, (all) =>

@@ -13,12 +13,12 @@ export const MailOutboxMemory = Layer.effect(
         const mail = all.get(id)
         return mail ? new Map(all).set(id, f(mail)) : all
       })
-    return {
+    return MailOutbox.of({
       enqueue: (mail) => Ref.update(mails, (all) => new Map(all).set(mail.id, mail)),
       due: (now, limit) =>
         Effect.map(Ref.get(mails), (all) =>
           [...all.values()]
-            .filter((m) => m.status === "pending" && DateTime.lessThanOrEqualTo(m.nextAttemptAt, now))
+            .filter((m) => m.status === "pending" && DateTime.isLessThanOrEqualTo(m.nextAttemptAt, now))
             .sort((a, b) => DateTime.toEpochMillis(a.nextAttemptAt) - DateTime.toEpochMillis(b.nextAttemptAt))
             .slice(0, limit)),
       markSent: (id, now, forgetBodies) =>
@@ -40,6 +40,6 @@ export const MailOutboxMemory = Layer.effect(
             nextAttemptAt: Option.getOrElse(next, () => m.nextAttemptAt)
           })),
       list: (after, limit) => Effect.map(Ref.get(mails), (all) => newestFirstAfter(all.values(), after, limit))
-    }
+    })
   })
 )

@@ -3,10 +3,10 @@ import { MailDeliveryFailed, Mailer } from "../../application/ports/mailer.js"
 import type { MailContent } from "../../domain/mail/mail.js"
 
 /** For tests only: what was delivered, and a switch to make the next deliveries fail. */
-export class DeliveredMail extends Context.Tag("DeliveredMail")<DeliveredMail, {
+export class DeliveredMail extends Context.Service<DeliveredMail, {
   readonly all: Effect.Effect<ReadonlyArray<MailContent>>
   readonly failNext: (times: number) => Effect.Effect<void>
-}>() {}
+}>()("DeliveredMail") {}
 
 export const MailerMemory = Layer.effectContext(
   Effect.gen(function*() {
@@ -25,7 +25,7 @@ export const MailerMemory = Layer.effectContext(
         )
     })
     return Context.make(Mailer, transport).pipe(
-      Context.add(DeliveredMail, { all: Ref.get(delivered), failNext: (times) => Ref.set(failures, times) })
+      Context.add(DeliveredMail, DeliveredMail.of({ all: Ref.get(delivered), failNext: (times) => Ref.set(failures, times) }))
     )
   })
 )

@@ -29,8 +29,8 @@ export const MemoriesMemory = Layer.effectContext(
         holds(filter.memoryType, (t) => m.memoryType === t) &&
         holds(filter.pinned, (p) => m.pinned === p) &&
         holds(q, (x) => `${Option.getOrElse(m.title, () => "")}\n${m.content}`.toLowerCase().includes(x)) &&
-        holds(filter.createdFrom, (d) => DateTime.greaterThanOrEqualTo(m.createdAt, d)) &&
-        holds(filter.createdTo, (d) => DateTime.lessThan(m.createdAt, d))
+        holds(filter.createdFrom, (d) => DateTime.isGreaterThanOrEqualTo(m.createdAt, d)) &&
+        holds(filter.createdTo, (d) => DateTime.isLessThan(m.createdAt, d))
     }
     const words = (text: string): Array<string> => [...(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])]
     const memoryRepository = MemoryRepository.of({
@@ -54,7 +54,7 @@ export const MemoriesMemory = Layer.effectContext(
           const mine = new Set([...all.values()].filter((m) => m.ownerId === ownerId).flatMap((m) => Option.toArray(m.importKey)))
           return new Set(keys.filter((k) => mine.has(k)))
         }),
-      findById: (id) => Effect.map(Ref.get(memories), (all) => Option.fromNullable(all.get(id))),
+      findById: (id) => Effect.map(Ref.get(memories), (all) => Option.fromNullishOr(all.get(id))),
       update: (m) => Ref.update(memories, (all) => all.has(m.id) ? new Map(all).set(m.id, m) : all),
       delete: (id) =>
         Ref.modify(memories, (all) => {
@@ -97,7 +97,7 @@ export const MemoriesMemory = Layer.effectContext(
     })
     const collectionRepository = CollectionRepository.of({
       insert: (c) => Ref.update(collections, (all) => new Map(all).set(c.id, c)),
-      findById: (id) => Effect.map(Ref.get(collections), (all) => Option.fromNullable(all.get(id))),
+      findById: (id) => Effect.map(Ref.get(collections), (all) => Option.fromNullishOr(all.get(id))),
       update: (c) => Ref.update(collections, (all) => all.has(c.id) ? new Map(all).set(c.id, c) : all),
       delete: (id, deleteMemories) =>
         Effect.gen(function*() {
@@ -153,7 +153,7 @@ export const MemoriesMemory = Layer.effectContext(
       record: (entry) => Ref.update(queries, (all) => [...all, entry]),
       prune: (before) =>
         Ref.modify(queries, (all) => {
-          const kept = all.filter((q) => !DateTime.lessThan(q.createdAt, before))
+          const kept = all.filter((q) => !DateTime.isLessThan(q.createdAt, before))
           return [all.length - kept.length, kept] as const
         })
     })
@@ -163,7 +163,7 @@ export const MemoriesMemory = Layer.effectContext(
           const own = [...(yield* Ref.get(memories)).values()].filter((m) => m.ownerId === userId)
           const ownCollections = [...(yield* Ref.get(collections)).values()].filter((c) => c.ownerId === userId)
           const allShares = [...(yield* Ref.get(shares)).values()]
-          const asked = (yield* Ref.get(queries)).filter((q) => q.userId === userId && !DateTime.lessThan(q.createdAt, since))
+          const asked = (yield* Ref.get(queries)).filter((q) => q.userId === userId && !DateTime.isLessThan(q.createdAt, since))
           const ownIds = new Set<string>([...own.map((m) => m.id), ...ownCollections.map((c) => c.id)])
           const day = (d: DateTime.Utc) => DateTime.formatIso(d).slice(0, 10)
           const counted = <K>(keys: ReadonlyArray<K>) => {
@@ -195,7 +195,7 @@ export const MemoriesMemory = Layer.effectContext(
               .sort((a, b) => b.count - a.count || byName(a.tag, b.tag)).slice(0, ANALYTICS_TOP.tags),
             byType: counted(own.map((m) => m.memoryType)).map(([memoryType, count]) => ({ memoryType, count }))
               .sort((a, b) => b.count - a.count || byName(a.memoryType, b.memoryType)),
-            createdPerDay: counted(own.filter((m) => !DateTime.lessThan(m.createdAt, since)).map((m) => day(m.createdAt)))
+            createdPerDay: counted(own.filter((m) => !DateTime.isLessThan(m.createdAt, since)).map((m) => day(m.createdAt)))
               .map(([date, count]) => ({ date, count })).sort((a, b) => byName(a.date, b.date)),
             queriesPerDay: [...new Set(asked.map((q) => day(q.createdAt)))].sort().map((date) => ({
               date,

@@ -21,9 +21,9 @@ export const OrderRepositoryMemory = Layer.effectContext(
     // Pending or paid: at most one such order per buyer and product (SQL's partial unique index).
     const isOpenOf = (buyerId: string, productId: string) => (o: Order) =>
       o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")
-    const find = (id: string) => Effect.map(Ref.get(orders), (m) => Option.fromNullable(m.get(id)))
+    const find = (id: string) => Effect.map(Ref.get(orders), (m) => Option.fromNullishOr(m.get(id)))
     const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
-    const orderRepository: OrderRepository["Type"] = {
+    const orderRepository = OrderRepository.of({
       insert: (o) =>
         Ref.modify(orders, (m) =>
           [...m.values()].some(isOpenOf(o.buyerId, o.productId))
@@ -37,12 +37,12 @@ export const OrderRepositoryMemory = Layer.effectContext(
       pendingBefore: (before, limit) =>
         Effect.map(Ref.get(orders), (m) =>
           [...m.values()]
-            .filter((o) => o.status === "pending" && DateTime.lessThan(o.createdAt, before))
+            .filter((o) => o.status === "pending" && DateTime.isLessThan(o.createdAt, before))
             .sort((a, b) => DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt) || a.id.localeCompare(b.id))
             .slice(0, limit)),
       openOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) =>
-          Option.fromNullable([...m.values()].find(isOpenOf(buyerId, productId)))),
+          Option.fromNullishOr([...m.values()].find(isOpenOf(buyerId, productId)))),
       hasPaidOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) => [...m.values()].some((o) => o.buyerId === buyerId && o.productId === productId && o.status === "paid")),
       byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),
@@ -53,7 +53,7 @@ export const OrderRepositoryMemory = Layer.effectContext(
       addLedgerEntry: (e) => Ref.update(ledger, (all) => [...all, e]),
       ledgerOf: (sellerId) => Effect.map(Ref.get(ledger), (all) => all.filter((e) => e.sellerId === sellerId)),
       countSale: (productId, delta) => stats.addSales(productId, delta)
-    }
+    })
     return Context.make(OrderRepository, orderRepository).pipe(Context.add(LicenseRepository, licenseRepository))
   })
 )

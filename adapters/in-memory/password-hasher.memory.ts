@@ -6,8 +6,8 @@ const digest = (password: Redacted.Redacted<string>) =>
   "memory$" + createHash("sha256").update(Redacted.value(password)).digest("hex")
 
 /** For tests only: a fast, deterministic stand-in for argon2, so use-case tests do not spend seconds hashing. */
-export const PasswordHasherMemory = Layer.succeed(PasswordHasher, {
+export const PasswordHasherMemory = Layer.succeed(PasswordHasher, PasswordHasher.of({
   hash: (password) => Effect.succeed(digest(password)),
   verify: (hash, password) => Effect.succeed(hash === digest(password)),
   simulateVerify: () => Effect.void
-})
+}))

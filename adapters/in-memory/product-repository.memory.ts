@@ -8,10 +8,10 @@ import { newestFirstAfter } from "./keyset.js"
  * those columns (ProductRepository.update leaves them alone). Provided by ProductRepositoryMemory,
  * over the same Ref.
  */
-export class ProductStatsMemory extends Context.Tag("ProductStatsMemory")<ProductStatsMemory, {
+export class ProductStatsMemory extends Context.Service<ProductStatsMemory, {
   readonly setRating: (id: ProductId, summary: { readonly ratingAverage: number; readonly ratingCount: number }) => Effect.Effect<void>
   readonly addSales: (id: ProductId, delta: number) => Effect.Effect<void>
-}>() {}
+}>()("ProductStatsMemory") {}
 
 /** For tests only: the SQL adapter's filters and orders over a Ref; full-text search is "every word occurs". */
 export const ProductRepositoryMemory = Layer.effectContext(
@@ -23,9 +23,9 @@ export const ProductRepositoryMemory = Layer.effectContext(
       const d = sortKey(a, sort) - sortKey(b, sort) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
       return desc ? -d : d
     }
-    const repository: ProductRepository["Type"] = {
+    const repository = ProductRepository.of({
       insert: (p) => Ref.update(products, (m) => new Map(m).set(p.id, p)),
-      findById: (id) => Effect.map(Ref.get(products), (m) => Option.fromNullable(m.get(id))),
+      findById: (id) => Effect.map(Ref.get(products), (m) => Option.fromNullishOr(m.get(id))),
       update: (p) =>
         Ref.update(products, (m) => {
           const stored = m.get(p.id)
@@ -66,16 +66,16 @@ export const ProductRepositoryMemory = Layer.effectContext(
         for (const p of ps.filter((x) => x.status === "approved")) counts.set(p.category, (counts.get(p.category) ?? 0) + 1)
         return [...counts].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count || (a.category < b.category ? -1 : 1))
       })
-    }
+    })
     const change = (id: ProductId, f: (p: Product) => Product) =>
       Ref.update(products, (m) => {
         const stored = m.get(id)
         return stored ? new Map(m).set(id, f(stored)) : m
       })
-    const stats: ProductStatsMemory["Type"] = {
+    const stats = ProductStatsMemory.of({
       setRating: (id, summary) => change(id, (p) => new Product({ ...p, ...summary })),
       addSales: (id, delta) => change(id, (p) => new Product({ ...p, salesCount: p.salesCount + delta }))
-    }
+    })
     return Context.make(ProductRepository, repository).pipe(Context.add(ProductStatsMemory, stats))
   })
 )

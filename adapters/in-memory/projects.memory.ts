@@ -7,7 +7,7 @@ import type { ActivityEntry } from "../../domain/projects/activity.js"
 import { Comment } from "../../domain/projects/comment.js"
 import { AlreadyMember } from "../../domain/projects/errors.js"
 import { Membership, type Project } from "../../domain/projects/project.js"
-import { Task } from "../../domain/projects/task.js"
+import { isOverdue, Task } from "../../domain/projects/task.js"
 import { sortNumber } from "../../application/projects/tasks.js"
 import type { User } from "../../domain/identity/user.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
@@ -49,7 +49,7 @@ export const ProjectsMemory = Layer.effectContext(
           projects: new Map(s.projects).set(project.id, project),
           members: new Map(s.members).set(memberKey(project.id, owner.userId), owner)
         })),
-      findById: (id) => Effect.map(Ref.get(state), (s) => Option.fromNullable(s.projects.get(id))),
+      findById: (id) => Effect.map(Ref.get(state), (s) => Option.fromNullishOr(s.projects.get(id))),
       update: (project) => update((s) => s.projects.has(project.id) ? withMap("projects", s, new Map(s.projects).set(project.id, project)) : s),
       delete: (id) =>
         update((s) => {
@@ -74,7 +74,7 @@ export const ProjectsMemory = Layer.effectContext(
           })
           return newestFirstAfter(mine, after, limit).map(({ project, role }) => ({ project, role }))
         }),
-      membership: (projectId, userId) => Effect.map(Ref.get(state), (s) => Option.fromNullable(s.members.get(memberKey(projectId, userId)))),
+      membership: (projectId, userId) => Effect.map(Ref.get(state), (s) => Option.fromNullishOr(s.members.get(memberKey(projectId, userId)))),
       members: (projectId, after, limit) =>
         Effect.gen(function*() {
           const s = yield* Ref.get(state)
@@ -118,7 +118,7 @@ export const ProjectsMemory = Layer.effectContext(
     const tasks = TaskRepository.of({
       insert: (task) => update((s) => withMap("tasks", s, new Map(s.tasks).set(task.id, task))),
       findById: (projectId, id) =>
-        Effect.map(Ref.get(state), (s) => Option.filter(Option.fromNullable(s.tasks.get(id)), (t) => t.projectId === projectId)),
+        Effect.map(Ref.get(state), (s) => Option.filter(Option.fromNullishOr(s.tasks.get(id)), (t) => t.projectId === projectId)),
       update: (task, expectedVersion) =>
         modify((s) => {
           const current = s.tasks.get(task.id)
@@ -181,7 +181,7 @@ export const ProjectsMemory = Layer.effectContext(
           }
           return {
             byStatus,
-            overdue: all.filter((t) => Option.isSome(t.dueDate) && t.dueDate.value < today && t.status !== "done" && t.status !== "cancelled").length,
+            overdue: all.filter((t) => isOverdue(t, today)).length,
             perAssignee: [...per].sort(([a], [b]) => (a < b ? -1 : 1)).map(([userId, c]) => ({ userId: userId as Task["createdBy"], ...c }))
           }
         })
@@ -191,7 +191,7 @@ export const ProjectsMemory = Layer.effectContext(
       insert: (c) => update((s) => withMap("comments", s, new Map(s.comments).set(c.id, c))),
       findById: (projectId, taskId, id) =>
         Effect.map(Ref.get(state), (s) =>
-          Option.filter(Option.fromNullable(s.comments.get(id)), (c) => c.projectId === projectId && c.taskId === taskId)),
+          Option.filter(Option.fromNullishOr(s.comments.get(id)), (c) => c.projectId === projectId && c.taskId === taskId)),
       update: (c) => update((s) => s.comments.has(c.id) ? withMap("comments", s, new Map(s.comments).set(c.id, c)) : s),
       delete: (id) =>
         update((s) => {

@@ -8,7 +8,7 @@ export const RateLimiterMemory = Layer.effect(
     // key → window start → { end, count }
     const windows = yield* Ref.make(new Map<string, { start: number; end: number; count: number }>())
     const id = (key: string, start: number) => `${key}\u0000${start}`
-    return {
+    return RateLimiter.of({
       hit: (key, limit, window, now) =>
         Ref.modify(windows, (all) => {
           const millis = Duration.toMillis(window)
@@ -28,6 +28,6 @@ export const RateLimiterMemory = Layer.effect(
           const kept = new Map([...all].filter(([, w]) => w.end >= DateTime.toEpochMillis(before)))
           return [all.size - kept.size, kept] as const
         })
-    }
+    })
   })
 )

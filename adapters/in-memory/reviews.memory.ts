@@ -11,7 +11,7 @@ export const ReviewRepositoryMemory = Layer.effect(
     const ratings = yield* ProductStatsMemory
     const reviews = yield* Ref.make(new Map<string, Review>())
     const ofProduct = (productId: string) => Effect.map(Ref.get(reviews), (m) => [...m.values()].filter((r) => r.productId === productId))
-    return {
+    return ReviewRepository.of({
       insert: (r) =>
         Ref.modify(reviews, (m) =>
           [...m.values()].some((x) => x.productId === r.productId && x.authorId === r.authorId)
@@ -19,7 +19,7 @@ export const ReviewRepositoryMemory = Layer.effect(
             : [true, new Map(m).set(r.id, r)] as const).pipe(
             Effect.flatMap((inserted) => (inserted ? Effect.void : Effect.fail(new AlreadyReviewed({ productId: r.productId }))))
           ),
-      findById: (id) => Effect.map(Ref.get(reviews), (m) => Option.fromNullable(m.get(id))),
+      findById: (id) => Effect.map(Ref.get(reviews), (m) => Option.fromNullishOr(m.get(id))),
       update: (r) => Ref.update(reviews, (m) => (m.has(r.id) ? new Map(m).set(r.id, r) : m)),
       delete: (id) =>
         Ref.update(reviews, (m) => {
@@ -32,6 +32,6 @@ export const ReviewRepositoryMemory = Layer.effect(
       lockProduct: () => Effect.void,
       refreshRating: (productId) =>
         Effect.flatMap(ofProduct(productId), (rs) => ratings.setRating(productId, ratingSummary(rs.map((r) => r.rating))))
-    }
+    })
   })
 )

@@ -20,10 +20,10 @@ export const SellerDashboardMemory = Layer.effect(
   Effect.gen(function*() {
     const orders = yield* OrderRepository
     const products = yield* ProductRepository
-    return {
+    return SellerDashboardReader.of({
       forSeller: (sellerId, since) =>
         Effect.gen(function*() {
-          const ledger = (yield* orders.ledgerOf(sellerId)).filter((e) => DateTime.greaterThanOrEqualTo(e.createdAt, since))
+          const ledger = (yield* orders.ledgerOf(sellerId)).filter((e) => DateTime.isGreaterThanOrEqualTo(e.createdAt, since))
           const own = yield* products.bySeller(sellerId, Option.none(), Number.MAX_SAFE_INTEGER - 1)
           const titles = new Map(own.map((p) => [p.id as string, p.title]))
           const day = (e: LedgerEntry) => DateTime.formatIso(e.createdAt).slice(0, 10)
@@ -51,6 +51,6 @@ export const SellerDashboardMemory = Layer.effect(
               .slice(0, DASHBOARD_TOP_PRODUCTS)
           }
         })
-    }
+    })
   })
 )

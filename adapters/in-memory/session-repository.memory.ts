@@ -19,9 +19,9 @@ export const SessionRepositoryMemory = Layer.effect(
         const session = st.sessions.get(id)
         return session ? { ...st, sessions: new Map(st.sessions).set(id, f(session)) } : st
       })
-    return {
+    return SessionRepository.of({
       insert: (session) => Ref.update(state, (st) => ({ ...st, sessions: new Map(st.sessions).set(session.id, session) })),
-      findById: (id) => Effect.map(Ref.get(state), (st) => Option.fromNullable(st.sessions.get(id))),
+      findById: (id) => Effect.map(Ref.get(state), (st) => Option.fromNullishOr(st.sessions.get(id))),
       findByRefreshHash: (hash) =>
         Effect.map(Ref.get(state), (st): Option.Option<RefreshLookup> => {
           const current = [...st.sessions.values()].find((s) => s.refreshTokenHash === hash)
@@ -60,6 +60,6 @@ export const SessionRepositoryMemory = Layer.effect(
           newestFirstAfter([...st.sessions.values()].filter((s) => s.userId === userId && isActive(s, now)), after, limit)),
       revoke: (id, now) =>
         update(id, (s) => Option.isSome(s.revokedAt) ? s : new Session({ ...s, revokedAt: Option.some(now) }))
-    }
+    })
   })
 )

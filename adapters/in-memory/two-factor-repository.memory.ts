@@ -20,8 +20,8 @@ export const TwoFactorRepositoryMemory = Layer.effect(
       enabledAt: Option.none(),
       lastStep: Option.none()
     })
-    return {
-      find: (userId) => Effect.map(Ref.get(state), (st) => Option.fromNullable(st.totp.get(userId))),
+    return TwoFactorRepository.of({
+      find: (userId) => Effect.map(Ref.get(state), (st) => Option.fromNullishOr(st.totp.get(userId))),
       setPending: (userId, sealed) =>
         Ref.update(state, (st) => ({
           ...st,
@@ -72,7 +72,7 @@ export const TwoFactorRepositoryMemory = Layer.effect(
       findChallenge: (hash) =>
         Effect.map(Ref.get(state), (st) =>
           Option.map(
-            Option.fromNullable([...st.challenges.values()].find((c) => c.tokenHash === hash && !c.consumed)),
+            Option.fromNullishOr([...st.challenges.values()].find((c) => c.tokenHash === hash && !c.consumed)),
             ({ consumed: _, ...challenge }) => challenge
           )),
       recordChallengeFailure: (id) =>
@@ -88,6 +88,6 @@ export const TwoFactorRepositoryMemory = Layer.effect(
           if (!c || c.consumed) return [false, st] as const
           return [true, { ...st, challenges: new Map(st.challenges).set(id, { ...c, consumed: true }) }] as const
         })
-    }
+    })
   })
 )

@@ -8,12 +8,12 @@ export const VectorIndexMemory = Layer.effect(
   VectorIndex,
   Effect.gen(function*() {
     const entries = yield* Ref.make<ReadonlyArray<VectorEntry>>([])
-    return {
+    return VectorIndex.of({
       // One process, one embedder: nothing here was made by another model.
       foreignVectors: Effect.succeed(Option.none()),
       vectorOf: (memoryId) =>
         Effect.map(Ref.get(entries), (all) =>
-          Option.map(Option.fromNullable(all.filter((e) => e.memoryId === memoryId).sort((a, b) => a.chunkIndex - b.chunkIndex)[0]), (e) => e.vector)),
+          Option.map(Option.fromNullishOr(all.filter((e) => e.memoryId === memoryId).sort((a, b) => a.chunkIndex - b.chunkIndex)[0]), (e) => e.vector)),
       upsert: (added) =>
         Ref.update(entries, (all) => {
           const replaced = new Set(added.map((e) => e.memoryId as string))
@@ -33,6 +33,6 @@ export const VectorIndexMemory = Layer.effect(
               .map((e) => ({ memoryId: e.memoryId, chunkIndex: e.chunkIndex, text: e.text, score: cosine(query, e.vector) })),
             k
           ))
-    }
+    })
   })
 )

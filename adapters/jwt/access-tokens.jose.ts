@@ -11,7 +11,7 @@ const ISSUER = "brainops"
 const AUDIENCE = "brainops-api"
 
 const Claims = Schema.Struct({ sub: UserId, sid: SessionId })
-const decodeClaims = Schema.decodeUnknown(Claims)
+const decodeClaims = Schema.decodeUnknownEffect(Claims)
 
 /**
  * HS256 access tokens. The algorithm is pinned on verify (no `alg: none`, no key confusion), and
@@ -24,7 +24,7 @@ export const AccessTokensJose = (signingKey: Redacted.Redacted<string>) =>
       const settings = yield* IdentitySettings
       const key = new TextEncoder().encode(Redacted.value(signingKey))
       const ttlSeconds = Math.max(1, Math.floor(Duration.toSeconds(settings.accessTokenTtl)))
-      return {
+      return AccessTokens.of({
         issue: (claims) =>
           Effect.gen(function*() {
             const nowSeconds = Math.floor((yield* Clock.currentTimeMillis) / 1000)
@@ -64,6 +64,6 @@ export const AccessTokensJose = (signingKey: Redacted.Redacted<string>) =>
             )
             return { userId: claims.sub, sessionId: claims.sid }
           })
-      }
+      })
     })
   )

@@ -19,7 +19,7 @@ export const ExtractiveAnswers = Layer.effect(
   AnswerGenerator,
   Effect.gen(function*() {
     const embedder = yield* Embedder
-    return {
+    return AnswerGenerator.of({
       answer: (question, passages) =>
         Effect.gen(function*() {
           const candidates = passages.flatMap((p) => sentences(p.text).map((sentence) => ({ passage: p, sentence })))
@@ -42,6 +42,6 @@ export const ExtractiveAnswers = Layer.effect(
             .join(" ")
           return { answer, citations }
         }).pipe(Effect.mapError((e) => new AnswerFailed({ message: e.message })))
-    }
+    })
   })
 )

@@ -1,6 +1,5 @@
-import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { openAiClient } from "../openai/client.js"
-import { type Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { HttpClientRequest, HttpClientResponse } from "effect/http"
+import { type Duration, Effect, Layer, type Option, type Redacted, Schema } from "effect"
 import {
   type Answer,
   AnswerFailed,
@@ -9,13 +8,14 @@ import {
   NOTHING_FOUND,
   type Passage
 } from "../../application/ports/answer-generator.js"
+import { openAiClient } from "../openai/client.js"
 
 export interface OpenAiChatAnswersOptions {
   /** Base URL of an OpenAI-compatible API, e.g. https://api.openai.com/v1 (…/chat/completions is appended). */
   readonly url: string
   readonly model: string
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
-  readonly timeout: Duration.DurationInput
+  readonly timeout: Duration.Input
   readonly maxTokens: number
 }
 
@@ -86,7 +86,7 @@ export const OpenAiChatAnswers = (options: OpenAiChatAnswersOptions) =>
       const complete = (question: string, passages: ReadonlyArray<Passage>) =>
         client.execute(
           HttpClientRequest.post(url).pipe(
-            HttpClientRequest.bodyUnsafeJson({
+            HttpClientRequest.bodyJsonUnsafe({
               model: options.model,
               temperature: 0,
               max_tokens: options.maxTokens,
@@ -97,35 +97,31 @@ export const OpenAiChatAnswers = (options: OpenAiChatAnswersOptions) =>
             })
           )
         ).pipe(
+          // The body is read under the timeout too: a model may stream it slowly after the headers.
           Effect.flatMap((response) => HttpClientResponse.schemaBodyJson(ChatCompletion)(response).pipe(Effect.timeout(options.timeout))),
-          Effect.scoped,
+          Effect.mapError((error) => new AnswerFailed({ message: `chat endpoint failed: ${error._tag}: ${error.message}` })),
           Effect.flatMap((body) => {
             const content = body.choices[0].message.content
             return content === null || content.trim().length === 0
               ? Effect.fail(new AnswerFailed({ message: "chat endpoint returned an empty reply" }))
               : Effect.succeed(content)
-          }),
-          Effect.catchAll((error) =>
-            error instanceof AnswerFailed
-              ? Effect.fail(error)
-              : Effect.fail(new AnswerFailed({ message: `chat endpoint failed: ${error._tag}: ${error.message}` })))
+          })
         )
-      return {
-        answer: (question, passages) =>
-          Effect.gen(function*() {
-            if (passages.length === 0) return { answer: NOTHING_FOUND, citations: [] }
-            const reply = yield* complete(question, passages)
-            if (isNotFound(reply)) return { answer: NOTHING_FOUND, citations: [] }
-            const answer = cite(reply, passages)
-            if (answer.citations.length === 0) {
-              // The reply itself is not logged: it repeats the user's memories.
-              yield* Effect.logWarning("chat model answered without citing a passage; answering nothing found").pipe(
-                Effect.annotateLogs({ model: options.model, passages: passages.length, replyLength: reply.length })
-              )
-              return { answer: NOTHING_FOUND, citations: [] }
-            }
-            return answer
-          }).pipe(Effect.withSpan("OpenAiChatAnswers.answer"))
-      }
+      return AnswerGenerator.of({
+        answer: Effect.fn("OpenAiChatAnswers.answer")(function*(question, passages) {
+          if (passages.length === 0) return { answer: NOTHING_FOUND, citations: [] }
+          const reply = yield* complete(question, passages)
+          if (isNotFound(reply)) return { answer: NOTHING_FOUND, citations: [] }
+          const answer = cite(reply, passages)
+          if (answer.citations.length === 0) {
+            // The reply itself is not logged: it repeats the user's memories.
+            yield* Effect.logWarning("chat model answered without citing a passage; answering nothing found").pipe(
+              Effect.annotateLogs({ model: options.model, passages: passages.length, replyLength: reply.length })
+            )
+            return { answer: NOTHING_FOUND, citations: [] }
+          }
+          return answer
+        })
+      })
     })
   )

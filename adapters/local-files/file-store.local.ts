@@ -43,16 +43,16 @@ export const FileStoreLocal = (root: string) =>
             yield* Effect.tryPromise({ try: () => fs.promises.mkdir(path.dirname(file), { recursive: true }), catch: unavailable("mkdir") })
             const out = fs.createWriteStream(temp)
             const write = (chunk: Uint8Array) =>
-              Effect.async<void, StorageUnavailable>((resume) => {
+              Effect.callback<void, StorageUnavailable>((resume) => {
                 out.write(chunk, (error) => resume(error ? Effect.fail(unavailable("write")(error)) : Effect.void))
               })
-            const close = Effect.async<void, StorageUnavailable>((resume) => {
+            const close = Effect.callback<void, StorageUnavailable>((resume) => {
               out.end((error?: Error | null) => resume(error ? Effect.fail(unavailable("close")(error)) : Effect.void))
             })
             yield* Stream.runForEach(body, write).pipe(
-              Effect.zipRight(close),
+              Effect.andThen(close),
               // A failed or interrupted upload leaves nothing behind.
-              Effect.onError(() => Effect.zipRight(Effect.sync(() => out.destroy()), Effect.promise(() => fs.promises.rm(temp, { force: true }))))
+              Effect.onError(() => Effect.andThen(Effect.sync(() => out.destroy()), Effect.promise(() => fs.promises.rm(temp, { force: true }))))
             )
             yield* Effect.tryPromise({
               try: async () => {
@@ -70,7 +70,7 @@ export const FileStoreLocal = (root: string) =>
             Effect.map(pathOf(key), (file) =>
               Option.map(found, (info) => ({
                 file: info,
-                body: NodeStream.fromReadable(() => fs.createReadStream(file), unavailable("read"))
+                body: NodeStream.fromReadable({ evaluate: () => fs.createReadStream(file), onError: unavailable("read") })
               })))),
         delete: (key) =>
           Effect.flatMap(pathOf(key), (file) =>

@@ -8,10 +8,10 @@ import { manualRefund } from "../../domain/marketplace/order.js"
  * the same fulfilment as a Stripe webhook; a refund is the administrator's word that the money went
  * back, so it is final at once.
  */
-export const ManualPayments = Layer.succeed(Payments, {
+export const ManualPayments = Layer.succeed(Payments, Payments.of({
   provider: "manual",
   checkout: (order) => Effect.succeed({ providerRef: `manual:${order.id}`, checkoutUrl: Option.none() }),
   refund: (order) => Effect.succeed(Option.some(manualRefund(order.id))),
   readWebhook: () =>
     Effect.fail(new InvalidWebhook({ reason: "Stripe is not configured on this server (STRIPE_SECRET_KEY); payments are confirmed by an administrator" }))
-})
+}))

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
-import { SqlClient } from "@effect/sql"
 import { QdrantClient } from "@qdrant/js-client-rest"
-import { Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import { type Duration, Effect, Layer, Option, Redacted, Schedule, Schema } from "effect"
+import { SqlClient, SqlSchema } from "effect/sql"
 import { StorageUnavailable } from "../../application/ports/errors.js"
 import { type VectorEntry, type VectorFilter, type VectorHit, VectorIndex } from "../../application/ports/vector-index.js"
 import { MemoryId } from "../../domain/memory/memory.js"
@@ -15,7 +15,7 @@ export interface QdrantOptions {
   readonly model: string
   readonly dimensions: number
   /** How often the relay looks for index writes still to apply. */
-  readonly relayInterval: Duration.DurationInput
+  readonly relayInterval: Duration.Input
 }
 
 /** Qdrant point ids are UUIDs: one per (memory, chunk), stable, so a replayed write overwrites itself. */
@@ -45,23 +45,25 @@ export const qdrantFilter = (filter: VectorFilter) => {
 }
 
 /** A VectorEntry as stored in the outbox's JSON. */
-interface StoredEntry {
-  readonly memoryId: string
-  readonly chunkIndex: number
-  readonly ownerId: string
-  readonly collectionId: string | null
-  readonly tags: ReadonlyArray<string>
-  readonly memoryType: string
-  readonly text: string
-  readonly vector: ReadonlyArray<number>
-}
+const StoredEntry = Schema.Struct({
+  memoryId: Schema.String,
+  chunkIndex: Schema.Int,
+  ownerId: Schema.String,
+  collectionId: Schema.NullOr(Schema.String),
+  tags: Schema.Array(Schema.String),
+  memoryType: Schema.String,
+  text: Schema.String,
+  vector: Schema.Array(Schema.Number)
+})
 
-interface OutboxRow {
-  readonly id: string
-  readonly memory_id: string
-  readonly op: "upsert" | "remove"
-  readonly entries: ReadonlyArray<StoredEntry> | string
-}
+/** An outbox row; `id` is a bigserial read as text, `entries` a jsonb column (the driver parses it). */
+const OutboxRow = Schema.Struct({
+  id: Schema.String,
+  memory_id: Schema.String,
+  op: Schema.Literals(["upsert", "remove"]),
+  entries: Schema.Array(StoredEntry)
+})
+type OutboxRow = typeof OutboxRow.Type
 
 const BATCH = 200
 
@@ -74,7 +76,7 @@ const BATCH = 200
  * A previous model's collection is left in place (the reindex job refills this one); drop it by hand.
  */
 export const VectorIndexQdrant = (options: QdrantOptions) =>
-  Layer.scoped(
+  Layer.effect(
     VectorIndex,
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
@@ -111,17 +113,28 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
         yield* Effect.logInfo("qdrant collection created").pipe(Effect.annotateLogs({ collection }))
       }
 
+      const oldestRows = SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: OutboxRow,
+        execute: () => sql`SELECT id::text AS id, memory_id, op, entries FROM vector_outbox ORDER BY id LIMIT ${BATCH}`
+      })
+      const anyPending = SqlSchema.findAll({
+        Request: Schema.Void,
+        Result: Schema.Struct({ any: Schema.Boolean }),
+        execute: () => sql`SELECT EXISTS (SELECT 1 FROM vector_outbox) AS any`
+      })
+
       /** Applies the oldest outbox rows; answers how many it applied. Only the latest row per memory matters. */
       const applyBatch = sql.withTransaction(
         Effect.gen(function*() {
           yield* sql`SELECT pg_advisory_xact_lock(hashtext('brainops.vector_outbox'))`
-          const rows = yield* sql<OutboxRow>`SELECT id::text AS id, memory_id, op, entries FROM vector_outbox ORDER BY id LIMIT ${BATCH}`
+          const rows = yield* oldestRows(undefined)
           if (rows.length === 0) return 0
           const latest = new Map<string, OutboxRow>()
           for (const row of rows) latest.set(row.memory_id, row)
           const entries = [...latest.values()]
             .filter((row) => row.op === "upsert")
-            .flatMap((row): ReadonlyArray<StoredEntry> => typeof row.entries === "string" ? JSON.parse(row.entries) : row.entries)
+            .flatMap((row) => row.entries)
           const points = entries.map((e) => ({
             id: pointId(e.memoryId, e.chunkIndex),
             vector: [...e.vector],
@@ -148,16 +161,21 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
         })
       )
       const drain: Effect.Effect<void, StorageUnavailable> = Effect.flatMap(
-        applyBatch.pipe(Effect.catchTag("SqlError", (e) => Effect.fail(new StorageUnavailable({ message: e.message })))),
+        // Any failed query (not only a lost connection) leaves the rows for the next attempt; an
+        // outbox row that does not decode is a bug: a defect, not something to retry.
+        applyBatch.pipe(
+          Effect.catchTag("SqlError", (e) => Effect.fail(new StorageUnavailable({ message: e.message }))),
+          Effect.catchTag("SchemaError", Effect.die)
+        ),
         (n) => (n === BATCH ? drain : Effect.void)
       )
-      const pending = sql<{ any: boolean }>`SELECT EXISTS (SELECT 1 FROM vector_outbox) AS any`.pipe(
+      const pending = anyPending(undefined).pipe(
         Effect.map((rows) => rows[0]?.any === true),
         orStorageFailure
       )
 
       yield* drain.pipe(
-        Effect.catchAll((e) => Effect.logWarning("vector outbox relay: will retry", e.message)),
+        Effect.catch((e) => Effect.logWarning("vector outbox relay: will retry", e.message)),
         Effect.repeat(Schedule.spaced(options.relayInterval)),
         Effect.forkScoped
       )
@@ -170,7 +188,7 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
             entries: JSON.stringify(entries.map((e) => ({ ...e, collectionId: Option.getOrNull(e.collectionId) })))
           })
         }`
-      return {
+      return VectorIndex.of({
         foreignVectors,
         vectorOf: (memoryId) =>
           Effect.gen(function*() {
@@ -204,6 +222,6 @@ export const VectorIndexQdrant = (options: QdrantOptions) =>
               return [{ memoryId: MemoryId.make(String(group.id)), chunkIndex: payload.chunk_index ?? 0, text: payload.text ?? "", score: hit.score }]
             })
           })
-      }
+      })
     })
   )

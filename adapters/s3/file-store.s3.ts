@@ -36,7 +36,7 @@ const isMissing = (error: unknown) => {
  * framing, and presigned URLs carry an empty-body checksum (see STACK.md).
  */
 export const FileStoreS3 = (options: S3Options) =>
-  Layer.scoped(
+  Layer.effect(
     FileStore,
     Effect.gen(function*() {
       const client = yield* Effect.acquireRelease(
@@ -75,10 +75,9 @@ export const FileStoreS3 = (options: S3Options) =>
         put: <E>(key: string, body: Stream.Stream<Uint8Array, E>, contentType: string) =>
           Effect.gen(function*() {
             const Key = yield* objectKey(key)
-            const runtime = yield* Effect.runtime<never>()
             let size = 0
             const source = Readable.from(
-              Stream.toAsyncIterableRuntime(runtime)(
+              yield* Stream.toAsyncIterableEffect(
                 body.pipe(
                   Stream.tap((chunk) => Effect.sync(() => (size += chunk.length))),
                   Stream.mapError((error) => new SourceFailed({ error }))
@@ -99,7 +98,7 @@ export const FileStoreS3 = (options: S3Options) =>
               },
               catch: (cause) => cause
             }).pipe(
-              Effect.catchAll((cause): Effect.Effect<never, E | StorageUnavailable> => {
+              Effect.catch((cause): Effect.Effect<never, E | StorageUnavailable> => {
                 const failed = [cause, (cause as { cause?: unknown }).cause].find((c) => c instanceof SourceFailed) as SourceFailed<E> | undefined
                 return failed !== undefined ? Effect.fail(failed.error) : Effect.fail(unavailable("upload")(cause))
               })
@@ -122,7 +121,7 @@ export const FileStoreS3 = (options: S3Options) =>
             }).pipe(
               Effect.map(Option.map((object) => ({
                 file: { key, size: Number(object.ContentLength ?? 0), contentType: object.ContentType ?? "application/octet-stream" },
-                body: NodeStream.fromReadable(() => object.Body as Readable, unavailable("read"))
+                body: NodeStream.fromReadable({ evaluate: () => object.Body as Readable, onError: unavailable("read") })
               })))
             )),
         delete: (key) =>
@@ -141,7 +140,7 @@ export const FileStoreS3 = (options: S3Options) =>
                     Key,
                     ResponseContentDisposition: `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`
                   }),
-                  { expiresIn: Math.max(1, Math.round(Duration.toSeconds(Duration.decode(expiresIn)))) }
+                  { expiresIn: Math.max(1, Math.round(Duration.toSeconds(expiresIn))) }
                 ),
               catch: unavailable("presign")
             }))

@@ -12,7 +12,7 @@ export interface SesOptions {
 
 /** Amazon SES (v1 SendEmail): plain-text and HTML bodies. The SDK's own retries are off: the outbox retries. */
 export const SesMailer = (options: SesOptions) =>
-  Layer.scoped(
+  Layer.effect(
     Mailer,
     Effect.gen(function*() {
       const client = yield* Effect.acquireRelease(
@@ -26,7 +26,7 @@ export const SesMailer = (options: SesOptions) =>
         ),
         (c) => Effect.sync(() => c.destroy())
       )
-      return {
+      return Mailer.of({
         name: "ses",
         keepsBodiesInOutbox: false,
         deliver: (mail) =>
@@ -44,7 +44,10 @@ export const SesMailer = (options: SesOptions) =>
                 { abortSignal: signal }
               ),
             catch: (error) => new MailDeliveryFailed({ message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
-          }).pipe(Effect.timeoutFail({ duration: "15 seconds", onTimeout: () => new MailDeliveryFailed({ message: "SES timed out" }) }), Effect.asVoid)
-      }
+          }).pipe(
+            Effect.timeoutOrElse({ duration: "15 seconds", orElse: () => Effect.fail(new MailDeliveryFailed({ message: "SES timed out" })) }),
+            Effect.asVoid
+          )
+      })
     })
   )

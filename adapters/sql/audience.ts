@@ -1,5 +1,5 @@
-import type { Statement } from "@effect/sql"
-import type { SqlClient } from "@effect/sql/SqlClient"
+import type { Statement } from "effect/sql"
+import type { SqlClient } from "effect/sql/SqlClient"
 import type { Audience } from "../../domain/memory/sharing.js"
 
 /** A `uuid[]` literal for a parameter; the ids are UUIDs already validated by their schema. */

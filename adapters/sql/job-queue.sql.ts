@@ -1,56 +1,35 @@
-import { SqlClient } from "@effect/sql"
+import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { JobQueue } from "../../application/ports/job-queue.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Job, JobError, JobId, JobStatus, MAX_JOB_ERRORS } from "../../domain/jobs/job.js"
+import { allRows, firstRow, intoClass, Jsonb, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const Json = Schema.Unknown
-const JobRow = Schema.Struct({
-  id: Schema.String,
+const JobRow = Row({
+  id: JobId,
   type: Schema.String,
-  owner_id: Schema.NullOr(Schema.String),
-  payload: Json,
+  ownerId: Schema.OptionFromNullOr(UserId),
+  payload: Jsonb(Schema.Unknown),
   status: JobStatus,
-  attempts: Schema.Number,
-  max_attempts: Schema.Number,
-  run_at: Schema.DateFromSelf,
-  locked_by: Schema.NullOr(Schema.String),
-  lease_until: Schema.NullOr(Schema.DateFromSelf),
-  progress_done: Schema.Number,
-  progress_total: Schema.NullOr(Schema.Number),
-  checkpoint: Json,
-  result: Json,
-  errors: Schema.Array(JobError),
-  error_count: Schema.Number,
-  created_at: Schema.DateFromSelf,
-  updated_at: Schema.DateFromSelf,
-  finished_at: Schema.NullOr(Schema.DateFromSelf)
-})
-const decodeJobs = Schema.decodeUnknown(Schema.Array(JobRow))
-const utc = (d: Date) => DateTime.unsafeFromDate(d)
-const toJob = (r: typeof JobRow.Type) =>
-  new Job({
-    id: JobId.make(r.id),
-    type: r.type,
-    ownerId: Option.map(Option.fromNullable(r.owner_id), (id) => UserId.make(id)),
-    payload: r.payload,
-    status: r.status,
-    attempts: r.attempts,
-    maxAttempts: r.max_attempts,
-    runAt: utc(r.run_at),
-    lockedBy: Option.fromNullable(r.locked_by),
-    leaseUntil: Option.map(Option.fromNullable(r.lease_until), utc),
-    progressDone: r.progress_done,
-    progressTotal: Option.fromNullable(r.progress_total),
-    checkpoint: r.checkpoint ?? null,
-    result: r.result ?? null,
-    errors: r.errors,
-    errorCount: r.error_count,
-    createdAt: utc(r.created_at),
-    updatedAt: utc(r.updated_at),
-    finishedAt: Option.map(Option.fromNullable(r.finished_at), utc)
-  })
+  attempts: Schema.Int,
+  maxAttempts: Schema.Int,
+  runAt: Timestamp,
+  lockedBy: Schema.OptionFromNullOr(Schema.String),
+  leaseUntil: OptionalTimestamp,
+  progressDone: Schema.Int,
+  progressTotal: Schema.OptionFromNullOr(Schema.Int),
+  checkpoint: Jsonb(Schema.Unknown),
+  result: Jsonb(Schema.Unknown),
+  errors: Jsonb(Schema.Array(JobError)),
+  errorCount: Schema.Int,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  finishedAt: OptionalTimestamp
+}).pipe(intoClass(Job))
+const job = firstRow(JobRow)
+const jobs = allRows(JobRow)
+const statusOf = firstRow(Row({ status: JobStatus }))
 
 const date = DateTime.toDateUtc
 const json = (value: unknown) => JSON.stringify(value ?? null)
@@ -59,37 +38,16 @@ export const JobQueueSql = Layer.effect(
   JobQueue,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const one = <E, R>(query: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
-      query.pipe(Effect.flatMap(decodeJobs), Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toJob)))
+    const enqueue = SqlSchema.void({ Request: JobRow, execute: (row) => sql`INSERT INTO jobs ${sql.insert(row)}` })
     // Keeps the first MAX_JOB_ERRORS errors, counts them all.
     const appendErrors = (errors: ReadonlyArray<JobError>) =>
       sql`errors = (SELECT coalesce(jsonb_agg(e), '[]'::jsonb) FROM (
             SELECT e FROM jsonb_array_elements(errors || ${json(errors)}::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n LIMIT ${MAX_JOB_ERRORS}) kept),
           error_count = error_count + ${errors.length}`
-    return {
-      enqueue: (job) =>
-        sql`INSERT INTO jobs ${
-          sql.insert({
-            id: job.id,
-            type: job.type,
-            owner_id: Option.getOrNull(job.ownerId),
-            payload: json(job.payload),
-            status: job.status,
-            attempts: job.attempts,
-            max_attempts: job.maxAttempts,
-            run_at: date(job.runAt),
-            progress_done: job.progressDone,
-            progress_total: Option.getOrNull(job.progressTotal),
-            checkpoint: json(job.checkpoint),
-            result: json(job.result),
-            errors: json(job.errors),
-            error_count: job.errorCount,
-            created_at: date(job.createdAt),
-            updated_at: date(job.updatedAt)
-          })
-        }`.pipe(Effect.asVoid, orStorageFailure),
+    return JobQueue.of({
+      enqueue: (j) => enqueue(j).pipe(orStorageFailure),
       claim: (workerId, types, now, leaseUntil) =>
-        one(sql`
+        job(sql`
           UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
                  lease_until = ${date(leaseUntil)}, updated_at = ${date(now)}
           WHERE id = (
@@ -102,12 +60,12 @@ export const JobQueueSql = Layer.effect(
           )
           RETURNING *`).pipe(orStorageFailure),
       heartbeat: (id, workerId, leaseUntil, progress) =>
-        sql<{ status: JobStatus }>`
+        statusOf(sql`
           UPDATE jobs SET lease_until = CASE WHEN status = 'running' THEN ${date(leaseUntil)} ELSE lease_until END,
                  progress_done = ${progress.done}, progress_total = ${Option.getOrNull(progress.total)},
                  checkpoint = ${json(progress.checkpoint)}::jsonb, updated_at = now()
           WHERE id = ${id} AND locked_by = ${workerId} AND status IN ('running', 'cancelled')
-          RETURNING status`.pipe(Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), (r) => r.status)), orStorageFailure),
+          RETURNING status`).pipe(Effect.map(Option.map((r) => r.status)), orStorageFailure),
       addErrors: (id, errors) =>
         errors.length === 0 ? Effect.void : sql`UPDATE jobs SET ${appendErrors(errors)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       succeed: (id, workerId, result, progress, at) =>
@@ -129,27 +87,23 @@ export const JobQueueSql = Layer.effect(
                 WHERE id = ${id} AND locked_by = ${workerId} AND status = 'running' RETURNING id`
         }).pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
       cancel: (id, at) =>
-        Effect.flatMap(
+        Effect.andThen(
           sql`UPDATE jobs SET status = 'cancelled', finished_at = ${date(at)}, updated_at = ${date(at)}
               WHERE id = ${id} AND status IN ('queued', 'running')`,
-          () => one(sql`SELECT * FROM jobs WHERE id = ${id}`)
+          job(sql`SELECT * FROM jobs WHERE id = ${id}`)
         ).pipe(orStorageFailure),
       active: (type, ownerId) =>
-        one(sql`SELECT * FROM jobs WHERE type = ${type} AND status IN ('queued', 'running') AND ${
+        job(sql`SELECT * FROM jobs WHERE type = ${type} AND status IN ('queued', 'running') AND ${
           Option.match(ownerId, { onNone: () => sql`owner_id IS NULL`, onSome: (o) => sql`owner_id = ${o}` })
         } ORDER BY created_at LIMIT 1`).pipe(orStorageFailure),
-      findById: (id) => one(sql`SELECT * FROM jobs WHERE id = ${id}`).pipe(orStorageFailure),
+      findById: (id) => job(sql`SELECT * FROM jobs WHERE id = ${id}`).pipe(orStorageFailure),
       list: (ownerId, after, limit) =>
-        sql`SELECT * FROM jobs WHERE ${
+        jobs(sql`SELECT * FROM jobs WHERE ${
           sql.and([
             sql`owner_id = ${ownerId}`,
             ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))
           ])
-        } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`.pipe(
-          Effect.flatMap(decodeJobs),
-          Effect.map((rows) => rows.map(toJob)),
-          orStorageFailure
-        )
-    }
+        } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`).pipe(orStorageFailure)
+    })
   })
 )

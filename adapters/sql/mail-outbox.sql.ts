@@ -1,74 +1,42 @@
-import { SqlClient, SqlSchema } from "@effect/sql"
+import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
 import { MailContent, MailId, MailStatus, OutboxMail } from "../../domain/mail/mail.js"
+import { allRows, OptionalTimestamp, reshapedInto, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const MailRow = Schema.Struct({
-  id: Schema.String,
-  to_address: Schema.String,
+/** The table keeps the content's parts in columns of their own. */
+const MailRow = reshapedInto(Row({
+  id: MailId,
+  toAddress: Schema.String,
   subject: Schema.String,
-  text_body: Schema.String,
-  html_body: Schema.String,
+  textBody: Schema.String,
+  htmlBody: Schema.String,
   status: MailStatus,
-  attempts: Schema.Number,
-  next_attempt_at: Schema.DateFromSelf,
-  last_error: Schema.NullOr(Schema.String),
-  created_at: Schema.DateFromSelf,
-  sent_at: Schema.NullOr(Schema.DateFromSelf)
+  attempts: Schema.Int,
+  nextAttemptAt: Timestamp,
+  lastError: Schema.OptionFromNullOr(Schema.String),
+  createdAt: Timestamp,
+  sentAt: OptionalTimestamp
+}), OutboxMail, {
+  decode: ({ htmlBody, subject, textBody, toAddress, ...mail }) => ({
+    ...mail,
+    content: new MailContent({ to: toAddress, subject, text: textBody, html: htmlBody })
+  }),
+  encode: ({ content, ...mail }) => ({ ...mail, toAddress: content.to, subject: content.subject, textBody: content.text, htmlBody: content.html })
 })
-type MailRow = typeof MailRow.Type
-
-const toMail = (row: MailRow) =>
-  new OutboxMail({
-    id: MailId.make(row.id),
-    content: new MailContent({ to: row.to_address, subject: row.subject, text: row.text_body, html: row.html_body }),
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: DateTime.unsafeFromDate(row.next_attempt_at),
-    lastError: Option.fromNullable(row.last_error),
-    createdAt: DateTime.unsafeFromDate(row.created_at),
-    sentAt: Option.map(Option.fromNullable(row.sent_at), DateTime.unsafeFromDate)
-  })
+const mails = allRows(MailRow)
 
 export const MailOutboxSql = Layer.effect(
   MailOutbox,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const due = SqlSchema.findAll({
-      Request: Schema.Struct({ now: Schema.DateFromSelf, limit: Schema.Number }),
-      Result: MailRow,
-      execute: ({ limit, now }) =>
-        sql`SELECT * FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ${now}
-            ORDER BY next_attempt_at, id LIMIT ${limit}`
-    })
-    const list = SqlSchema.findAll({
-      Request: Schema.Struct({ at: Schema.NullOr(Schema.DateFromSelf), id: Schema.NullOr(Schema.String), limit: Schema.Number }),
-      Result: MailRow,
-      execute: ({ at, id, limit }) =>
-        at === null || id === null
-          ? sql`SELECT * FROM mail_outbox ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-          : sql`SELECT * FROM mail_outbox WHERE (created_at, id) < (${at}, ${id})
-                ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
-    })
-    return {
-      enqueue: (mail) =>
-        sql`INSERT INTO mail_outbox ${
-          sql.insert({
-            id: mail.id,
-            to_address: mail.content.to,
-            subject: mail.content.subject,
-            text_body: mail.content.text,
-            html_body: mail.content.html,
-            status: mail.status,
-            attempts: mail.attempts,
-            next_attempt_at: DateTime.toDateUtc(mail.nextAttemptAt),
-            last_error: Option.getOrNull(mail.lastError),
-            created_at: DateTime.toDateUtc(mail.createdAt),
-            sent_at: Option.getOrNull(Option.map(mail.sentAt, DateTime.toDateUtc))
-          })
-        }`.pipe(Effect.asVoid, orStorageFailure),
-      due: (now, limit) => due({ now: DateTime.toDateUtc(now), limit }).pipe(Effect.map((rows) => rows.map(toMail)), orStorageFailure),
+    const enqueue = SqlSchema.void({ Request: MailRow, execute: (row) => sql`INSERT INTO mail_outbox ${sql.insert(row)}` })
+    return MailOutbox.of({
+      enqueue: (mail) => enqueue(mail).pipe(orStorageFailure),
+      due: (now, limit) =>
+        mails(sql`SELECT * FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ${DateTime.toDateUtc(now)}
+                  ORDER BY next_attempt_at, id LIMIT ${limit}`).pipe(orStorageFailure),
       markSent: (id, now, forgetBodies) =>
         (forgetBodies
           ? sql`UPDATE mail_outbox SET status = 'sent', sent_at = ${DateTime.toDateUtc(now)}, attempts = attempts + 1,
@@ -84,11 +52,12 @@ export const MailOutboxSql = Layer.effect(
                 next_attempt_at = ${DateTime.toDateUtc(at)} WHERE id = ${id}`
         }).pipe(Effect.asVoid, orStorageFailure),
       list: (after, limit) =>
-        list({
-          at: Option.getOrNull(Option.map(after, (p) => new Date(p.at))),
-          id: Option.getOrNull(Option.map(after, (p) => p.id)),
-          limit
-        }).pipe(Effect.map((rows) => rows.map(toMail)), orStorageFailure)
-    }
+        mails(Option.match(after, {
+          onNone: () => sql`SELECT * FROM mail_outbox ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+          onSome: (p) =>
+            sql`SELECT * FROM mail_outbox WHERE (created_at, id) < (${new Date(p.at)}, ${p.id})
+                ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`
+        })).pipe(orStorageFailure)
+    })
   })
 )

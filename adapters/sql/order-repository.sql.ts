@@ -1,194 +1,108 @@
-import { SqlClient } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { OrderRepository } from "../../application/ports/orders.js"
 import { UserId } from "../../domain/identity/user.js"
 import { LedgerEntry, License, LicenseId, Order, OrderId, OrderStatus } from "../../domain/marketplace/order.js"
 import { ProductId } from "../../domain/marketplace/product.js"
+import { allRows, firstRow, Int8, intoClass, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const Money = Schema.Union(Schema.Number, Schema.NumberFromString)
-const OrderRow = Schema.Struct({
-  id: Schema.String,
-  buyer_id: Schema.String,
-  product_id: Schema.String,
-  seller_id: Schema.String,
-  amount: Money,
+const OrderRow = Row({
+  id: OrderId,
+  buyerId: UserId,
+  productId: ProductId,
+  sellerId: UserId,
+  amount: Int8,
   currency: Schema.String,
   status: OrderStatus,
-  provider: Schema.Literal("manual", "stripe"),
-  provider_ref: Schema.NullOr(Schema.String),
-  checkout_url: Schema.NullOr(Schema.String),
-  created_at: Schema.DateFromSelf,
-  updated_at: Schema.DateFromSelf
-})
-const decodeOrders = Schema.decodeUnknown(Schema.Array(OrderRow))
-const toOrder = (r: typeof OrderRow.Type) =>
-  new Order({
-    id: OrderId.make(r.id),
-    buyerId: UserId.make(r.buyer_id),
-    productId: ProductId.make(r.product_id),
-    sellerId: UserId.make(r.seller_id),
-    amount: r.amount,
-    currency: r.currency,
-    status: r.status,
-    provider: r.provider,
-    providerRef: Option.fromNullable(r.provider_ref),
-    checkoutUrl: Option.fromNullable(r.checkout_url),
-    createdAt: DateTime.unsafeFromDate(r.created_at),
-    updatedAt: DateTime.unsafeFromDate(r.updated_at)
-  })
-export const LicenseRow = Schema.Struct({
-  id: Schema.String,
-  order_id: Schema.String,
-  product_id: Schema.String,
-  buyer_id: Schema.String,
+  provider: Schema.Literals(["manual", "stripe"]),
+  providerRef: Schema.OptionFromNullOr(Schema.String),
+  checkoutUrl: Schema.OptionFromNullOr(Schema.String),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}).pipe(intoClass(Order))
+const order = firstRow(OrderRow)
+const orders = allRows(OrderRow)
+
+export const LicenseRow = Row({
+  id: LicenseId,
+  orderId: OrderId,
+  productId: ProductId,
+  buyerId: UserId,
   key: Schema.String,
-  activation_limit: Schema.Number,
-  status: Schema.Literal("active", "revoked"),
-  created_at: Schema.DateFromSelf
-})
-export const toLicense = (r: typeof LicenseRow.Type) =>
-  new License({
-    id: LicenseId.make(r.id),
-    orderId: OrderId.make(r.order_id),
-    productId: ProductId.make(r.product_id),
-    buyerId: UserId.make(r.buyer_id),
-    key: r.key,
-    activationLimit: r.activation_limit,
-    status: r.status,
-    createdAt: DateTime.unsafeFromDate(r.created_at)
-  })
-const LedgerRow = Schema.Struct({
+  activationLimit: Schema.Int,
+  status: Schema.Literals(["active", "revoked"]),
+  createdAt: Timestamp
+}).pipe(intoClass(License))
+const licenses = allRows(LicenseRow)
+
+const LedgerRow = Row({
   id: Schema.String,
-  seller_id: Schema.String,
-  order_id: Schema.String,
-  product_id: Schema.String,
-  kind: Schema.Literal("sale", "reversal"),
-  gross: Money,
-  fee: Money,
-  net: Money,
+  sellerId: UserId,
+  orderId: OrderId,
+  productId: ProductId,
+  kind: Schema.Literals(["sale", "reversal"]),
+  gross: Int8,
+  fee: Int8,
+  net: Int8,
   currency: Schema.String,
-  created_at: Schema.DateFromSelf
-})
+  createdAt: Timestamp
+}).pipe(intoClass(LedgerEntry))
+const ledger = allRows(LedgerRow)
+
+const paid = firstRow(Row({ paid: Schema.Boolean }))
 
 export const OrderRepositorySql = Layer.effect(
   OrderRepository,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const date = DateTime.toDateUtc
-    const firstOrder = (query: Effect.Effect<ReadonlyArray<unknown>, SqlError>) =>
-      query.pipe(
-        Effect.flatMap(decodeOrders),
-        Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrder)),
-        orStorageFailure
-      )
-    return {
-      insert: (o) =>
-        sql`INSERT INTO orders ${
-          sql.insert({
-            id: o.id,
-            buyer_id: o.buyerId,
-            product_id: o.productId,
-            seller_id: o.sellerId,
-            amount: o.amount,
-            currency: o.currency,
-            status: o.status,
-            provider: o.provider,
-            provider_ref: Option.getOrNull(o.providerRef),
-            checkout_url: Option.getOrNull(o.checkoutUrl),
-            created_at: date(o.createdAt),
-            updated_at: date(o.updatedAt)
-          })
-        } ON CONFLICT (buyer_id, product_id) WHERE status IN ('pending', 'paid') DO NOTHING RETURNING id`.pipe(
-          Effect.map((rows) => rows.length === 1),
-          orStorageFailure
-        ),
-      findById: (id) => firstOrder(sql`SELECT * FROM orders WHERE id = ${id}`),
-      findForUpdate: (id) => firstOrder(sql`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`),
+    // At most one open (pending or paid) order per buyer and product: a second one is not inserted.
+    const insert = SqlSchema.findAll({
+      Request: OrderRow,
+      Result: Row({ id: OrderId }),
+      execute: (row) =>
+        sql`INSERT INTO orders ${sql.insert(row)} ON CONFLICT (buyer_id, product_id) WHERE status IN ('pending', 'paid') DO NOTHING RETURNING id`
+    })
+    const issueLicense = SqlSchema.void({ Request: LicenseRow, execute: (row) => sql`INSERT INTO licenses ${sql.insert(row)}` })
+    const addLedgerEntry = SqlSchema.void({ Request: LedgerRow, execute: (row) => sql`INSERT INTO ledger_entries ${sql.insert(row)}` })
+    return OrderRepository.of({
+      insert: (o) => insert(o).pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
+      findById: (id) => order(sql`SELECT * FROM orders WHERE id = ${id}`).pipe(orStorageFailure),
+      findForUpdate: (id) => order(sql`SELECT * FROM orders WHERE id = ${id} FOR UPDATE`).pipe(orStorageFailure),
       setStatus: (id, status, at) => sql`UPDATE orders SET status = ${status}, updated_at = ${date(at)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       setCheckout: (id, ref, url) =>
         sql`UPDATE orders SET provider_ref = ${ref}, checkout_url = ${Option.getOrNull(url)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
       pendingBefore: (before, limit) =>
-        sql`SELECT * FROM orders WHERE status = 'pending' AND created_at < ${date(before)} ORDER BY created_at, id LIMIT ${limit}`.pipe(
-          Effect.flatMap(decodeOrders),
-          Effect.map((rows) => rows.map(toOrder)),
+        orders(sql`SELECT * FROM orders WHERE status = 'pending' AND created_at < ${date(before)} ORDER BY created_at, id LIMIT ${limit}`).pipe(
           orStorageFailure
         ),
       openOrder: (buyerId, productId) =>
-        firstOrder(sql`SELECT * FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status IN ('pending', 'paid') LIMIT 1`),
+        order(sql`SELECT * FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status IN ('pending', 'paid') LIMIT 1`).pipe(
+          orStorageFailure
+        ),
       hasPaidOrder: (buyerId, productId) =>
-        sql<{ paid: boolean }>`SELECT EXISTS (SELECT 1 FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status = 'paid') AS paid`.pipe(
-          Effect.map((rows) => rows[0]?.paid === true),
+        paid(sql`SELECT EXISTS (SELECT 1 FROM orders WHERE buyer_id = ${buyerId} AND product_id = ${productId} AND status = 'paid') AS paid`).pipe(
+          Effect.map(Option.exists((r) => r.paid)),
           orStorageFailure
         ),
       byBuyer: (buyerId, after, limit) =>
-        sql`SELECT * FROM orders WHERE ${
+        orders(sql`SELECT * FROM orders WHERE ${
           sql.and([sql`buyer_id = ${buyerId}`, ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))])
-        } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`.pipe(Effect.flatMap(decodeOrders), Effect.map((rows) => rows.map(toOrder)), orStorageFailure),
+        } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`).pipe(orStorageFailure),
       recordEvent: (eventId, orderId) =>
         sql`INSERT INTO payment_events (id, order_id) VALUES (${eventId}, ${orderId}) ON CONFLICT (id) DO NOTHING RETURNING id`.pipe(
           Effect.map((rows) => rows.length === 1),
           orStorageFailure
         ),
-      issueLicense: (l) =>
-        sql`INSERT INTO licenses ${
-          sql.insert({
-            id: l.id,
-            order_id: l.orderId,
-            product_id: l.productId,
-            buyer_id: l.buyerId,
-            key: l.key,
-            activation_limit: l.activationLimit,
-            status: l.status,
-            created_at: date(l.createdAt)
-          })
-        }`.pipe(Effect.asVoid, orStorageFailure),
+      issueLicense: (l) => issueLicense(l).pipe(orStorageFailure),
       revokeLicenses: (orderId) => sql`UPDATE licenses SET status = 'revoked' WHERE order_id = ${orderId}`.pipe(Effect.asVoid, orStorageFailure),
-      licensesOf: (buyerId) =>
-        sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(Schema.Array(LicenseRow))),
-          Effect.map((rows) => rows.map(toLicense)),
-          orStorageFailure
-        ),
-      addLedgerEntry: (e) =>
-        sql`INSERT INTO ledger_entries ${
-          sql.insert({
-            id: e.id,
-            seller_id: e.sellerId,
-            order_id: e.orderId,
-            product_id: e.productId,
-            kind: e.kind,
-            gross: e.gross,
-            fee: e.fee,
-            net: e.net,
-            currency: e.currency,
-            created_at: date(e.createdAt)
-          })
-        }`.pipe(Effect.asVoid, orStorageFailure),
+      licensesOf: (buyerId) => licenses(sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`).pipe(orStorageFailure),
+      addLedgerEntry: (e) => addLedgerEntry(e).pipe(orStorageFailure),
       ledgerOf: (sellerId) =>
-        sql`SELECT * FROM ledger_entries WHERE seller_id = ${sellerId} ORDER BY created_at, kind = 'reversal', id`.pipe(
-          Effect.flatMap(Schema.decodeUnknown(Schema.Array(LedgerRow))),
-          Effect.map((rows) =>
-            rows.map((r) =>
-              new LedgerEntry({
-                id: r.id,
-                sellerId: UserId.make(r.seller_id),
-                orderId: OrderId.make(r.order_id),
-                productId: ProductId.make(r.product_id),
-                kind: r.kind,
-                gross: r.gross,
-                fee: r.fee,
-                net: r.net,
-                currency: r.currency,
-                createdAt: DateTime.unsafeFromDate(r.created_at)
-              })
-            )
-          ),
-          orStorageFailure
-        ),
+        ledger(sql`SELECT * FROM ledger_entries WHERE seller_id = ${sellerId} ORDER BY created_at, kind = 'reversal', id`).pipe(orStorageFailure),
       countSale: (productId, delta) =>
         sql`UPDATE products SET sales_count = sales_count + ${delta} WHERE id = ${productId}`.pipe(Effect.asVoid, orStorageFailure)
-    }
+    })
   })
 )

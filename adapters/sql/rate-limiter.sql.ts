@@ -1,7 +1,11 @@
-import { SqlClient } from "@effect/sql"
-import { DateTime, Duration, Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import { DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
 import { RateLimiter, windowOf } from "../../application/ports/rate-limiter.js"
+import { firstRow, Row } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
+
+const hits = firstRow(Row({ count: Schema.Int }))
+const countOf = Option.match({ onNone: () => 0, onSome: (row: { readonly count: number }) => row.count })
 
 export const RateLimiterSql = Layer.effect(
   RateLimiter,
@@ -12,16 +16,16 @@ export const RateLimiterSql = Layer.effect(
       const { retryAfterSeconds, start } = windowOf(DateTime.toEpochMillis(now), millis)
       return { start: new Date(start), end: new Date(start + millis), retryAfterSeconds }
     }
-    return {
+    return RateLimiter.of({
       // One upsert: concurrent hits from many processes all count.
       hit: (key, limit, window, now) => {
         const { end, retryAfterSeconds, start } = bounds(window, now)
-        return sql<{ count: number }>`
+        return hits(sql`
           INSERT INTO rate_limit_windows (key, window_start, window_end, count) VALUES (${key}, ${start}, ${end}, 1)
           ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + 1
-          RETURNING count`.pipe(
-          Effect.map((rows) => {
-            const count = Number(rows[0]?.count ?? 1)
+          RETURNING count`).pipe(
+          Effect.map((row) => {
+            const count = Option.match(row, { onNone: () => 1, onSome: (r) => r.count })
             return { allowed: count <= limit, count, retryAfterSeconds }
           }),
           orStorageFailure
@@ -29,9 +33,9 @@ export const RateLimiterSql = Layer.effect(
       },
       peek: (key, limit, window, now) => {
         const { retryAfterSeconds, start } = bounds(window, now)
-        return sql<{ count: number }>`SELECT count FROM rate_limit_windows WHERE key = ${key} AND window_start = ${start}`.pipe(
-          Effect.map((rows) => {
-            const count = Number(rows[0]?.count ?? 0)
+        return hits(sql`SELECT count FROM rate_limit_windows WHERE key = ${key} AND window_start = ${start}`).pipe(
+          Effect.map((row) => {
+            const count = countOf(row)
             return { allowed: count < limit, count, retryAfterSeconds }
           }),
           orStorageFailure
@@ -43,6 +47,6 @@ export const RateLimiterSql = Layer.effect(
           Effect.map((rows) => rows.length),
           orStorageFailure
         )
-    }
+    })
   })
 )

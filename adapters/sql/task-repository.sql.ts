@@ -1,52 +1,48 @@
-import { SqlClient } from "@effect/sql"
-import type { Statement } from "@effect/sql"
-import { DateTime, Effect, Layer, Option, Schema } from "effect"
+import { SqlClient, SqlSchema } from "effect/sql"
+import type { Statement } from "effect/sql"
+import { Array as Arr, Effect, Layer, Option, Schema } from "effect"
 import { type TaskSort, TaskRepository, type TaskStats } from "../../application/ports/task-repository.js"
 import { UserId } from "../../domain/identity/user.js"
 import { ProjectId } from "../../domain/projects/project.js"
 import { DueDate, PRIORITY_RANK, Task, TaskId, TaskPriority, TaskStatus } from "../../domain/projects/task.js"
-import { containsPattern, textArray } from "./sql-values.js"
+import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { containsPattern } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const TaskRow = Schema.Struct({
-  id: Schema.String,
-  project_id: Schema.String,
+/** A task's row with its links: its assignees and the tasks it waits for, aggregated from their tables. */
+const TaskRow = Row({
+  id: TaskId,
+  projectId: ProjectId,
   title: Schema.String,
   description: Schema.String,
   status: TaskStatus,
   priority: TaskPriority,
   labels: Schema.Array(Schema.String),
-  due: Schema.NullOr(Schema.String),
+  // date: sql-pg reads it as "YYYY-MM-DD", which is what a DueDate is.
+  dueDate: Schema.OptionFromNullOr(DueDate),
   position: Schema.Number,
-  completed_at: Schema.NullOr(Schema.DateFromSelf),
-  created_by: Schema.String,
-  created_at: Schema.DateFromSelf,
-  updated_at: Schema.DateFromSelf,
-  version: Schema.Number,
-  assignee_ids: Schema.Array(Schema.String),
-  blocked_by: Schema.Array(Schema.String)
-})
-const decodeRows = Schema.decodeUnknown(Schema.Array(TaskRow))
+  completedAt: OptionalTimestamp,
+  createdBy: UserId,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  version: Schema.Int,
+  assigneeIds: Schema.Array(UserId),
+  blockedBy: Schema.Array(TaskId)
+}).pipe(intoClass(Task))
+const tasks = allRows(TaskRow)
 
-const toTask = (row: typeof TaskRow.Type) =>
-  new Task({
-    id: TaskId.make(row.id),
-    projectId: ProjectId.make(row.project_id),
-    title: row.title,
-    description: row.description,
-    status: row.status,
-    priority: row.priority,
-    assigneeIds: row.assignee_ids.map((id) => UserId.make(id)),
-    labels: row.labels,
-    dueDate: Option.map(Option.fromNullable(row.due), (d) => DueDate.make(d)),
-    position: row.position,
-    blockedBy: row.blocked_by.map((id) => TaskId.make(id)),
-    completedAt: Option.map(Option.fromNullable(row.completed_at), DateTime.unsafeFromDate),
-    createdBy: UserId.make(row.created_by),
-    createdAt: DateTime.unsafeFromDate(row.created_at),
-    updatedAt: DateTime.unsafeFromDate(row.updated_at),
-    version: row.version
-  })
+/** The tasks table's own columns: the links live in tables of their own, and the priority's rank is stored to sort on. */
+const taskColumns = ({ assignee_ids: _assignees, blocked_by: _blockedBy, ...columns }: typeof TaskRow.Encoded) => ({
+  ...columns,
+  priority_rank: PRIORITY_RANK[columns.priority]
+})
+/** What an update leaves alone. */
+const KEPT_ON_UPDATE = ["id", "project_id", "created_by", "created_at"] as const
+
+const byStatus = allRows(Row({ status: TaskStatus, n: Int8 }))
+const count = firstRow(Row({ n: Int8 }))
+const perAssignee = allRows(Row({ userId: UserId, open: Int8, done: Int8 }))
+const dependencies = allRows(Row({ taskId: TaskId, blockedByTaskId: TaskId }))
 
 /**
  * Each sort's column (ordered as it is stored, so the indexes on (project_id, created_at, id) and
@@ -66,64 +62,43 @@ export const TaskRepositorySql = Layer.effect(
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const select = (where: Statement.Fragment, tail: Statement.Fragment = sql``) =>
-      sql`SELECT t.id, t.project_id, t.title, t.description, t.status, t.priority, t.labels,
-                 to_char(t.due_date, 'YYYY-MM-DD') AS due, t.position, t.completed_at, t.created_by,
+      tasks(sql`SELECT t.id, t.project_id, t.title, t.description, t.status, t.priority, t.labels,
+                 t.due_date, t.position, t.completed_at, t.created_by,
                  t.created_at, t.updated_at, t.version,
                  COALESCE((SELECT array_agg(a.user_id::text ORDER BY a.user_id) FROM task_assignees a WHERE a.task_id = t.id), '{}') AS assignee_ids,
                  COALESCE((SELECT array_agg(d.blocked_by_task_id::text ORDER BY d.blocked_by_task_id) FROM task_dependencies d WHERE d.task_id = t.id), '{}') AS blocked_by
-          FROM tasks t WHERE ${where} ${tail}`.pipe(Effect.flatMap(decodeRows), Effect.map((rows) => rows.map(toTask)))
+          FROM tasks t WHERE ${where} ${tail}`)
     const writeLinks = (task: Task) =>
       Effect.gen(function*() {
         yield* sql`DELETE FROM task_assignees WHERE task_id = ${task.id}`
         yield* sql`DELETE FROM task_dependencies WHERE task_id = ${task.id}`
-        if (task.assigneeIds.length > 0) {
-          yield* sql`INSERT INTO task_assignees ${sql.insert(task.assigneeIds.map((user_id) => ({ task_id: task.id, project_id: task.projectId, user_id })))}`
+        if (Arr.isReadonlyArrayNonEmpty(task.assigneeIds)) {
+          yield* sql`INSERT INTO task_assignees ${
+            sql.insert(Arr.map(task.assigneeIds, (user_id) => ({ task_id: task.id, project_id: task.projectId, user_id })))
+          }`
         }
-        if (task.blockedBy.length > 0) {
-          yield* sql`INSERT INTO task_dependencies ${sql.insert(task.blockedBy.map((b) => ({ task_id: task.id, blocked_by_task_id: b })))}`
+        if (Arr.isReadonlyArrayNonEmpty(task.blockedBy)) {
+          yield* sql`INSERT INTO task_dependencies ${sql.insert(Arr.map(task.blockedBy, (b) => ({ task_id: task.id, blocked_by_task_id: b })))}`
         }
       })
-    const columns = (task: Task) => ({
-      title: task.title,
-      description: task.description,
-      status: task.status,
-      priority: task.priority,
-      priority_rank: PRIORITY_RANK[task.priority],
-      labels: textArray(task.labels),
-      due_date: Option.getOrNull(task.dueDate),
-      position: task.position,
-      completed_at: Option.getOrNull(Option.map(task.completedAt, DateTime.toDateUtc)),
-      updated_at: DateTime.toDateUtc(task.updatedAt),
-      version: task.version
+    const insert = SqlSchema.void({ Request: TaskRow, execute: (row) => sql`INSERT INTO tasks ${sql.insert(taskColumns(row))}` })
+    // The version check and the write are one statement: of two concurrent edits of one version, one wins.
+    const update = SqlSchema.findAll({
+      Request: Schema.Struct({ task: TaskRow, expectedVersion: Schema.Int }),
+      Result: Row({ id: TaskId }),
+      execute: ({ expectedVersion, task }) =>
+        sql`UPDATE tasks SET ${sql.update(taskColumns(task), KEPT_ON_UPDATE)}
+            WHERE id = ${task.id} AND project_id = ${task.project_id} AND version = ${expectedVersion}
+            RETURNING id`
     })
-    return {
-      insert: (task) =>
-        sql.withTransaction(
-          Effect.zipRight(
-            sql`INSERT INTO tasks ${
-              sql.insert({
-                id: task.id,
-                project_id: task.projectId,
-                created_by: task.createdBy,
-                created_at: DateTime.toDateUtc(task.createdAt),
-                ...columns(task)
-              })
-            }`,
-            writeLinks(task)
-          )
-        ).pipe(Effect.asVoid, orStorageFailure),
+    return TaskRepository.of({
+      insert: (task) => sql.withTransaction(Effect.andThen(insert(task), writeLinks(task))).pipe(orStorageFailure),
       findById: (projectId, id) =>
-        select(sql`t.id = ${id} AND t.project_id = ${projectId}`).pipe(
-          Effect.map((tasks) => Option.fromNullable(tasks[0])),
-          orStorageFailure
-        ),
-      // The version check and the write are one statement: of two concurrent edits of one version, one wins.
+        select(sql`t.id = ${id} AND t.project_id = ${projectId}`).pipe(Effect.map(Arr.head), orStorageFailure),
       update: (task, expectedVersion) =>
         sql.withTransaction(
           Effect.gen(function*() {
-            const updated = yield* sql`UPDATE tasks SET ${sql.update(columns(task))}
-                                       WHERE id = ${task.id} AND project_id = ${task.projectId} AND version = ${expectedVersion}
-                                       RETURNING id`
+            const updated = yield* update({ task, expectedVersion })
             if (updated.length === 0) return false
             yield* writeLinks(task)
             return true
@@ -161,12 +136,12 @@ export const TaskRepositorySql = Layer.effect(
         ).pipe(orStorageFailure)
       },
       dependencyGraph: (projectId) =>
-        sql<{ task_id: string; blocked_by_task_id: string }>`
+        dependencies(sql`
           SELECT d.task_id, d.blocked_by_task_id FROM task_dependencies d JOIN tasks t ON t.id = d.task_id
-          WHERE t.project_id = ${projectId}`.pipe(
+          WHERE t.project_id = ${projectId}`).pipe(
           Effect.map((rows) => {
             const graph = new Map<string, Array<string>>()
-            for (const row of rows) graph.set(row.task_id, [...(graph.get(row.task_id) ?? []), row.blocked_by_task_id])
+            for (const row of rows) graph.set(row.taskId, [...(graph.get(row.taskId) ?? []), row.blockedByTaskId])
             return graph as ReadonlyMap<string, ReadonlyArray<string>>
           }),
           orStorageFailure
@@ -174,26 +149,25 @@ export const TaskRepositorySql = Layer.effect(
       unassign: (projectId, userId) =>
         sql`DELETE FROM task_assignees WHERE project_id = ${projectId} AND user_id = ${userId}`.pipe(Effect.asVoid, orStorageFailure),
       stats: (projectId, today) =>
-        Effect.gen(function*() {
-          const byStatus = yield* sql<{ status: TaskStatus; n: string | number }>`
-            SELECT status, count(*) AS n FROM tasks WHERE project_id = ${projectId} GROUP BY status`
-          const overdue = yield* sql<{ n: string | number }>`
+        Effect.all({
+          byStatus: byStatus(sql`SELECT status, count(*) AS n FROM tasks WHERE project_id = ${projectId} GROUP BY status`),
+          overdue: count(sql`
             SELECT count(*) AS n FROM tasks WHERE project_id = ${projectId} AND due_date < ${today}::date
-            AND status NOT IN ('done', 'cancelled')`
-          const perAssignee = yield* sql<{ user_id: string; open: string | number; done: string | number }>`
+            AND status NOT IN ('done', 'cancelled')`),
+          perAssignee: perAssignee(sql`
             SELECT a.user_id,
                    count(*) FILTER (WHERE t.status NOT IN ('done', 'cancelled')) AS open,
                    count(*) FILTER (WHERE t.status = 'done') AS done
             FROM task_assignees a JOIN tasks t ON t.id = a.task_id AND t.project_id = ${projectId}
-            WHERE a.project_id = ${projectId} GROUP BY a.user_id ORDER BY a.user_id`
-          const counts = { todo: 0, in_progress: 0, in_review: 0, done: 0, cancelled: 0 }
-          for (const row of byStatus) counts[row.status] = Number(row.n)
-          return {
-            byStatus: counts,
-            overdue: Number(overdue[0]?.n ?? 0),
-            perAssignee: perAssignee.map((r) => ({ userId: UserId.make(r.user_id), open: Number(r.open), done: Number(r.done) }))
-          } satisfies TaskStats
-        }).pipe(orStorageFailure)
-    }
+            WHERE a.project_id = ${projectId} GROUP BY a.user_id ORDER BY a.user_id`)
+        }).pipe(
+          Effect.map(({ byStatus, overdue, perAssignee }): TaskStats => {
+            const counts = { todo: 0, in_progress: 0, in_review: 0, done: 0, cancelled: 0 }
+            for (const row of byStatus) counts[row.status] = row.n
+            return { byStatus: counts, overdue: Option.match(overdue, { onNone: () => 0, onSome: (r) => r.n }), perAssignee }
+          }),
+          orStorageFailure
+        )
+    })
   })
 )

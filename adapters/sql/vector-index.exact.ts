@@ -1,10 +1,9 @@
-import { SqlClient } from "@effect/sql"
+import { SqlClient } from "effect/sql"
 import { Effect, Layer } from "effect"
 import { VectorIndex } from "../../application/ports/vector-index.js"
-import { MemoryId } from "../../domain/memory/memory.js"
 import { normalize } from "../../domain/memory/vectors.js"
 import { orStorageFailure } from "./storage-errors.js"
-import { chunkStore } from "./chunk-store.js"
+import { chunkStore, hits } from "./chunk-store.js"
 
 const floatArray = (v: ReadonlyArray<number>) => `{${normalize(v).join(",")}}`
 
@@ -19,13 +18,13 @@ export const VectorIndexExactSql = (options: { readonly model: string; readonly 
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       const store = chunkStore(sql, "memory_chunk_vectors", options, floatArray)
-      return {
+      return VectorIndex.of({
         foreignVectors: store.foreignVectors,
         vectorOf: store.vectorOf,
         upsert: store.upsert,
         remove: store.remove,
         search: (query, filter, k) => {
-          return sql<{ memory_id: string; chunk_index: number; text: string; score: number }>`
+          return hits(sql`
             SELECT memory_id, chunk_index, text, score FROM (
               SELECT DISTINCT ON (memory_id) memory_id, chunk_index, text, score FROM (
                 SELECT memory_id, chunk_index, text,
@@ -34,12 +33,8 @@ export const VectorIndexExactSql = (options: { readonly model: string; readonly 
               ) scored
               ORDER BY memory_id, score DESC, chunk_index
             ) best
-            ORDER BY score DESC, memory_id LIMIT ${k}`.pipe(
-            Effect.map((rows) =>
-              rows.map((r) => ({ memoryId: MemoryId.make(r.memory_id), chunkIndex: r.chunk_index, text: r.text, score: Number(r.score) }))),
-            orStorageFailure
-          )
+            ORDER BY score DESC, memory_id LIMIT ${k}`).pipe(orStorageFailure)
         }
-      }
+      })
     })
   )

@@ -1,15 +1,20 @@
-import { SqlClient } from "@effect/sql"
-import { Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import type { SqlError } from "effect/sql/SqlError"
+import { Effect, Layer, Option, Schema } from "effect"
 import { bestChunkPerMemory, VectorIndex, type VectorHit } from "../../application/ports/vector-index.js"
 import { MemoryId } from "../../domain/memory/memory.js"
 import { orStorageFailure } from "./storage-errors.js"
 import { chunkStore } from "./chunk-store.js"
+import { allRows, firstRow, Row } from "./rows.js"
 
 export class PgvectorUnavailable extends Error {
   override readonly name = "PgvectorUnavailable"
 }
 
 const literal = (v: ReadonlyArray<number>) => `[${v.join(",")}]`
+const installed = firstRow(Row({ installed: Schema.Boolean }))
+/** The nearest chunks and their cosine distance (float8). */
+const neighbours = allRows(Row({ memoryId: MemoryId, chunkIndex: Schema.Int, text: Schema.String, distance: Schema.Number }))
 
 /**
  * pgvector (HNSW, cosine) over memory_chunks, for the embedder's model and dimension. Filters are in
@@ -23,8 +28,8 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       const sql = yield* SqlClient.SqlClient
       const dims = options.dimensions
       if (!Number.isInteger(dims) || dims <= 0 || dims > 16_000) return yield* Effect.die(new Error(`bad vector dimension ${dims}`))
-      const [present] = yield* sql<{ ok: boolean }>`SELECT to_regclass('memory_chunks') IS NOT NULL AS ok`.pipe(Effect.orDie)
-      if (!present?.ok) {
+      const present = yield* installed(sql`SELECT to_regclass('memory_chunks') IS NOT NULL AS installed`).pipe(Effect.orDie)
+      if (!Option.exists(present, (row) => row.installed)) {
         return yield* Effect.die(new PgvectorUnavailable("pgvector is not installed in this database: memory_chunks was not created (configure QDRANT_URL instead)"))
       }
       const store = chunkStore(sql, "memory_chunks", options, literal)
@@ -34,7 +39,7 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
       ).pipe(Effect.orDie)
       const distance = sql.literal(`(embedding::vector(${dims})) <=> `)
       const cast = sql.literal(`::vector(${dims})`)
-      return {
+      return VectorIndex.of({
         foreignVectors: store.foreignVectors,
         vectorOf: store.vectorOf,
         upsert: store.upsert,
@@ -51,22 +56,22 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
                 // (186 ms) to the index: keep it on the index for this query.
                 yield* sql.unsafe(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(200, limit * 2))}`)
                 yield* sql`SET LOCAL enable_seqscan = off`
-                return yield* sql<{ memory_id: string; chunk_index: number; text: string; distance: number }>`
+                return yield* neighbours(sql`
                   SELECT memory_id, chunk_index, text, ${distance}${q}${cast} AS distance
                   FROM memory_chunks WHERE ${sql.and(store.conditions(filter))}
-                  ORDER BY ${distance}${q}${cast} LIMIT ${limit}`
+                  ORDER BY ${distance}${q}${cast} LIMIT ${limit}`)
               })
             )
-          const go = (limit: number): Effect.Effect<ReadonlyArray<VectorHit>, import("@effect/sql/SqlError").SqlError> =>
+          const go = (limit: number): Effect.Effect<ReadonlyArray<VectorHit>, SqlError | Schema.SchemaError> =>
             Effect.flatMap(scan(limit), (rows) => {
               const hits = bestChunkPerMemory(
-                rows.map((r) => ({ memoryId: MemoryId.make(r.memory_id), chunkIndex: r.chunk_index, text: r.text, score: 1 - Number(r.distance) })),
+                rows.map(({ distance, ...chunk }) => ({ ...chunk, score: 1 - distance })),
                 k
               )
               return hits.length < k && rows.length === limit && limit < 20_000 ? go(limit * 4) : Effect.succeed(hits)
             })
           return go(Math.max(k * 4, 20)).pipe(orStorageFailure)
         }
-      }
+      })
     })
   )

@@ -50,11 +50,11 @@ export const StripePayments = (options: StripeOptions) =>
         ? Effect.tryPromise({
           try: () => stripe.paymentIntents.retrieve(charge.payment_intent as string),
           catch: failed("reading the charge's payment intent")
-        }).pipe(Effect.map((intent) => Option.fromNullable(intent.metadata?.order_id)))
+        }).pipe(Effect.map((intent) => Option.fromNullishOr(intent.metadata?.order_id)))
         : Effect.succeed(Option.none<string>())
 
     const orderOfSession = (session: Stripe.Checkout.Session) =>
-      Option.fromNullable(session.client_reference_id ?? session.metadata?.order_id)
+      Option.fromNullishOr(session.client_reference_id ?? session.metadata?.order_id)
 
     const outcome = (event: Stripe.Event): Effect.Effect<WebhookOutcome, PaymentProviderFailed> => {
       const ignored = Effect.succeed<WebhookOutcome>({ _tag: "Ignored", eventId: event.id, type: event.type })
@@ -86,7 +86,7 @@ export const StripePayments = (options: StripeOptions) =>
       }
     }
 
-    return {
+    return Payments.of({
       provider: "stripe",
       checkout: (order, productTitle) =>
         Effect.tryPromise({
@@ -109,7 +109,7 @@ export const StripePayments = (options: StripeOptions) =>
               { idempotencyKey: `brainops-checkout-${order.id}` }
             ),
           catch: failed("creating the checkout session")
-        }).pipe(Effect.map((session) => ({ providerRef: session.id, checkoutUrl: Option.fromNullable(session.url) }))),
+        }).pipe(Effect.map((session) => ({ providerRef: session.id, checkoutUrl: Option.fromNullishOr(session.url) }))),
       refund: (order) =>
         Effect.gen(function*() {
           const sessionId = yield* Option.match(order.providerRef, {
@@ -134,5 +134,5 @@ export const StripePayments = (options: StripeOptions) =>
           try: () => stripe.webhooks.constructEvent(payload, signature, Redacted.value(options.webhookSecret)),
           catch: (e) => new InvalidWebhook({ reason: e instanceof Error ? e.message : "the signature does not match" })
         }).pipe(Effect.flatMap(outcome))
-    }
+    })
   })

@@ -4,7 +4,7 @@ import { Totp } from "../../application/ports/totp.js"
 
 const PERIOD_SECONDS = 30
 
-export const TotpOtplib = Layer.succeed(Totp, {
+export const TotpOtplib = Layer.succeed(Totp, Totp.of({
   generateSecret: Effect.sync(() => generateSecret()),
   uri: (secret, accountName) => generateURI({ issuer: "BrainOps", label: accountName, secret }),
   verify: (secret, code, afterStep) =>
@@ -23,4 +23,4 @@ export const TotpOtplib = Layer.succeed(Totp, {
       )
       return result.valid && "timeStep" in result ? Option.some(result.timeStep) : Option.none()
     })
-})
+}))

@@ -24,7 +24,7 @@ export interface CreateApiKeyInput {
 export const createApiKey = Effect.fn("Identity.createApiKey")(function*(actor: Actor, input: CreateApiKeyInput) {
   yield* requireSession(actor)
   const now = yield* DateTime.now
-  if (Option.isSome(input.expiresAt) && !DateTime.lessThan(now, input.expiresAt.value)) {
+  if (Option.isSome(input.expiresAt) && !DateTime.isLessThan(now, input.expiresAt.value)) {
     return yield* new InvalidApiKeyRequest({ field: "expires_at", reason: "expires_at must be in the future" })
   }
   const secrets = yield* SecretTokens

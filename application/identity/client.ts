@@ -10,7 +10,7 @@ export interface ClientInfo {
  * The client of the request being served, provided by the driving adapter for each request. Optional
  * on purpose: a use-case run by the CLI or a job has no client.
  */
-export class RequestClient extends Context.Tag("RequestClient")<RequestClient, ClientInfo>() {}
+export class RequestClient extends Context.Service<RequestClient, ClientInfo>()("RequestClient") {}
 
 export const NO_CLIENT: ClientInfo = { ip: Option.none(), userAgent: Option.none() }
 

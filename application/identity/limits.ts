@@ -1,9 +1,9 @@
 import { Context, Duration, Effect, Option } from "effect"
 import type { RateLimitPolicy } from "../shared/rate-limit.js"
 import { enforce } from "../shared/rate-limit.js"
-import { currentClient, RequestClient } from "./client.js"
+import { RequestClient } from "./client.js"
 
-export class RateLimitSettings extends Context.Tag("RateLimitSettings")<RateLimitSettings, {
+export class RateLimitSettings extends Context.Service<RateLimitSettings, {
   /** Requests a minute for one user or API key, over the whole authenticated API. */
   readonly apiPerMinute: number
   /** Login attempts a minute from one address. */
@@ -13,7 +13,7 @@ export class RateLimitSettings extends Context.Tag("RateLimitSettings")<RateLimi
   /** Failed sign-ins to one account before it is locked, and for how long. */
   readonly lockoutThreshold: number
   readonly lockoutDuration: Duration.Duration
-}>() {}
+}>()("RateLimitSettings") {}
 
 /** The policies, from the settings. Counters are keyed by policy name, so the names must stay distinct. */
 export const policies = Effect.map(RateLimitSettings, (s) => ({
@@ -27,9 +27,6 @@ export const policies = Effect.map(RateLimitSettings, (s) => ({
   twoFactorFailuresPerUser: { name: "wrong two-factor codes for this account", limit: 10, window: Duration.minutes(15) },
   resendPerUser: { name: "verification mails for this account", limit: 3, window: Duration.hours(1) }
 } satisfies Record<string, RateLimitPolicy>))
-
-/** The caller's address as a rate-limit subject (one bucket for callers without one). */
-export const clientAddress = Effect.map(currentClient, (c) => Option.getOrElse(c.ip, () => "unknown"))
 
 /**
  * Per-address limits guard the network edge: a use-case run with no request client (the CLI, startup)

@@ -7,7 +7,7 @@ import { SecretTokens } from "../ports/secret-tokens.js"
 export const issueOneTimeToken = Effect.fn("Identity.issueOneTimeToken")(function*(
   userId: UserId,
   purpose: TokenPurpose,
-  ttl: Duration.DurationInput
+  ttl: Duration.Input
 ) {
   const secrets = yield* SecretTokens
   const tokens = yield* OneTimeTokens

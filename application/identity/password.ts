@@ -32,7 +32,7 @@ const issueResetLink = (user: User) =>
       })
     )
   }).pipe(
-    Effect.tapErrorCause((cause) => Effect.logError("password reset link could not be issued", cause)),
+    Effect.tapCause((cause) => Effect.logError("password reset link could not be issued", cause)),
     Effect.annotateLogs({ user_id: user.id })
   )
 
@@ -48,12 +48,12 @@ export const forgotPassword = Effect.fn("Identity.forgotPassword")(function*(ema
   yield* enforce(limits.forgotPerEmail, email)
   const user = yield* (yield* UserRepository).findByEmail(email)
   const work = Option.match(user, { onNone: () => Effect.void, onSome: issueResetLink })
-  return yield* Effect.forkDaemon(Effect.ignore(work))
+  return yield* Effect.forkDetach(Effect.ignore(work))
 })
 
 const setNewPassword = (user: User, newPassword: Redacted.Redacted<string>) =>
   Effect.gen(function*() {
-    yield* checkPasswordPolicy(Redacted.value(newPassword), user.email)
+    yield* Effect.fromResult(checkPasswordPolicy(Redacted.value(newPassword), user.email))
     return yield* (yield* PasswordHasher).hash(newPassword)
   })
 

@@ -18,7 +18,7 @@ export interface RegisterInput {
 
 export const register = Effect.fn("Identity.register")(function*(input: RegisterInput) {
   yield* enforcePerAddress((yield* policies).registerPerIp)
-  yield* checkPasswordPolicy(Redacted.value(input.password), input.email)
+  yield* Effect.fromResult(checkPasswordPolicy(Redacted.value(input.password), input.email))
   const users = yield* UserRepository
   const passwordHash = yield* (yield* PasswordHasher).hash(input.password)
   const now = yield* DateTime.now
@@ -33,7 +33,7 @@ export const register = Effect.fn("Identity.register")(function*(input: Register
     updatedAt: now
   })
   // The account and its verification mail stand or fall together.
-  yield* (yield* UnitOfWork).transaction(Effect.zipRight(users.insert(user), issueEmailVerification(user)))
+  yield* (yield* UnitOfWork).transaction(Effect.andThen(users.insert(user), issueEmailVerification(user)))
   yield* Effect.logInfo("user registered").pipe(Effect.annotateLogs({ user_id: user.id }))
   return user
 })

@@ -38,7 +38,8 @@ export const isTwoFactorEnabled = (userId: UserId) =>
 const openSecret = (sealed: string) =>
   Effect.flatMap(SecretBox, (box) => box.open(sealed)).pipe(
     // A secret that no longer opens means the encryption key changed: an operator's problem, not the user's.
-    Effect.orDieWith(() => new Error("a stored 2FA secret cannot be decrypted: was ENCRYPTION_KEY changed?"))
+    Effect.mapError(() => new Error("a stored 2FA secret cannot be decrypted: was ENCRYPTION_KEY changed?")),
+    Effect.orDie
   )
 
 /** Checks a TOTP code against the user's active secret and spends its time step (no replay). */
@@ -150,7 +151,7 @@ export const verifyLoginChallenge = Effect.fn("Identity.verifyLoginChallenge")(f
   const repo = yield* TwoFactorRepository
   const now = yield* DateTime.now
   const challenge = yield* repo.findChallenge((yield* SecretTokens).hash(challengeToken))
-  if (Option.isNone(challenge) || !DateTime.lessThan(now, challenge.value.expiresAt) || challenge.value.attempts >= CHALLENGE_MAX_ATTEMPTS) {
+  if (Option.isNone(challenge) || !DateTime.isLessThan(now, challenge.value.expiresAt) || challenge.value.attempts >= CHALLENGE_MAX_ATTEMPTS) {
     return yield* new Unauthenticated({ reason: "invalid or expired two-factor challenge" })
   }
   const user = yield* requireUser(challenge.value.userId)

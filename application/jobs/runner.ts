@@ -27,17 +27,17 @@ export interface JobRun {
 export type JobHandler = (run: JobRun) => Effect.Effect<unknown, { readonly _tag: string; readonly message?: string }>
 
 /** The job types this process can run, each an Effect use-case (its services already provided). */
-export class JobHandlers extends Context.Tag("JobHandlers")<JobHandlers, Readonly<Record<string, JobHandler>>>() {}
+export class JobHandlers extends Context.Service<JobHandlers, Readonly<Record<string, JobHandler>>>()("JobHandlers") {}
 
 export interface WorkerSettings {
   readonly workerId: string
   readonly concurrency: number
-  readonly pollInterval: Duration.DurationInput
+  readonly pollInterval: Duration.Input
   /** How long a claim holds without a heartbeat; heartbeats come every third of it. */
-  readonly lease: Duration.DurationInput
+  readonly lease: Duration.Input
 }
 
-class Stop extends Schema.TaggedError<Stop>()("Stop", { reason: Schema.Literal("cancelled", "lease lost") }) {}
+class Stop extends Schema.TaggedError<Stop>()("Stop", { reason: Schema.Literals(["cancelled", "lease lost"]) }) {}
 
 const describe = (error: { readonly _tag: string; readonly message?: string }) => error.message ? `${error._tag}: ${error.message}` : error._tag
 
@@ -66,7 +66,7 @@ const execute = (settings: WorkerSettings, job: Job) =>
       if (status.value === "cancelled") return yield* new Stop({ reason: "cancelled" })
     })
     const beats = Effect.repeat(
-      Effect.zipRight(Effect.sleep(Duration.unsafeDivide(settings.lease, 3)), heartbeat),
+      Effect.andThen(Effect.sleep(Duration.divideUnsafe(Duration.fromInputUnsafe(settings.lease), 3)), heartbeat),
       Schedule.forever
     )
     const run: JobRun = {
@@ -80,14 +80,14 @@ const execute = (settings: WorkerSettings, job: Job) =>
       report: (errors) => queue.addErrors(job.id, errors)
     }
     yield* Effect.logInfo("job started").pipe(log)
-    const outcome = yield* Effect.either(Effect.raceFirst(handler(run), Effect.zipRight(beats, Effect.never)))
+    const outcome = yield* Effect.result(Effect.raceFirst(handler(run), Effect.andThen(beats, Effect.never)))
     const now = yield* at
-    if (outcome._tag === "Right") {
-      yield* queue.succeed(job.id, settings.workerId, outcome.right ?? null, yield* Ref.get(state), now)
+    if (outcome._tag === "Success") {
+      yield* queue.succeed(job.id, settings.workerId, outcome.success ?? null, yield* Ref.get(state), now)
       yield* Effect.logInfo("job succeeded").pipe(log)
       return
     }
-    const error = outcome.left
+    const error = outcome.failure
     if (error._tag === "Stop") {
       yield* Effect.logInfo(`job stopped: ${(error as Stop).reason}`).pipe(log)
       return
@@ -95,7 +95,7 @@ const execute = (settings: WorkerSettings, job: Job) =>
     // Progress made before the failure is kept, so a resumable job starts again from there.
     yield* queue.heartbeat(job.id, settings.workerId, now, yield* Ref.get(state)).pipe(Effect.ignore)
     const final = (error._tag === "JobFailed" && !(error as JobFailed).retryable) || job.attempts >= job.maxAttempts
-    const retryAt = final ? Option.none() : Option.some(DateTime.add(now, { millis: retryDelayMillis(job.attempts) }))
+    const retryAt = final ? Option.none() : Option.some(DateTime.add(now, { milliseconds: retryDelayMillis(job.attempts) }))
     yield* queue.fail(job.id, settings.workerId, { message: describe(error), attempt: job.attempts }, retryAt, now)
     yield* Effect.logWarning(final ? "job failed" : "job attempt failed; will retry").pipe(Effect.annotateLogs("error", describe(error)), log)
   })
@@ -109,7 +109,7 @@ export const runOnce = (settings: WorkerSettings) =>
     const claimed = yield* queue.claim(settings.workerId, Object.keys(handlers), now, DateTime.addDuration(now, settings.lease))
     if (Option.isNone(claimed)) return false
     yield* execute(settings, claimed.value).pipe(
-      Effect.catchAllCause((cause) => Effect.logError("job run failed", cause).pipe(Effect.annotateLogs("job", claimed.value.id)))
+      Effect.catchCause((cause) => Effect.logError("job run failed", cause).pipe(Effect.annotateLogs("job", claimed.value.id)))
     )
     return true
   })
@@ -124,7 +124,7 @@ export const runWorkers = (settings: WorkerSettings) =>
     Array.from({ length: settings.concurrency }, (_, i) => i),
     (slot) =>
       runOnce(settings).pipe(
-        Effect.catchAll((error) => Effect.as(Effect.logWarning("job queue unavailable", error.message), false)),
+        Effect.catch((error) => Effect.as(Effect.logWarning("job queue unavailable", error.message), false)),
         Effect.flatMap((found) => (found ? Effect.void : Effect.sleep(settings.pollInterval))),
         Effect.forever,
         Effect.annotateLogs("slot", slot)

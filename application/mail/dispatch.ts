@@ -13,9 +13,9 @@ export const dispatchDueMail = Effect.fn("Mail.dispatchDue")(function*(batch: nu
   const due = yield* outbox.due(yield* DateTime.now, batch)
   let delivered = 0
   for (const mail of due) {
-    const result = yield* Effect.either(transport.deliver(mail.content))
+    const result = yield* Effect.result(transport.deliver(mail.content))
     const now = yield* DateTime.now
-    if (result._tag === "Right") {
+    if (result._tag === "Success") {
       yield* outbox.markSent(mail.id, now, !transport.keepsBodiesInOutbox)
       delivered++
       continue
@@ -24,11 +24,11 @@ export const dispatchDueMail = Effect.fn("Mail.dispatchDue")(function*(batch: nu
     const giveUp = attempts >= MAX_MAIL_ATTEMPTS
     yield* outbox.markAttemptFailed(
       mail.id,
-      result.left.message,
-      giveUp ? Option.none() : Option.some(DateTime.add(now, { millis: retryDelayMillis(attempts) }))
+      result.failure.message,
+      giveUp ? Option.none() : Option.some(DateTime.add(now, { milliseconds: retryDelayMillis(attempts) }))
     )
     yield* (giveUp ? Effect.logError : Effect.logWarning)(giveUp ? "mail given up" : "mail delivery failed; will retry").pipe(
-      Effect.annotateLogs({ mail_id: mail.id, attempts, transport: transport.name, error: result.left.message })
+      Effect.annotateLogs({ mail_id: mail.id, attempts, transport: transport.name, error: result.failure.message })
     )
   }
   return delivered

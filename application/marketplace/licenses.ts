@@ -1,4 +1,4 @@
-import { DateTime, Effect, Either, Option } from "effect"
+import { DateTime, Effect, Result, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { Activation, ActivationId, decideActivation } from "../../domain/marketplace/license.js"
 import type { License } from "../../domain/marketplace/order.js"
@@ -40,8 +40,8 @@ export const activateLicense = Effect.fn("Marketplace.activateLicense")(function
       const license = yield* ownLicense(actor, key, true)
       const active = yield* licenses.activeActivations([license.id])
       const decision = decideActivation(license, active, instanceName)
-      if (Either.isLeft(decision)) return yield* Effect.fail(decision.left)
-      if (Option.isSome(decision.right)) return { activation: decision.right.value, license, used: active.length } satisfies ActivationView
+      if (Result.isFailure(decision)) return yield* Effect.fail(decision.failure)
+      if (Option.isSome(decision.success)) return { activation: decision.success.value, license, used: active.length } satisfies ActivationView
       const activation = new Activation({
         id: ActivationId.make(yield* ids.next),
         licenseId: license.id,

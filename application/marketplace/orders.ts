@@ -258,7 +258,7 @@ export const expirePendingOrders = Effect.fn("Marketplace.expirePendingOrders")(
   const stale = yield* (yield* OrderRepository).pendingBefore(cutoff, 500)
   let expired = 0
   for (const order of stale) {
-    if (order.provider === "stripe" && DateTime.greaterThan(order.createdAt, stripeCutoff)) continue
+    if (order.provider === "stripe" && DateTime.isGreaterThan(order.createdAt, stripeCutoff)) continue
     if ((yield* applyPayment(`expiry:${order.id}`, order.id, { _tag: "Expired" })).applied) expired++
   }
   return expired

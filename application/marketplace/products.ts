@@ -1,4 +1,4 @@
-import { DateTime, Effect, Either, Option, type Stream } from "effect"
+import { DateTime, Effect, Result, Option, type Stream } from "effect"
 import { type Actor, isAdmin } from "../../domain/identity/actor.js"
 import { type InvalidProductTransition, Product, ProductId, type ProductStatus, ProductWorkflow, slugify } from "../../domain/marketplace/product.js"
 import { Forbidden, NotFound } from "../../domain/shared/errors.js"
@@ -29,8 +29,8 @@ const ownProduct = (actor: Actor, id: ProductId) =>
 
 const adminOnly = (actor: Actor) => isAdmin(actor) ? Effect.void : Effect.fail(new Forbidden({ reason: "only an administrator reviews products" }))
 
-const apply = (step: Either.Either<Product, InvalidProductTransition>) =>
-  Effect.flatMap(Either.match(step, { onLeft: Effect.fail, onRight: Effect.succeed }), (next) =>
+const apply = (step: Result.Result<Product, InvalidProductTransition>) =>
+  Effect.flatMap(Result.match(step, { onFailure: Effect.fail, onSuccess: Effect.succeed }), (next) =>
     Effect.map(DateTime.now, (now) => new Product({ ...next, updatedAt: now })))
 
 const save = (p: Product) => Effect.as(Effect.flatMap(ProductRepository, (r) => r.update(p)), p)

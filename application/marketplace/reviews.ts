@@ -44,7 +44,7 @@ const ownReview = (actor: Actor, productId: ProductId, id: ReviewId) =>
  */
 const withRating = <A, E, R>(productId: ProductId, write: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.all([ReviewRepository, UnitOfWork]), ([reviews, uow]) =>
-    uow.transaction(reviews.lockProduct(productId).pipe(Effect.zipRight(write), Effect.zipLeft(reviews.refreshRating(productId)))))
+    uow.transaction(reviews.lockProduct(productId).pipe(Effect.andThen(write), Effect.tap(reviews.refreshRating(productId)))))
 
 export const createReview = Effect.fn("Marketplace.createReview")(function*(actor: Actor, productId: ProductId, input: ReviewInput) {
   const product = yield* publicProduct(productId)

@@ -21,7 +21,7 @@ export const recordQuery = (actor: Actor, kind: "search" | "rag", query: string,
       resultCount,
       createdAt: yield* DateTime.now
     })
-  }).pipe(Effect.catchAll((error) => Effect.logWarning("query log write failed", error)))
+  }).pipe(Effect.catch((error) => Effect.logWarning("query log write failed", error)))
 
 /** The caller's memory figures; the per-day series cover the last `days` days (UTC), today included. */
 export const memoryAnalytics = Effect.fn("Memory.analytics")(function*(actor: Actor, days: number) {

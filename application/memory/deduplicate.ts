@@ -1,7 +1,7 @@
 import { DateTime, Effect, Option, Schema } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { UserId } from "../../domain/identity/user.js"
-import { Memory, MEMORY_LIMITS, type MemoryId } from "../../domain/memory/memory.js"
+import { Memory, MEMORY_LIMITS, type MemoryId, metadataBytes } from "../../domain/memory/memory.js"
 import { ownerOnly } from "../../domain/memory/sharing.js"
 import { enqueueJob } from "../jobs/jobs.js"
 import { JobFailed, type JobRun } from "../jobs/runner.js"
@@ -13,7 +13,7 @@ import { embedMemory } from "./indexing.js"
 
 export const DEDUPLICATE_JOB = "memory.deduplicate"
 export const DEFAULT_SIMILARITY = 0.95
-const Payload = Schema.Struct({ threshold: Schema.Number.pipe(Schema.between(0.5, 1)) })
+const Payload = Schema.Struct({ threshold: Schema.Number.pipe(Schema.check(Schema.isBetween({ minimum: 0.5, maximum: 1 }))) })
 /** Groups listed in the job's report; all are merged whatever their number. */
 const REPORTED_GROUPS = 500
 
@@ -52,7 +52,7 @@ export const mergeInto = (keeper: Memory, others: ReadonlyArray<Memory>, now: Da
   let metadata: Record<string, unknown> = keeper.metadata
   for (const other of [...others].reverse()) {
     const candidate = { ...other.metadata, ...metadata }
-    if (Buffer.byteLength(JSON.stringify(candidate)) <= MEMORY_LIMITS.metadataBytes) metadata = candidate
+    if (metadataBytes(candidate) <= MEMORY_LIMITS.metadataBytes) metadata = candidate
   }
   return new Memory({ ...keeper, tags, metadata, pinned: keeper.pinned || others.some((m) => m.pinned), updatedAt: now })
 }
@@ -64,7 +64,7 @@ export const mergeInto = (keeper: Memory, others: ReadonlyArray<Memory>, now: Da
  */
 export const runDeduplicate = (run: JobRun) =>
   Effect.gen(function*() {
-    const { threshold } = yield* Schema.decodeUnknown(Payload)(run.job.payload).pipe(
+    const { threshold } = yield* Schema.decodeUnknownEffect(Payload)(run.job.payload).pipe(
       Effect.mapError(() => new JobFailed({ message: "malformed deduplicate job payload", retryable: false }))
     )
     const owner = UserId.make(Option.getOrThrow(run.job.ownerId))

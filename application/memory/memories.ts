@@ -1,7 +1,7 @@
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Effect, Equivalence, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { MemoryTooLarge } from "../../domain/memory/errors.js"
-import { type CollectionId, Memory, MEMORY_LIMITS, MemoryId } from "../../domain/memory/memory.js"
+import { type CollectionId, Memory, MemoryId, sizeProblem } from "../../domain/memory/memory.js"
 import { Forbidden } from "../../domain/shared/errors.js"
 import { Ids } from "../ports/ids.js"
 import { type MemoryFilter, MemoryRepository } from "../ports/memory-repository.js"
@@ -24,13 +24,9 @@ export interface MemoryInput {
 export type MemoryPatch = { readonly [K in keyof MemoryInput]?: MemoryInput[K] }
 
 const checkSize = (input: MemoryInput) =>
-  Effect.gen(function*() {
-    if (input.content.length > MEMORY_LIMITS.contentChars) {
-      return yield* new MemoryTooLarge({ field: "content", reason: `content must be at most ${MEMORY_LIMITS.contentChars} characters` })
-    }
-    if (new TextEncoder().encode(JSON.stringify(input.metadata)).length > MEMORY_LIMITS.metadataBytes) {
-      return yield* new MemoryTooLarge({ field: "metadata", reason: `metadata must be at most ${MEMORY_LIMITS.metadataBytes} bytes of JSON` })
-    }
+  Option.match(sizeProblem(input.content, input.metadata), {
+    onNone: () => Effect.void,
+    onSome: (problem) => Effect.fail(new MemoryTooLarge(problem))
   })
 
 /** A memory goes only into a collection of the actor's own. */
@@ -57,7 +53,7 @@ export const createMemory = Effect.fn("Memory.create")(function*(actor: Actor, i
   })
   const entries = yield* embedMemory(memory)
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight((yield* MemoryRepository).insert(memory), (yield* VectorIndex).upsert(entries))
+    Effect.andThen((yield* MemoryRepository).insert(memory), (yield* VectorIndex).upsert(entries))
   )
   return memory
 })
@@ -68,7 +64,7 @@ export const getMemory = Effect.fn("Memory.get")((actor: Actor, id: MemoryId) =>
 /** The owner, or a user it was shared with for writing, edits; only the owner moves it between collections. */
 export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, id: MemoryId, patch: MemoryPatch) {
   const { access, memory: current } = yield* writableMemory(actor, id)
-  const moves = patch.collectionId !== undefined && !Option.getEquivalence<string>((a, b) => a === b)(patch.collectionId, current.collectionId)
+  const moves = patch.collectionId !== undefined && !Option.makeEquivalence<string>(Equivalence.strictEqual())(patch.collectionId, current.collectionId)
   if (moves && access !== "owner") {
     return yield* Effect.fail(new Forbidden({ reason: "only the owner may move a memory to another collection" }))
   }
@@ -87,7 +83,7 @@ export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, i
   // Re-indexed whatever changed: the chunks also carry the fields searches filter on.
   const entries = yield* embedMemory(updated)
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight((yield* MemoryRepository).update(updated), (yield* VectorIndex).upsert(entries))
+    Effect.andThen((yield* MemoryRepository).update(updated), (yield* VectorIndex).upsert(entries))
   )
   return updated
 })
@@ -96,7 +92,7 @@ export const updateMemory = Effect.fn("Memory.update")(function*(actor: Actor, i
 export const deleteMemory = Effect.fn("Memory.delete")(function*(actor: Actor, id: MemoryId) {
   yield* ownedMemory(actor, id, "delete it")
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight((yield* VectorIndex).remove(id), (yield* MemoryRepository).delete(id))
+    Effect.andThen((yield* VectorIndex).remove(id), (yield* MemoryRepository).delete(id))
   )
 })
 

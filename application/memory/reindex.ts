@@ -1,4 +1,4 @@
-import { Effect, Option, Schema } from "effect"
+import { DateTime, Effect, Option, Schema } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { UserId } from "../../domain/identity/user.js"
 import { MemoryId } from "../../domain/memory/memory.js"
@@ -45,7 +45,7 @@ export const runReindex = (run: JobRun) =>
     const owner = Option.map(run.job.ownerId, (o) => UserId.make(o))
     let state = Option.getOrElse(Schema.decodeUnknownOption(Checkpoint)(run.job.checkpoint), () => ({ after: null, done: 0 }))
     for (;;) {
-      const batch = yield* memories.pageById(owner, Option.map(Option.fromNullable(state.after), (a) => MemoryId.make(a)), BATCH)
+      const batch = yield* memories.pageById(owner, Option.map(Option.fromNullishOr(state.after), (a) => MemoryId.make(a)), BATCH)
       if (batch.length === 0) break
       const entries = yield* embedMemories(batch)
       const next = { after: batch.at(-1)!.id as string, done: state.done + batch.length }
@@ -53,7 +53,7 @@ export const runReindex = (run: JobRun) =>
         Effect.gen(function*() {
           // A memory edited (re-indexed by its edit) or deleted since it was read keeps what it has.
           const current = yield* Effect.forEach(batch, (m) =>
-            Effect.map(memories.findById(m.id), (found) => Option.exists(found, (f) => f.updatedAt.epochMillis === m.updatedAt.epochMillis) ? [m.id as string] : []))
+            Effect.map(memories.findById(m.id), (found) => Option.exists(found, (f) => DateTime.toEpochMillis(f.updatedAt) === DateTime.toEpochMillis(m.updatedAt)) ? [m.id as string] : []))
           const unchanged = new Set(current.flat())
           yield* index.upsert(entries.filter((e) => unchanged.has(e.memoryId)))
           yield* run.save(next.done, Option.none(), next)

@@ -78,7 +78,7 @@ export const retrieve = Effect.fn("Memory.retrieve")(function*(actor: Actor, inp
   const known = new Map<string, Memory>(keyword.map((r) => [r.memory.id, r.memory]))
   const found = yield* Effect.forEach(fused, ({ id, score }) =>
     Effect.map(
-      Option.match(Option.fromNullable(known.get(id)), { onNone: () => load(id as MemoryId), onSome: (m) => Effect.succeed(Option.some(m)) }),
+      Option.match(Option.fromNullishOr(known.get(id)), { onNone: () => load(id as MemoryId), onSome: (m) => Effect.succeed(Option.some(m)) }),
       Option.map((memory): SearchResult => ({ memory, score, snippet: snippets.get(id) ?? snippetOf(memory) }))
     ))
   return found.flatMap(Option.toArray)

@@ -1,8 +1,8 @@
-import { Chunk, DateTime, Effect, Option, Schema, Stream } from "effect"
+import { DateTime, Effect, Option, Result, Schema, Stream } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import { UserId } from "../../domain/identity/user.js"
 import { type JobError } from "../../domain/jobs/job.js"
-import { CollectionId, Memory, MEMORY_LIMITS, MemoryId } from "../../domain/memory/memory.js"
+import { CollectionId, Memory, MemoryId, sizeProblem } from "../../domain/memory/memory.js"
 import { PortableMemory, type TransferFormat } from "../../domain/memory/portable.js"
 import { ownerOnly } from "../../domain/memory/sharing.js"
 import { JobFailed, type JobRun } from "../jobs/runner.js"
@@ -14,6 +14,7 @@ import { everything, MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { jsonArrayElements, jsonLines, type RawRecord } from "../shared/json-records.js"
+import { fieldIssues } from "../shared/schema-issues.js"
 import { ownedCollection } from "./access.js"
 import { embedMemories } from "./indexing.js"
 
@@ -22,11 +23,11 @@ export const EXPORT_JOB = "memory.export"
 /** Records embedded and written together: one embedder call and one short transaction each. */
 const BATCH = 64
 
-const ImportPayload = Schema.Struct({ file_key: Schema.String, format: Schema.Literal("jsonl", "json"), collection_id: Schema.NullOr(Schema.String) })
-const ExportPayload = Schema.Struct({ format: Schema.Literal("jsonl", "json"), collection_id: Schema.NullOr(Schema.String) })
+const ImportPayload = Schema.Struct({ file_key: Schema.String, format: Schema.Literals(["jsonl", "json"]), collection_id: Schema.NullOr(Schema.String) })
+const ExportPayload = Schema.Struct({ format: Schema.Literals(["jsonl", "json"]), collection_id: Schema.NullOr(Schema.String) })
 const ImportCheckpoint = Schema.Struct({ line: Schema.Number, imported: Schema.Number, duplicates: Schema.Number, invalid: Schema.Number })
 type ImportCheckpoint = typeof ImportCheckpoint.Type
-const decodePortable = Schema.decodeUnknownEither(PortableMemory)
+const decodePortable = Schema.decodeUnknownResult(PortableMemory)
 
 /**
  * Accepts an upload for import: the body is streamed to the file store first (never held whole),
@@ -63,7 +64,7 @@ const records = (format: TransferFormat, bytes: Stream.Stream<Uint8Array, unknow
   return format === "jsonl" ? jsonLines(text) : jsonArrayElements(text)
 }
 
-const importKeyOf = (record: PortableMemory, hash: ContentHash["Type"]) => record.external_id ?? `sha256:${hash.sha256(record.content)}`
+const importKeyOf = (record: PortableMemory, hash: ContentHash["Service"]) => record.external_id ?? `sha256:${hash.sha256(record.content)}`
 
 /** A record's problems, as an error line for the job (none when it is good). */
 const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readonly error?: JobError } => {
@@ -73,19 +74,14 @@ const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readon
   } catch {
     return { error: { line: raw.line, message: "not valid JSON" } }
   }
-  const decoded = decodePortable(parsed)
-  if (decoded._tag === "Left") {
-    const issues = decoded.left.message.split("\n").filter((l) => l.includes("└─")).map((l) => l.replace(/^[\s└─]+/, "")).slice(0, 3)
-    return { error: { line: raw.line, message: `invalid record: ${issues.join("; ") || decoded.left.message.slice(0, 300)}` } }
+  const decoded = decodePortable(parsed, { errors: "all" })
+  if (Result.isFailure(decoded)) {
+    const issues = fieldIssues(decoded.failure, "record").slice(0, 3).map((i) => `${i.path}: ${i.message}`)
+    return { error: { line: raw.line, message: `invalid record: ${issues.join("; ")}` } }
   }
-  const record = decoded.right
-  if (record.content.length > MEMORY_LIMITS.contentChars) {
-    return { error: { line: raw.line, message: `content must be at most ${MEMORY_LIMITS.contentChars} characters` } }
-  }
-  if (Buffer.byteLength(JSON.stringify(record.metadata ?? {})) > MEMORY_LIMITS.metadataBytes) {
-    return { error: { line: raw.line, message: `metadata must be at most ${MEMORY_LIMITS.metadataBytes} bytes of JSON` } }
-  }
-  return { record }
+  const record = decoded.success
+  const tooLarge = sizeProblem(record.content, record.metadata)
+  return Option.isSome(tooLarge) ? { error: { line: raw.line, message: tooLarge.value.reason } } : { record }
 }
 
 /**
@@ -97,14 +93,14 @@ const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readon
  */
 export const runImport = (run: JobRun) =>
   Effect.gen(function*() {
-    const payload = yield* Schema.decodeUnknown(ImportPayload)(run.job.payload).pipe(
+    const payload = yield* Schema.decodeUnknownEffect(ImportPayload)(run.job.payload).pipe(
       Effect.mapError(() => new JobFailed({ message: "malformed import job payload", retryable: false }))
     )
     const owner = yield* Option.match(run.job.ownerId, {
       onNone: () => Effect.fail(new JobFailed({ message: "an import needs an owner", retryable: false })),
       onSome: Effect.succeed
     })
-    const collectionId = Option.map(Option.fromNullable(payload.collection_id), (c) => CollectionId.make(c))
+    const collectionId = Option.map(Option.fromNullishOr(payload.collection_id), (c) => CollectionId.make(c))
     const files = yield* FileStore
     const memories = yield* MemoryRepository
     const index = yield* VectorIndex
@@ -143,7 +139,7 @@ export const runImport = (run: JobRun) =>
               id: MemoryId.make(id),
               ownerId: UserId.make(owner),
               collectionId,
-              title: Option.fromNullable(r.title),
+              title: Option.fromNullishOr(r.title),
               content: r.content,
               tags: [...new Set(r.tags ?? [])],
               metadata: r.metadata ?? {},
@@ -186,7 +182,7 @@ export const runImport = (run: JobRun) =>
     yield* records(payload.format, yield* open).pipe(
       Stream.filter((r) => r.line > state.line),
       Stream.grouped(BATCH),
-      Stream.runForEach((chunk) => importBatch(Chunk.toReadonlyArray(chunk))),
+      Stream.runForEach(importBatch),
       asFileError
     )
     yield* files.delete(payload.file_key)
@@ -208,20 +204,20 @@ const exportRecord = (m: Memory) => ({
 /** The export job: the owner's memories (optionally one collection), page by page, streamed to a file. */
 export const runExport = (run: JobRun) =>
   Effect.gen(function*() {
-    const payload = yield* Schema.decodeUnknown(ExportPayload)(run.job.payload).pipe(
+    const payload = yield* Schema.decodeUnknownEffect(ExportPayload)(run.job.payload).pipe(
       Effect.mapError(() => new JobFailed({ message: "malformed export job payload", retryable: false }))
     )
     const owner = UserId.make(Option.getOrThrow(run.job.ownerId))
     const memories = yield* MemoryRepository
     const page = 500
-    const filter = { ...everything(ownerOnly(owner)), collectionId: Option.map(Option.fromNullable(payload.collection_id), (c) => CollectionId.make(c)) }
+    const filter = { ...everything(ownerOnly(owner)), collectionId: Option.map(Option.fromNullishOr(payload.collection_id), (c) => CollectionId.make(c)) }
     let count = 0
-    const pages = Stream.paginateChunkEffect(Option.none<{ at: number; id: string }>(), (after) =>
+    const pages = Stream.paginate(Option.none<{ at: number; id: string }>(), (after) =>
       Effect.map(memories.list(filter, after, page), (rows) => {
         const items = rows.slice(0, page)
         const last = items.at(-1)
         const next = rows.length > page && last ? Option.some(Option.some({ at: DateTime.toEpochMillis(last.createdAt), id: last.id as string })) : Option.none()
-        return [Chunk.fromIterable(items), next] as const
+        return [items, next] as const
       }))
     const lines = pages.pipe(
       Stream.mapEffect((m) => Effect.as(run.progress(++count, Option.none(), null), m)),

@@ -14,7 +14,7 @@ export interface IssuedAccessToken {
 }
 
 /** Short-lived signed access tokens (JWT). Verification pins the algorithm and checks expiry against the Clock. */
-export class AccessTokens extends Context.Tag("AccessTokens")<AccessTokens, {
+export class AccessTokens extends Context.Service<AccessTokens, {
   readonly issue: (claims: AccessClaims) => Effect.Effect<IssuedAccessToken>
   readonly verify: (token: string) => Effect.Effect<AccessClaims, Unauthenticated>
-}>() {}
+}>()("AccessTokens") {}

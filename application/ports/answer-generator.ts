@@ -23,8 +23,8 @@ export interface Answer {
 }
 
 /** Answers a question from retrieved passages only, citing the ones it used. */
-export class AnswerGenerator extends Context.Tag("AnswerGenerator")<AnswerGenerator, {
+export class AnswerGenerator extends Context.Service<AnswerGenerator, {
   readonly answer: (question: string, passages: ReadonlyArray<Passage>) => Effect.Effect<Answer, AnswerFailed>
-}>() {}
+}>()("AnswerGenerator") {}
 
 export const NOTHING_FOUND = "I found nothing in your memories that answers this."

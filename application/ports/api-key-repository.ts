@@ -4,7 +4,7 @@ import type { UserId } from "../../domain/identity/user.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
-export class ApiKeyRepository extends Context.Tag("ApiKeyRepository")<ApiKeyRepository, {
+export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
   readonly insert: (key: ApiKey) => Effect.Effect<void, StorageUnavailable>
   /** One indexed lookup by the hash of the whole key. */
   readonly findByHash: (keyHash: string) => Effect.Effect<Option.Option<ApiKey>, StorageUnavailable>
@@ -17,4 +17,4 @@ export class ApiKeyRepository extends Context.Tag("ApiKeyRepository")<ApiKeyRepo
   /** Revokes the user's key; false when no such unrevoked key of theirs exists. */
   readonly revoke: (id: ApiKeyId, userId: UserId, now: DateTime.Utc) => Effect.Effect<boolean, StorageUnavailable>
   readonly touch: (id: ApiKeyId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("ApiKeyRepository") {}

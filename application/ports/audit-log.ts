@@ -4,7 +4,7 @@ import type { UserId } from "../../domain/identity/user.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
-export class AuditLog extends Context.Tag("AuditLog")<AuditLog, {
+export class AuditLog extends Context.Service<AuditLog, {
   readonly record: (event: AuditEvent) => Effect.Effect<void, StorageUnavailable>
   /** A user's events, newest first, after `after`; limit + 1 rows so the caller can tell there is more. */
   readonly listByUser: (
@@ -12,4 +12,4 @@ export class AuditLog extends Context.Tag("AuditLog")<AuditLog, {
     after: Option.Option<Position>,
     limit: number
   ) => Effect.Effect<ReadonlyArray<AuditEvent>, StorageUnavailable>
-}>() {}
+}>()("AuditLog") {}

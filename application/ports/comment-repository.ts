@@ -5,7 +5,7 @@ import type { TaskId } from "../../domain/projects/task.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
-export class CommentRepository extends Context.Tag("CommentRepository")<CommentRepository, {
+export class CommentRepository extends Context.Service<CommentRepository, {
   readonly insert: (comment: Comment) => Effect.Effect<void, StorageUnavailable>
   /** Only within its project and task: ids from elsewhere answer none. */
   readonly findById: (projectId: ProjectId, taskId: TaskId, id: CommentId) => Effect.Effect<Option.Option<Comment>, StorageUnavailable>
@@ -13,4 +13,4 @@ export class CommentRepository extends Context.Tag("CommentRepository")<CommentR
   readonly delete: (id: CommentId) => Effect.Effect<void, StorageUnavailable>
   /** Oldest first (keyset on created_at, id); limit + 1 rows. */
   readonly list: (taskId: TaskId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Comment>, StorageUnavailable>
-}>() {}
+}>()("CommentRepository") {}

@@ -14,7 +14,7 @@ export interface JobProgressUpdate {
  * Durable jobs, shared by every API and worker process. A job is leased to one worker at a time; a
  * worker that stops renewing its lease loses the job to the next claim, so a crash never loses one.
  */
-export class JobQueue extends Context.Tag("JobQueue")<JobQueue, {
+export class JobQueue extends Context.Service<JobQueue, {
   readonly enqueue: (job: Job) => Effect.Effect<void, StorageUnavailable>
   /**
    * Leases the next job due to `workerId` until `leaseUntil` (one of `types`; queued and due, or
@@ -55,4 +55,4 @@ export class JobQueue extends Context.Tag("JobQueue")<JobQueue, {
   readonly findById: (id: JobId) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   /** A user's jobs, newest first; limit + 1 rows. */
   readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>
-}>() {}
+}>()("JobQueue") {}

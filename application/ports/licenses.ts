@@ -4,7 +4,7 @@ import type { License, LicenseId } from "../../domain/marketplace/order.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** License keys and their activations (licenses themselves are issued and revoked by OrderRepository). */
-export class LicenseRepository extends Context.Tag("LicenseRepository")<LicenseRepository, {
+export class LicenseRepository extends Context.Service<LicenseRepository, {
   /**
    * The license with this key. With `forUpdate`, inside a transaction, the license stays locked until
    * the transaction ends, so activations of one license are counted one at a time.
@@ -16,4 +16,4 @@ export class LicenseRepository extends Context.Tag("LicenseRepository")<LicenseR
   readonly findActivation: (licenseId: LicenseId, id: ActivationId) => Effect.Effect<Option.Option<Activation>, StorageUnavailable>
   readonly insertActivation: (activation: Activation) => Effect.Effect<void, StorageUnavailable>
   readonly deactivate: (id: ActivationId, at: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("LicenseRepository") {}

@@ -4,7 +4,7 @@ import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** The durable queue of mails: written in the same transaction as the change that sends them. */
-export class MailOutbox extends Context.Tag("MailOutbox")<MailOutbox, {
+export class MailOutbox extends Context.Service<MailOutbox, {
   readonly enqueue: (mail: OutboxMail) => Effect.Effect<void, StorageUnavailable>
   /** Pending mails due at `now`, oldest first. */
   readonly due: (now: DateTime.Utc, limit: number) => Effect.Effect<ReadonlyArray<OutboxMail>, StorageUnavailable>
@@ -24,4 +24,4 @@ export class MailOutbox extends Context.Tag("MailOutbox")<MailOutbox, {
     after: Option.Option<Position>,
     limit: number
   ) => Effect.Effect<ReadonlyArray<OutboxMail>, StorageUnavailable>
-}>() {}
+}>()("MailOutbox") {}

@@ -6,7 +6,7 @@ export class MailDeliveryFailed extends Schema.TaggedError<MailDeliveryFailed>()
 }) {}
 
 /** Hands one mail to whatever carries it (SES, the development log). Failures are retried by the dispatcher. */
-export class Mailer extends Context.Tag("Mailer")<Mailer, {
+export class Mailer extends Context.Service<Mailer, {
   readonly name: string
   /**
    * Whether the outbox is where people read the mail (the embedded profile's log mailer): then the
@@ -14,4 +14,4 @@ export class Mailer extends Context.Tag("Mailer")<Mailer, {
    */
   readonly keepsBodiesInOutbox: boolean
   readonly deliver: (mail: MailContent) => Effect.Effect<void, MailDeliveryFailed>
-}>() {}
+}>()("Mailer") {}

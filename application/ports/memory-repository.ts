@@ -32,7 +32,7 @@ export const everything = (audience: Audience): MemoryFilter => ({
   createdTo: Option.none()
 })
 
-export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepository, {
+export class MemoryRepository extends Context.Service<MemoryRepository, {
   readonly insert: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
   /** Inserts imported memories, skipping any whose owner already has its import key; answers the ids inserted. */
   readonly insertImported: (memories: ReadonlyArray<Memory>) => Effect.Effect<ReadonlyArray<MemoryId>, StorageUnavailable>
@@ -56,9 +56,9 @@ export class MemoryRepository extends Context.Tag("MemoryRepository")<MemoryRepo
     query: string,
     k: number
   ) => Effect.Effect<ReadonlyArray<{ readonly memory: Memory; readonly score: number }>, StorageUnavailable>
-}>() {}
+}>()("MemoryRepository") {}
 
-export class CollectionRepository extends Context.Tag("CollectionRepository")<CollectionRepository, {
+export class CollectionRepository extends Context.Service<CollectionRepository, {
   readonly insert: (collection: Collection) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: CollectionId) => Effect.Effect<Option.Option<Collection>, StorageUnavailable>
   readonly update: (collection: Collection) => Effect.Effect<void, StorageUnavailable>
@@ -66,4 +66,4 @@ export class CollectionRepository extends Context.Tag("CollectionRepository")<Co
   readonly delete: (id: CollectionId, deleteMemories: boolean) => Effect.Effect<void, StorageUnavailable>
   /** A user's collections, newest first; limit + 1 rows. */
   readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Collection>, StorageUnavailable>
-}>() {}
+}>()("CollectionRepository") {}

@@ -5,7 +5,7 @@ import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** Shares of memories and collections; they go with the memory, collection or user they name. */
-export class MemoryShareRepository extends Context.Tag("MemoryShareRepository")<MemoryShareRepository, {
+export class MemoryShareRepository extends Context.Service<MemoryShareRepository, {
   /** Shares the target with the user, or changes the permission of an existing share (keeping its date). */
   readonly grant: (share: Share) => Effect.Effect<Share, StorageUnavailable>
   readonly revoke: (kind: ShareKind, targetId: string, userId: UserId) => Effect.Effect<boolean, StorageUnavailable>
@@ -15,4 +15,4 @@ export class MemoryShareRepository extends Context.Tag("MemoryShareRepository")<
   readonly listFor: (kind: ShareKind, targetId: string) => Effect.Effect<ReadonlyArray<Share>, StorageUnavailable>
   /** What was shared with the user, newest first (keyset on created_at, target id); limit + 1 rows. */
   readonly sharedWith: (userId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Share>, StorageUnavailable>
-}>() {}
+}>()("MemoryShareRepository") {}

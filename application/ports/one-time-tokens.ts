@@ -13,7 +13,7 @@ export interface OneTimeToken {
 }
 
 /** Single-use secrets sent by mail (verification, reset, unlock), stored only as hashes. */
-export class OneTimeTokens extends Context.Tag("OneTimeTokens")<OneTimeTokens, {
+export class OneTimeTokens extends Context.Service<OneTimeTokens, {
   readonly insert: (token: OneTimeToken) => Effect.Effect<void, StorageUnavailable>
   /** The user of a token that is usable at `now`, without using it up. */
   readonly find: (
@@ -32,4 +32,4 @@ export class OneTimeTokens extends Context.Tag("OneTimeTokens")<OneTimeTokens, {
   ) => Effect.Effect<Option.Option<UserId>, StorageUnavailable>
   /** Voids every unused token of a user for a purpose (a newer one supersedes them). */
   readonly revokeAll: (userId: UserId, purpose: TokenPurpose, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("OneTimeTokens") {}

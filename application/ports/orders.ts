@@ -6,7 +6,7 @@ import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** Orders, their licenses, the sellers' ledger, and the payment events already applied. */
-export class OrderRepository extends Context.Tag("OrderRepository")<OrderRepository, {
+export class OrderRepository extends Context.Service<OrderRepository, {
   /** Stores a new order; false (and nothing stored) when the buyer already has an open order of the product. */
   readonly insert: (order: Order) => Effect.Effect<boolean, StorageUnavailable>
   readonly findById: (id: OrderId) => Effect.Effect<Option.Option<Order>, StorageUnavailable>
@@ -37,7 +37,7 @@ export class OrderRepository extends Context.Tag("OrderRepository")<OrderReposit
   readonly ledgerOf: (sellerId: UserId) => Effect.Effect<ReadonlyArray<LedgerEntry>, StorageUnavailable>
   /** Adds to a product's sales count (negative on refund). */
   readonly countSale: (productId: ProductId, delta: number) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("OrderRepository") {}
 
 
 /** The payment provider failed or refused a request (network, outage, a rejected call). */
@@ -64,7 +64,7 @@ export type WebhookOutcome =
   | { readonly _tag: "Ignored"; readonly eventId: string; readonly type: string }
 
 /** Takes payment for an order: a hosted checkout (Stripe), or an admin's confirmation (manual). */
-export class Payments extends Context.Tag("Payments")<Payments, {
+export class Payments extends Context.Service<Payments, {
   readonly provider: "manual" | "stripe"
   /** Starts paying for an order (idempotent per order): the provider's reference and where to pay. */
   readonly checkout: (
@@ -78,11 +78,11 @@ export class Payments extends Context.Tag("Payments")<Payments, {
   readonly refund: (order: Order) => Effect.Effect<Option.Option<{ readonly refundRef: string; readonly settled: boolean }>, PaymentProviderFailed>
   /** Verifies a webhook delivery on its raw body and reads what it says. */
   readonly readWebhook: (payload: string, signature: string) => Effect.Effect<WebhookOutcome, InvalidWebhook | PaymentProviderFailed>
-}>() {}
+}>()("Payments") {}
 
-export class MarketplaceSettings extends Context.Tag("MarketplaceSettings")<MarketplaceSettings, {
+export class MarketplaceSettings extends Context.Service<MarketplaceSettings, {
   /** The platform's share of each sale, in percent. */
   readonly feePercent: number
   /** How long a pending order waits for its payment before it expires. */
   readonly pendingOrderTtl: Duration.Duration
-}>() {}
+}>()("MarketplaceSettings") {}

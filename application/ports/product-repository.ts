@@ -1,4 +1,4 @@
-import { Context, type Effect, type Option } from "effect"
+import { Context, DateTime, type Effect, type Option } from "effect"
 import type { UserId } from "../../domain/identity/user.js"
 import type { Product, ProductId, ProductStatus } from "../../domain/marketplace/product.js"
 import type { Position } from "../shared/pagination.js"
@@ -19,7 +19,7 @@ export interface CatalogueFilter {
 export const sortKey = (p: Product, sort: CatalogueSort): number => {
   switch (sort) {
     case "newest":
-      return p.createdAt.epochMillis
+      return DateTime.toEpochMillis(p.createdAt)
     case "price_asc":
     case "price_desc":
       return p.price
@@ -30,7 +30,7 @@ export const sortKey = (p: Product, sort: CatalogueSort): number => {
   }
 }
 
-export class ProductRepository extends Context.Tag("ProductRepository")<ProductRepository, {
+export class ProductRepository extends Context.Service<ProductRepository, {
   readonly insert: (product: Product) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: ProductId) => Effect.Effect<Option.Option<Product>, StorageUnavailable>
   /**
@@ -47,4 +47,4 @@ export class ProductRepository extends Context.Tag("ProductRepository")<ProductR
   readonly byStatus: (status: ProductStatus, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Product>, StorageUnavailable>
   /** Categories of approved products, with their counts, most products first. */
   readonly categories: Effect.Effect<ReadonlyArray<{ readonly category: string; readonly count: number }>, StorageUnavailable>
-}>() {}
+}>()("ProductRepository") {}

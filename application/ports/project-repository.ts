@@ -18,7 +18,7 @@ export interface MemberView {
   readonly name: string
 }
 
-export class ProjectRepository extends Context.Tag("ProjectRepository")<ProjectRepository, {
+export class ProjectRepository extends Context.Service<ProjectRepository, {
   /** The project and its first owner, together. */
   readonly insert: (project: Project, owner: Membership) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: ProjectId) => Effect.Effect<Option.Option<Project>, StorageUnavailable>
@@ -43,4 +43,4 @@ export class ProjectRepository extends Context.Tag("ProjectRepository")<ProjectR
   readonly setRole: (projectId: ProjectId, userId: UserId, role: ProjectRole) => Effect.Effect<void, StorageUnavailable>
   readonly removeMember: (projectId: ProjectId, userId: UserId) => Effect.Effect<void, StorageUnavailable>
   readonly countOwners: (projectId: ProjectId) => Effect.Effect<number, StorageUnavailable>
-}>() {}
+}>()("ProjectRepository") {}

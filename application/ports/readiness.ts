@@ -7,6 +7,6 @@ export interface ReadinessReport {
 }
 
 /** Whether the process can serve: the store answers and its schema is up to date. */
-export class Readiness extends Context.Tag("Readiness")<Readiness, {
+export class Readiness extends Context.Service<Readiness, {
   readonly check: Effect.Effect<ReadinessReport, StorageUnavailable>
-}>() {}
+}>()("Readiness") {}

@@ -5,7 +5,7 @@ import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** Product reviews, one per (product, author), and the product's rating summary derived from them. */
-export class ReviewRepository extends Context.Tag("ReviewRepository")<ReviewRepository, {
+export class ReviewRepository extends Context.Service<ReviewRepository, {
   /** Fails AlreadyReviewed when the author already reviewed the product (the store's unique key decides, so races cannot slip two in). */
   readonly insert: (review: Review) => Effect.Effect<void, AlreadyReviewed | StorageUnavailable>
   readonly findById: (id: ReviewId) => Effect.Effect<Option.Option<Review>, StorageUnavailable>
@@ -24,4 +24,4 @@ export class ReviewRepository extends Context.Tag("ReviewRepository")<ReviewRepo
    * incrementally, so they cannot drift); call it in the transaction of the review write.
    */
   readonly refreshRating: (productId: ProductId) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("ReviewRepository") {}

@@ -4,6 +4,6 @@ import type { SellerDashboard } from "../../domain/marketplace/dashboard.js"
 import type { StorageUnavailable } from "./errors.js"
 
 /** A seller's figures, computed where the ledger is; the window is [since, now]. */
-export class SellerDashboardReader extends Context.Tag("SellerDashboardReader")<SellerDashboardReader, {
+export class SellerDashboardReader extends Context.Service<SellerDashboardReader, {
   readonly forSeller: (sellerId: UserId, since: DateTime.Utc) => Effect.Effect<SellerDashboard, StorageUnavailable>
-}>() {}
+}>()("SellerDashboardReader") {}

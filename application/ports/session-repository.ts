@@ -9,7 +9,7 @@ export type RefreshLookup =
   /** The token was valid once and has been rotated away: presenting it again means it leaked. */
   | { readonly _tag: "Rotated"; readonly session: Session }
 
-export class SessionRepository extends Context.Tag("SessionRepository")<SessionRepository, {
+export class SessionRepository extends Context.Service<SessionRepository, {
   readonly insert: (session: Session) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: SessionId) => Effect.Effect<Option.Option<Session>, StorageUnavailable>
   readonly findByRefreshHash: (hash: string) => Effect.Effect<Option.Option<RefreshLookup>, StorageUnavailable>
@@ -38,4 +38,4 @@ export class SessionRepository extends Context.Tag("SessionRepository")<SessionR
     after: Option.Option<Position>,
     limit: number
   ) => Effect.Effect<ReadonlyArray<Session>, StorageUnavailable>
-}>() {}
+}>()("SessionRepository") {}

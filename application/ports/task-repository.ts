@@ -31,7 +31,7 @@ export interface TaskStats {
   readonly perAssignee: ReadonlyArray<{ readonly userId: UserId; readonly open: number; readonly done: number }>
 }
 
-export class TaskRepository extends Context.Tag("TaskRepository")<TaskRepository, {
+export class TaskRepository extends Context.Service<TaskRepository, {
   readonly insert: (task: Task) => Effect.Effect<void, StorageUnavailable>
   /** Only within its project: a task id of another project answers none. */
   readonly findById: (projectId: ProjectId, id: TaskId) => Effect.Effect<Option.Option<Task>, StorageUnavailable>
@@ -51,4 +51,4 @@ export class TaskRepository extends Context.Tag("TaskRepository")<TaskRepository
   /** Removes a user from every task's assignees in the project (when they leave it). */
   readonly unassign: (projectId: ProjectId, userId: UserId) => Effect.Effect<void, StorageUnavailable>
   readonly stats: (projectId: ProjectId, today: DueDate) => Effect.Effect<TaskStats, StorageUnavailable>
-}>() {}
+}>()("TaskRepository") {}

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 
 /** Time-based one-time passwords (RFC 6238), 30-second steps, time from the Effect Clock. */
-export class Totp extends Context.Tag("Totp")<Totp, {
+export class Totp extends Context.Service<Totp, {
   readonly generateSecret: Effect.Effect<string>
   readonly uri: (secret: string, accountName: string) => string
   /**
@@ -9,4 +9,4 @@ export class Totp extends Context.Tag("Totp")<Totp, {
    * `afterStep` (so a code, once used, cannot be used again).
    */
   readonly verify: (secret: string, code: string, afterStep: Option.Option<number>) => Effect.Effect<Option.Option<number>>
-}>() {}
+}>()("Totp") {}

@@ -21,7 +21,7 @@ export interface LoginChallenge {
   readonly attempts: number
 }
 
-export class TwoFactorRepository extends Context.Tag("TwoFactorRepository")<TwoFactorRepository, {
+export class TwoFactorRepository extends Context.Service<TwoFactorRepository, {
   readonly find: (userId: UserId) => Effect.Effect<Option.Option<TwoFactorState>, StorageUnavailable>
   readonly setPending: (userId: UserId, sealedSecret: string) => Effect.Effect<void, StorageUnavailable>
   /** Turns the pending secret into the active one, and stores the recovery code hashes (replacing any). */
@@ -43,4 +43,4 @@ export class TwoFactorRepository extends Context.Tag("TwoFactorRepository")<TwoF
   readonly recordChallengeFailure: (id: string) => Effect.Effect<number, StorageUnavailable>
   /** Uses the challenge up; false when it was already used (a race of two correct codes). */
   readonly consumeChallenge: (id: string, now: DateTime.Utc) => Effect.Effect<boolean, StorageUnavailable>
-}>() {}
+}>()("TwoFactorRepository") {}

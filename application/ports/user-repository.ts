@@ -3,7 +3,7 @@ import type { EmailAlreadyRegistered } from "../../domain/identity/errors.js"
 import type { Email, Role, User, UserId } from "../../domain/identity/user.js"
 import type { StorageUnavailable } from "./errors.js"
 
-export class UserRepository extends Context.Tag("UserRepository")<UserRepository, {
+export class UserRepository extends Context.Service<UserRepository, {
   /** Fails with EmailAlreadyRegistered when the (normalised) email is taken, even under a race. */
   readonly insert: (user: User) => Effect.Effect<void, EmailAlreadyRegistered | StorageUnavailable>
   readonly findById: (id: UserId) => Effect.Effect<Option.Option<User>, StorageUnavailable>
@@ -16,4 +16,4 @@ export class UserRepository extends Context.Tag("UserRepository")<UserRepository
   ) => Effect.Effect<void, StorageUnavailable>
   /** Sets email_verified_at once; a later call keeps the first time. */
   readonly markEmailVerified: (id: UserId, at: User["updatedAt"]) => Effect.Effect<void, StorageUnavailable>
-}>() {}
+}>()("UserRepository") {}

@@ -39,7 +39,7 @@ export interface VectorHit {
  * filtered search still answers the top k memories the caller may read, never fewer because
  * closer but unreadable vectors took the places.
  */
-export class VectorIndex extends Context.Tag("VectorIndex")<VectorIndex, {
+export class VectorIndex extends Context.Service<VectorIndex, {
   /**
    * The model and dimension of stored vectors the configured embedder did not make, if any: after a
    * model change they wait for the reindex job, and searches ignore them meanwhile.
@@ -52,7 +52,7 @@ export class VectorIndex extends Context.Tag("VectorIndex")<VectorIndex, {
   readonly remove: (memoryId: MemoryId) => Effect.Effect<void, StorageUnavailable>
   /** At most `k` memories, best first, each with its best chunk. */
   readonly search: (query: ReadonlyArray<number>, filter: VectorFilter, k: number) => Effect.Effect<ReadonlyArray<VectorHit>, StorageUnavailable>
-}>() {}
+}>()("VectorIndex") {}
 
 /** Keeps each memory's best chunk, in score order, up to k memories. */
 export const bestChunkPerMemory = (hits: ReadonlyArray<VectorHit>, k: number): ReadonlyArray<VectorHit> => {

@@ -39,7 +39,7 @@ export const addComment = Effect.fn("Projects.addComment")(function*(actor: Acto
     editedAt: Option.none()
   })
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight(
+    Effect.andThen(
       (yield* CommentRepository).insert(comment),
       recordActivity(actor, projectId, "comment.created", "comment", comment.id, { body: { after: body }, task_id: { after: taskId } })
     )
@@ -60,7 +60,7 @@ export const editComment = Effect.fn("Projects.editComment")(function*(
   if (comment.authorId !== actor.userId) return yield* new Forbidden({ reason: "Only its author can edit a comment" })
   const edited = new Comment({ ...comment, body, editedAt: Option.some(yield* DateTime.now) })
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight(
+    Effect.andThen(
       (yield* CommentRepository).update(edited),
       recordActivity(actor, projectId, "comment.edited", "comment", commentId, { body: { before: comment.body, after: body } })
     )
@@ -76,7 +76,7 @@ export const deleteComment = Effect.fn("Projects.deleteComment")(function*(actor
     return yield* new Forbidden({ reason: "Only its author or a project admin can delete a comment" })
   }
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight(
+    Effect.andThen(
       (yield* CommentRepository).delete(commentId),
       recordActivity(actor, projectId, "comment.deleted", "comment", commentId, { body: { before: comment.body } })
     )

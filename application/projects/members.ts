@@ -30,7 +30,7 @@ export const addMember = Effect.fn("Projects.addMember")(function*(actor: Actor,
   if (Option.isNone(user)) return yield* new NotFound({ resource: "User" })
   const added = new Membership({ projectId, userId: user.value.id, role, createdAt: yield* DateTime.now })
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight(
+    Effect.andThen(
       (yield* ProjectRepository).addMember(added),
       recordActivity(actor, projectId, "member.added", "member", user.value.id, { role: { after: role } })
     )
@@ -61,7 +61,7 @@ export const changeMemberRole = Effect.fn("Projects.changeMemberRole")(function*
   yield* keepsAnOwner(projectId, target.value, Option.some(role))
   if (target.value.role !== role) {
     yield* (yield* UnitOfWork).transaction(
-      Effect.zipRight(
+      Effect.andThen(
         projects.setRole(projectId, userId, role),
         recordActivity(actor, projectId, "member.role_changed", "member", userId, { role: { before: target.value.role, after: role } })
       )

@@ -71,7 +71,7 @@ export const updateProject = Effect.fn("Projects.update")(function*(
   const changes = diff(projectFields(project), projectFields(updated))
   if (Object.keys(changes).length > 0) {
     yield* (yield* UnitOfWork).transaction(
-      Effect.zipRight((yield* ProjectRepository).update(updated), recordActivity(actor, projectId, "project.updated", "project", projectId, changes))
+      Effect.andThen((yield* ProjectRepository).update(updated), recordActivity(actor, projectId, "project.updated", "project", projectId, changes))
     )
   }
   return { project: updated, role: membership.role }
@@ -84,7 +84,7 @@ const setStatus = (actor: Actor, projectId: ProjectId, status: ProjectStatus) =>
     const now = yield* DateTime.now
     const updated = new Project({ ...project, status, updatedAt: now, archivedAt: status === "archived" ? Option.some(now) : Option.none() })
     yield* (yield* UnitOfWork).transaction(
-      Effect.zipRight(
+      Effect.andThen(
         (yield* ProjectRepository).update(updated),
         recordActivity(actor, projectId, status === "archived" ? "project.archived" : "project.restored", "project", projectId, {
           status: { before: project.status, after: status }

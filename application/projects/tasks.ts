@@ -20,7 +20,7 @@ import { Ids } from "../ports/ids.js"
 import { ProjectRepository } from "../ports/project-repository.js"
 import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort } from "../ports/task-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { InvalidCursor, type PageRequest } from "../shared/pagination.js"
+import { cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
 import { recordActivity } from "./activity.js"
 
@@ -103,7 +103,7 @@ export const createTask = Effect.fn("Projects.createTask")(function*(actor: Acto
     version: 1
   })
   yield* (yield* UnitOfWork).transaction(
-    Effect.zipRight((yield* TaskRepository).insert(task), recordActivity(actor, projectId, "task.created", "task", id, diff({}, fieldsOf(task))))
+    Effect.andThen((yield* TaskRepository).insert(task), recordActivity(actor, projectId, "task.created", "task", id, diff({}, fieldsOf(task))))
   )
   return task
 })
@@ -170,7 +170,7 @@ export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Acto
   )
 })
 
-const TaskCursor = Schema.compose(Schema.StringFromBase64Url, Schema.parseJson(Schema.Struct({ k: Schema.Number, id: Schema.String, s: Schema.String })))
+const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Number, id: Schema.String, s: Schema.String }))
 
 export const listTasks = Effect.fn("Projects.listTasks")(function*(
   actor: Actor,
@@ -187,7 +187,7 @@ export const listTasks = Effect.fn("Projects.listTasks")(function*(
   const after = yield* Option.match(page.cursor, {
     onNone: () => Effect.succeed(Option.none<TaskPosition>()),
     onSome: (raw) =>
-      Schema.decode(TaskCursor)(raw).pipe(
+      Schema.decodeEffect(TaskCursor)(raw).pipe(
         // A cursor belongs to one sort order: reusing it with another would skip or repeat rows.
         Effect.filterOrFail((c) => c.s === sort, () => new InvalidCursor()),
         Effect.map((c) => Option.some({ k: c.k, id: c.id })),

@@ -75,13 +75,14 @@ export const jsonArrayElements = <E>(text: Stream.Stream<string, E>): Stream.Str
     return out
   }
   return text.pipe(
-    Stream.mapConcatEffect((chunk) => {
+    Stream.mapEffect((chunk) => {
       try {
         return Effect.succeed(scan(chunk))
       } catch (error) {
         return Effect.fail(error as MalformedFile)
       }
     }),
+    Stream.flattenIterable,
     Stream.concat(Stream.suspend(() => (started && ended ? Stream.empty : Stream.fail(new MalformedFile({ message: started ? "the JSON array is not closed" : "the file is empty" })))))
   )
 }

@@ -14,14 +14,18 @@ export interface Page<A> {
 export const Position = Schema.Struct({ at: Schema.Number, id: Schema.String })
 export type Position = typeof Position.Type
 
-const PositionFromCursor = Schema.compose(Schema.StringFromBase64Url, Schema.parseJson(Position))
+/** A cursor carrying `position`: base64url of its JSON. Every list's cursor is one of these. */
+export const cursorOf = <S extends Schema.Codec<any, any>>(position: S) =>
+  Schema.StringFromBase64Url.pipe(Schema.decodeTo(Schema.fromJsonString(position)))
+
+const PositionFromCursor = cursorOf(Position)
 
 export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidCursor", {}) {}
 
 export const decodeCursor = (cursor: Option.Option<string>): Effect.Effect<Option.Option<Position>, InvalidCursor> =>
   Option.match(cursor, {
     onNone: () => Effect.succeed(Option.none()),
-    onSome: (raw) => Schema.decode(PositionFromCursor)(raw).pipe(Effect.map(Option.some), Effect.mapError(() => new InvalidCursor()))
+    onSome: (raw) => Schema.decodeEffect(PositionFromCursor)(raw).pipe(Effect.map(Option.some), Effect.mapError(() => new InvalidCursor()))
   })
 
 export const encodeCursor = (position: Position): string => Schema.encodeSync(PositionFromCursor)(position)

@@ -1,16 +1,17 @@
 // A database of its own for a benchmark run on a PostgreSQL server, dropped at the end.
 import { randomBytes } from "node:crypto"
-import pg from "pg"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Redacted } from "effect"
+import { SqlClient } from "effect/sql"
 
-const admin = async (connection: string, sql: string) => {
-  const client = new pg.Client({ connectionString: connection })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
+/** One statement through a connection of its own (CREATE/DROP DATABASE cannot share a transaction). */
+const admin = (connection: string, statement: string) =>
+  Effect.runPromise(
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      yield* sql.unsafe(statement)
+    }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(connection), maxConnections: 1 })))
+  )
 
 /** Creates `brainops_bench_<random>` through adminUrl (a connection that may CREATE DATABASE). */
 export const createBenchDatabase = async (adminUrl: string) => {
@@ -18,7 +19,7 @@ export const createBenchDatabase = async (adminUrl: string) => {
   await admin(adminUrl, `CREATE DATABASE "${name}"`)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }
+  return { name, url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }
 }
 
 /** The server profile's settings for a benchmark server on that database (fresh secrets each run). */

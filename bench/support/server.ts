@@ -1,7 +1,7 @@
 // Shared by the HTTP benchmarks: the real server in a child process on a fresh embedded data folder,
 // autocannon (which ships no types), and small helpers.
 import { spawn, type ChildProcess } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -22,7 +22,12 @@ type Autocannon = (opts: {
   url: string; connections: number; duration: number; pipelining: 1
   method?: "GET" | "POST"; headers?: Record<string, string>; body?: string
 }) => Promise<AutocannonResult>
-export const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon
+const require = createRequire(import.meta.url)
+export const autocannon = require("autocannon") as Autocannon
+
+// tsx's command line on this very Node (the project's Node 24: the npm scripts put it first on PATH),
+// never a `node` looked up again, which could be the system's older one (argon2 crashes it).
+const TSX_CLI = require.resolve("tsx/cli")
 
 export const failedRun = (r: AutocannonResult) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0 || r.requests.total === 0
 export const warnIfFailed = (name: string, r: AutocannonResult) => {
@@ -91,12 +96,17 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
   // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profile = process.env["BENCH_CPU_PROF"]
   const [command, argv] = profile === undefined
-    ? ["node_modules/.bin/tsx", ["bootstrap/server.ts"]]
+    ? [process.execPath, [TSX_CLI, "bootstrap/server.ts"]]
     : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", profile, "--import", "tsx", "bootstrap/server.ts"]]
   const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
   running = { child, dataDir }
   let output = ""
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000) }
+  // BENCH_SERVER_LOG=<file>: the server's whole output (JSON log lines at LOG_LEVEL, "warning" unless set) goes there too.
+  const logFile = process.env["BENCH_SERVER_LOG"]
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000)
+    if (logFile !== undefined) appendFileSync(logFile, chunk)
+  }
   child.stdout?.on("data", keep)
   child.stderr?.on("data", keep)
   const base = `http://${HOST}:${port}`

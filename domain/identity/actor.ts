@@ -2,14 +2,12 @@ import { Option, Schema } from "effect"
 import { SessionId } from "./session.js"
 import { Role, UserId } from "./user.js"
 
-export const Scope = Schema.Literal(
-  "memories:read",
+export const Scope = Schema.Literals(["memories:read",
   "memories:write",
   "projects:read",
   "projects:write",
   "marketplace:read",
-  "marketplace:write"
-)
+  "marketplace:write"])
 export type Scope = typeof Scope.Type
 export const ALL_SCOPES: ReadonlyArray<Scope> = Scope.literals
 

@@ -2,7 +2,7 @@ import { DateTime, Option, Schema } from "effect"
 import { Scope } from "./actor.js"
 import { UserId } from "./user.js"
 
-export const ApiKeyId = Schema.UUID.pipe(Schema.brand("ApiKeyId"))
+export const ApiKeyId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("ApiKeyId"))
 export type ApiKeyId = typeof ApiKeyId.Type
 
 /** Every key starts so, which tells it from a JWT and makes leaked keys easy to scan for. */
@@ -16,14 +16,14 @@ export class ApiKey extends Schema.Class<ApiKey>("ApiKey")({
   prefix: Schema.String,
   keyHash: Schema.String,
   scopes: Schema.Array(Scope),
-  expiresAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
-  lastUsedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
-  createdAt: Schema.DateTimeUtcFromSelf,
-  revokedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  expiresAt: Schema.OptionFromNullOr(Schema.DateTimeUtc),
+  lastUsedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc),
+  createdAt: Schema.DateTimeUtc,
+  revokedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}
 
 export const isUsable = (key: ApiKey, now: DateTime.Utc): boolean =>
-  Option.isNone(key.revokedAt) && Option.match(key.expiresAt, { onNone: () => true, onSome: (at) => DateTime.lessThan(now, at) })
+  Option.isNone(key.revokedAt) && Option.match(key.expiresAt, { onNone: () => true, onSome: (at) => DateTime.isLessThan(now, at) })
 
 export class InvalidApiKeyRequest extends Schema.TaggedError<InvalidApiKeyRequest>()("InvalidApiKeyRequest", {
   field: Schema.String,

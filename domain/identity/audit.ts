@@ -1,8 +1,7 @@
 import { Schema } from "effect"
 import { UserId } from "./user.js"
 
-export const AuditEventType = Schema.Literal(
-  "login.succeeded",
+export const AuditEventType = Schema.Literals(["login.succeeded",
   "login.failed",
   "account.locked",
   "account.unlocked",
@@ -14,11 +13,10 @@ export const AuditEventType = Schema.Literal(
   "recovery_code.used",
   "api_key.created",
   "api_key.revoked",
-  "session.revoked"
-)
+  "session.revoked"])
 export type AuditEventType = typeof AuditEventType.Type
 
-export const AuditEventId = Schema.UUID.pipe(Schema.brand("AuditEventId"))
+export const AuditEventId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("AuditEventId"))
 export type AuditEventId = typeof AuditEventId.Type
 
 /** A security-relevant thing that happened to an account, kept for its owner to review. */
@@ -28,6 +26,6 @@ export class AuditEvent extends Schema.Class<AuditEvent>("AuditEvent")({
   type: AuditEventType,
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),
-  details: Schema.Record({ key: Schema.String, value: Schema.String }),
-  createdAt: Schema.DateTimeUtcFromSelf
+  details: Schema.Record(Schema.String, Schema.String),
+  createdAt: Schema.DateTimeUtc
 }) {}

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { WeakPassword } from "./errors.js"
 
 export const PASSWORD_MIN_LENGTH = 8
@@ -8,16 +8,16 @@ export const PASSWORD_MAX_LENGTH = 128
  * The password rules every new password must meet. Length is counted in characters (code points),
  * not bytes, so a passphrase in any script is measured the way its owner sees it.
  */
-export const checkPasswordPolicy = (password: string, email: string): Either.Either<void, WeakPassword> => {
+export const checkPasswordPolicy = (password: string, email: string): Result.Result<void, WeakPassword> => {
   const length = [...password].length
   if (length < PASSWORD_MIN_LENGTH) {
-    return Either.left(new WeakPassword({ reason: `password must be at least ${PASSWORD_MIN_LENGTH} characters` }))
+    return Result.fail(new WeakPassword({ reason: `password must be at least ${PASSWORD_MIN_LENGTH} characters` }))
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    return Either.left(new WeakPassword({ reason: `password must be at most ${PASSWORD_MAX_LENGTH} characters` }))
+    return Result.fail(new WeakPassword({ reason: `password must be at most ${PASSWORD_MAX_LENGTH} characters` }))
   }
   if (password.trim().toLowerCase() === email.trim().toLowerCase()) {
-    return Either.left(new WeakPassword({ reason: "password must not be the same as the email address" }))
+    return Result.fail(new WeakPassword({ reason: "password must not be the same as the email address" }))
   }
-  return Either.right(undefined)
+  return Result.succeed(undefined)
 }

@@ -1,7 +1,7 @@
 import { DateTime, Option, Schema } from "effect"
 import { UserId } from "./user.js"
 
-export const SessionId = Schema.UUID.pipe(Schema.brand("SessionId"))
+export const SessionId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("SessionId"))
 export type SessionId = typeof SessionId.Type
 
 /**
@@ -12,16 +12,16 @@ export class Session extends Schema.Class<Session>("Session")({
   id: SessionId,
   userId: UserId,
   refreshTokenHash: Schema.String,
-  createdAt: Schema.DateTimeUtcFromSelf,
-  lastUsedAt: Schema.DateTimeUtcFromSelf,
-  expiresAt: Schema.DateTimeUtcFromSelf,
+  createdAt: Schema.DateTimeUtc,
+  lastUsedAt: Schema.DateTimeUtc,
+  expiresAt: Schema.DateTimeUtc,
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),
-  revokedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  revokedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}
 
 export const isActive = (session: Session, now: DateTime.Utc): boolean =>
-  Option.isNone(session.revokedAt) && DateTime.lessThan(now, session.expiresAt)
+  Option.isNone(session.revokedAt) && DateTime.isLessThan(now, session.expiresAt)
 
 /** How often `last_used_at` is written: per request would turn every read into a write. */
 export const LAST_USED_GRANULARITY_MS = 60_000

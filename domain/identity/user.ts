@@ -1,26 +1,30 @@
-import { Schema } from "effect"
+import { Schema, SchemaTransformation } from "effect"
 
-export const UserId = Schema.UUID.pipe(Schema.brand("UserId"))
+export const UserId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("UserId"))
 export type UserId = typeof UserId.Type
 
 /**
  * An email address as typed by a person: trimmed and lower-cased before anything else looks at it,
  * so that "Ann@Example.com " and "ann@example.com" are one account.
  */
-export const Email = Schema.compose(Schema.Trim, Schema.Lowercase).pipe(
-  Schema.maxLength(254, { message: () => "email must be at most 254 characters" }),
-  Schema.pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: () => "email must be a valid email address" }),
+export const Email = Schema.String.pipe(
+  Schema.decodeTo(Schema.String, SchemaTransformation.trim()),
+  Schema.decodeTo(Schema.String, SchemaTransformation.toLowerCase()),
+  Schema.check(
+    Schema.isMaxLength(254, { message: "email must be at most 254 characters" }),
+    Schema.isPattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: "email must be a valid email address" })
+  ),
   Schema.brand("Email"),
-  Schema.annotations({ description: "An email address; case and surrounding spaces are ignored" })
+  Schema.annotate({ description: "An email address; case and surrounding spaces are ignored" })
 )
 export type Email = typeof Email.Type
 
-export const Role = Schema.Literal("user", "admin")
+export const Role = Schema.Literals(["user", "admin"])
 export type Role = typeof Role.Type
 
 export const UserName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "name must not be empty" }),
-  Schema.maxLength(200, { message: () => "name must be at most 200 characters" })
+  Schema.check(Schema.isMinLength(1, { message: "name must not be empty" })),
+  Schema.check(Schema.isMaxLength(200, { message: "name must be at most 200 characters" }))
 )
 
 export class User extends Schema.Class<User>("User")({
@@ -29,7 +33,7 @@ export class User extends Schema.Class<User>("User")({
   name: Schema.String,
   role: Role,
   passwordHash: Schema.String,
-  emailVerifiedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
-  createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf
+  emailVerifiedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc),
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
 }) {}

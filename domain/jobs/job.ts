@@ -1,10 +1,10 @@
 import { Schema } from "effect"
 import { UserId } from "../identity/user.js"
 
-export const JobId = Schema.UUID.pipe(Schema.brand("JobId"))
+export const JobId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("JobId"))
 export type JobId = typeof JobId.Type
 
-export const JobStatus = Schema.Literal("queued", "running", "succeeded", "failed", "cancelled")
+export const JobStatus = Schema.Literals(["queued", "running", "succeeded", "failed", "cancelled"])
 export type JobStatus = typeof JobStatus.Type
 
 /** One problem met by a job: a bad input line, or a failed attempt. */
@@ -27,10 +27,10 @@ export class Job extends Schema.Class<Job>("Job")({
   status: JobStatus,
   attempts: Schema.Int,
   maxAttempts: Schema.Int,
-  runAt: Schema.DateTimeUtcFromSelf,
+  runAt: Schema.DateTimeUtc,
   /** Who holds it and until when; a worker that stops renewing loses it, and another takes the job. */
   lockedBy: Schema.OptionFromNullOr(Schema.String),
-  leaseUntil: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
+  leaseUntil: Schema.OptionFromNullOr(Schema.DateTimeUtc),
   progressDone: Schema.Int,
   progressTotal: Schema.OptionFromNullOr(Schema.Int),
   /** Where a resumable job got to, in its own terms (an import: the lines already handled). */
@@ -38,9 +38,9 @@ export class Job extends Schema.Class<Job>("Job")({
   result: Schema.Unknown,
   errors: Schema.Array(JobError),
   errorCount: Schema.Int,
-  createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf,
-  finishedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  finishedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}
 
 export const isFinished = (status: JobStatus) => status === "succeeded" || status === "failed" || status === "cancelled"

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 
-export const MailId = Schema.UUID.pipe(Schema.brand("MailId"))
+export const MailId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("MailId"))
 export type MailId = typeof MailId.Type
 
 /** A message ready to send: both a plain-text and an HTML body, as every mail client wants one or the other. */
@@ -11,7 +11,7 @@ export class MailContent extends Schema.Class<MailContent>("MailContent")({
   html: Schema.String
 }) {}
 
-export const MailStatus = Schema.Literal("pending", "sent", "failed")
+export const MailStatus = Schema.Literals(["pending", "sent", "failed"])
 export type MailStatus = typeof MailStatus.Type
 
 /** A mail in the outbox: written with the change that caused it, delivered (and retried) after. */
@@ -20,10 +20,10 @@ export class OutboxMail extends Schema.Class<OutboxMail>("OutboxMail")({
   content: MailContent,
   status: MailStatus,
   attempts: Schema.Int,
-  nextAttemptAt: Schema.DateTimeUtcFromSelf,
+  nextAttemptAt: Schema.DateTimeUtc,
   lastError: Schema.OptionFromNullOr(Schema.String),
-  createdAt: Schema.DateTimeUtcFromSelf,
-  sentAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  createdAt: Schema.DateTimeUtc,
+  sentAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}
 
 /** Attempts before a mail is given up as failed; backoff doubles from 5 s (about 10 minutes in all). */

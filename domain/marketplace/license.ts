@@ -1,7 +1,7 @@
-import { Either, Option, Schema } from "effect"
+import { Result, Option, Schema } from "effect"
 import { type License, LicenseId } from "./order.js"
 
-export const ActivationId = Schema.UUID.pipe(Schema.brand("ActivationId"))
+export const ActivationId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("ActivationId"))
 export type ActivationId = typeof ActivationId.Type
 
 /** One installation a license is activated on; its id is the `instance_id` the software keeps. */
@@ -9,9 +9,9 @@ export class Activation extends Schema.Class<Activation>("Activation")({
   id: ActivationId,
   licenseId: LicenseId,
   instanceName: Schema.String,
-  createdAt: Schema.DateTimeUtcFromSelf,
+  createdAt: Schema.DateTimeUtc,
   /** Set when the buyer frees the slot; a deactivated activation no longer counts. */
-  deactivatedAt: Schema.OptionFromSelf(Schema.DateTimeUtcFromSelf)
+  deactivatedAt: Schema.Option(Schema.DateTimeUtc)
 }) {}
 
 export const INSTANCE_NAME_CHARS = 200
@@ -28,12 +28,12 @@ export const decideActivation = (
   license: License,
   active: ReadonlyArray<Activation>,
   instanceName: string
-): Either.Either<Option.Option<Activation>, ActivationRefused> => {
-  if (license.status === "revoked") return Either.left(new ActivationRefused({ reason: "the license was revoked (the order was refunded)" }))
+): Result.Result<Option.Option<Activation>, ActivationRefused> => {
+  if (license.status === "revoked") return Result.fail(new ActivationRefused({ reason: "the license was revoked (the order was refunded)" }))
   const existing = active.find((a) => a.instanceName === instanceName)
-  if (existing !== undefined) return Either.right(Option.some(existing))
+  if (existing !== undefined) return Result.succeed(Option.some(existing))
   if (active.length >= license.activationLimit) {
-    return Either.left(new ActivationRefused({ reason: `activation limit reached (${active.length} of ${license.activationLimit})` }))
+    return Result.fail(new ActivationRefused({ reason: `activation limit reached (${active.length} of ${license.activationLimit})` }))
   }
-  return Either.right(Option.none())
+  return Result.succeed(Option.none())
 }

@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import { UserId } from "../identity/user.js"
 import { ProductId } from "./product.js"
 
-export const OrderId = Schema.UUID.pipe(Schema.brand("OrderId"))
+export const OrderId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("OrderId"))
 export type OrderId = typeof OrderId.Type
 
 /**
@@ -10,7 +10,7 @@ export type OrderId = typeof OrderId.Type
  * order only ever moves up: whatever order the provider's events arrive in, and however often, the
  * order ends in the highest status any of them names.
  */
-export const OrderStatus = Schema.Literal("pending", "expired", "paid", "refunded")
+export const OrderStatus = Schema.Literals(["pending", "expired", "paid", "refunded"])
 export type OrderStatus = typeof OrderStatus.Type
 const RANK: Record<OrderStatus, number> = { pending: 0, expired: 1, paid: 2, refunded: 3 }
 
@@ -50,15 +50,15 @@ export class Order extends Schema.Class<Order>("Order")({
   amount: Schema.Int,
   currency: Schema.String,
   status: OrderStatus,
-  provider: Schema.Literal("manual", "stripe"),
+  provider: Schema.Literals(["manual", "stripe"]),
   /** The provider's own reference (a Checkout Session id). */
-  providerRef: Schema.OptionFromSelf(Schema.String),
-  checkoutUrl: Schema.OptionFromSelf(Schema.String),
-  createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf
+  providerRef: Schema.Option(Schema.String),
+  checkoutUrl: Schema.Option(Schema.String),
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc
 }) {}
 
-export const LicenseId = Schema.UUID.pipe(Schema.brand("LicenseId"))
+export const LicenseId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("LicenseId"))
 export type LicenseId = typeof LicenseId.Type
 
 /** The key a buyer activates the product with; revoked when the order is refunded. */
@@ -69,22 +69,22 @@ export class License extends Schema.Class<License>("License")({
   buyerId: UserId,
   key: Schema.String,
   activationLimit: Schema.Int,
-  status: Schema.Literal("active", "revoked"),
-  createdAt: Schema.DateTimeUtcFromSelf
+  status: Schema.Literals(["active", "revoked"]),
+  createdAt: Schema.DateTimeUtc
 }) {}
 
 /** A line of a seller's ledger: a sale (positive) or its reversal (the same amounts, negative). */
 export class LedgerEntry extends Schema.Class<LedgerEntry>("LedgerEntry")({
-  id: Schema.UUID,
+  id: Schema.String.check(Schema.isUUID()),
   sellerId: UserId,
   orderId: OrderId,
   productId: ProductId,
-  kind: Schema.Literal("sale", "reversal"),
+  kind: Schema.Literals(["sale", "reversal"]),
   gross: Schema.Int,
   fee: Schema.Int,
   net: Schema.Int,
   currency: Schema.String,
-  createdAt: Schema.DateTimeUtcFromSelf
+  createdAt: Schema.DateTimeUtc
 }) {}
 
 /** The ledger lines a consequence writes for an order: a reversal mirrors the sale exactly. */

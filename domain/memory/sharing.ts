@@ -3,7 +3,7 @@ import type { UserId } from "../identity/user.js"
 import type { CollectionId, Memory, MemoryId } from "./memory.js"
 
 /** What a share grants: `read` sees and searches; `write` also edits. Only the owner deletes or re-shares. */
-export const SharePermission = Schema.Literal("read", "write")
+export const SharePermission = Schema.Literals(["read", "write"])
 export type SharePermission = typeof SharePermission.Type
 
 /** How the actor holds a memory or collection: its owner, or through a share. */
@@ -50,21 +50,21 @@ export const memoryAccess = (userId: UserId, grants: Grants, memory: Memory): Op
   memory.ownerId === userId
     ? Option.some("owner")
     : strongest(
-      Option.fromNullable(grants.memories.get(memory.id)),
-      Option.flatMap(memory.collectionId, (c) => Option.fromNullable(grants.collections.get(c)))
+      Option.fromNullishOr(grants.memories.get(memory.id)),
+      Option.flatMap(memory.collectionId, (c) => Option.fromNullishOr(grants.collections.get(c)))
     )
 
 export const canWrite = (access: MemoryAccess) => access === "owner" || access === "write"
 
-export const ShareKind = Schema.Literal("memory", "collection")
+export const ShareKind = Schema.Literals(["memory", "collection"])
 export type ShareKind = typeof ShareKind.Type
 
 /** A memory or a collection shared with one user. */
 export class Share extends Schema.Class<Share>("Share")({
   kind: ShareKind,
   /** The memory's or the collection's id. */
-  targetId: Schema.UUID,
-  userId: Schema.UUID,
+  targetId: Schema.String.check(Schema.isUUID()),
+  userId: Schema.String.check(Schema.isUUID()),
   permission: SharePermission,
-  createdAt: Schema.DateTimeUtcFromSelf
+  createdAt: Schema.DateTimeUtc
 }) {}

@@ -3,7 +3,7 @@ import { UserId } from "../identity/user.js"
 import { ProjectId } from "./project.js"
 import { TaskId } from "./task.js"
 
-export const CommentId = Schema.UUID.pipe(Schema.brand("CommentId"))
+export const CommentId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("CommentId"))
 export type CommentId = typeof CommentId.Type
 
 export class Comment extends Schema.Class<Comment>("Comment")({
@@ -12,6 +12,6 @@ export class Comment extends Schema.Class<Comment>("Comment")({
   taskId: TaskId,
   authorId: UserId,
   body: Schema.String,
-  createdAt: Schema.DateTimeUtcFromSelf,
-  editedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  createdAt: Schema.DateTimeUtc,
+  editedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}

@@ -1,13 +1,13 @@
 import { Schema } from "effect"
 import { UserId } from "../identity/user.js"
 
-export const ProjectId = Schema.UUID.pipe(Schema.brand("ProjectId"))
+export const ProjectId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("ProjectId"))
 export type ProjectId = typeof ProjectId.Type
 
-export const ProjectStatus = Schema.Literal("active", "archived")
+export const ProjectStatus = Schema.Literals(["active", "archived"])
 export type ProjectStatus = typeof ProjectStatus.Type
 
-export const ProjectRole = Schema.Literal("owner", "admin", "member", "viewer")
+export const ProjectRole = Schema.Literals(["owner", "admin", "member", "viewer"])
 export type ProjectRole = typeof ProjectRole.Type
 
 export class Project extends Schema.Class<Project>("Project")({
@@ -16,14 +16,14 @@ export class Project extends Schema.Class<Project>("Project")({
   description: Schema.String,
   status: ProjectStatus,
   createdBy: UserId,
-  createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf,
-  archivedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf)
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  archivedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc)
 }) {}
 
 export class Membership extends Schema.Class<Membership>("Membership")({
   projectId: ProjectId,
   userId: UserId,
   role: ProjectRole,
-  createdAt: Schema.DateTimeUtcFromSelf
+  createdAt: Schema.DateTimeUtc
 }) {}

@@ -2,20 +2,20 @@ import { DateTime, Option, Schema } from "effect"
 import { UserId } from "../identity/user.js"
 import { ProjectId } from "./project.js"
 
-export const TaskId = Schema.UUID.pipe(Schema.brand("TaskId"))
+export const TaskId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("TaskId"))
 export type TaskId = typeof TaskId.Type
 
-export const TaskStatus = Schema.Literal("todo", "in_progress", "in_review", "done", "cancelled")
+export const TaskStatus = Schema.Literals(["todo", "in_progress", "in_review", "done", "cancelled"])
 export type TaskStatus = typeof TaskStatus.Type
 
-export const TaskPriority = Schema.Literal("low", "medium", "high", "urgent")
+export const TaskPriority = Schema.Literals(["low", "medium", "high", "urgent"])
 export type TaskPriority = typeof TaskPriority.Type
 export const PRIORITY_RANK: Record<TaskPriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 }
 
 /** A calendar date, `YYYY-MM-DD`. */
 export const DueDate = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}$/, { message: () => "due_date must be a date such as 2026-12-31" }),
-  Schema.filter((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || "due_date must be a real date"),
+  Schema.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/, { message: "due_date must be a date such as 2026-12-31" })),
+  Schema.check(Schema.makeFilter((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || "due_date must be a real date")),
   Schema.brand("DueDate")
 )
 export type DueDate = typeof DueDate.Type
@@ -32,10 +32,10 @@ export class Task extends Schema.Class<Task>("Task")({
   dueDate: Schema.OptionFromNullOr(DueDate),
   position: Schema.Number,
   blockedBy: Schema.Array(TaskId),
-  completedAt: Schema.OptionFromNullOr(Schema.DateTimeUtcFromSelf),
+  completedAt: Schema.OptionFromNullOr(Schema.DateTimeUtc),
   createdBy: UserId,
-  createdAt: Schema.DateTimeUtcFromSelf,
-  updatedAt: Schema.DateTimeUtcFromSelf,
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
   /** Bumped by every change: a PATCH names the version it read, and a stale one is refused. */
   version: Schema.Int
 }) {}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import { IdsUuidV7, uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { SecretTokensNode } from "../../adapters/crypto/secret-tokens.node.js"
 import { Ids } from "../../application/ports/ids.js"

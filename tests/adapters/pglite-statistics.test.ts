@@ -1,13 +1,19 @@
 import { describe, expect, it } from "@effect/vitest"
-import { SqlClient } from "@effect/sql"
-import { Effect, TestClock } from "effect"
+import { SqlClient, SqlSchema } from "effect/sql"
+import { Effect, Schema } from "effect"
+import { TestClock } from "effect/testing"
 import { PgliteClient } from "../../adapters/sql/clients.js"
 
 const reltuples = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql<{ reltuples: number }>`SELECT reltuples FROM pg_class WHERE relname = 'planner_probe'`.pipe(Effect.map((rows) => Number(rows[0]?.reltuples))))
+  SqlSchema.findOne({
+    Request: Schema.Void,
+    // real (float4): a number.
+    Result: Schema.Struct({ reltuples: Schema.Number }),
+    execute: () => sql`SELECT reltuples FROM pg_class WHERE relname = 'planner_probe'`
+  })(undefined)).pipe(Effect.map((row) => row.reltuples))
 
 describe("PGlite planner statistics", () => {
-  it.scoped("the embedded client runs ANALYZE a minute after startup (PGlite has no autovacuum to do it)", () =>
+  it.effect("the embedded client runs ANALYZE a minute after startup (PGlite has no autovacuum to do it)", () =>
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
       yield* sql`CREATE TABLE planner_probe (n integer)`

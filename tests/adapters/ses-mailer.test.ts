@@ -14,7 +14,7 @@ const transportAt = (endpoint: string) =>
   })
 
 describe("SES mail transport", () => {
-  it.scopedLive("delivers text and HTML through the SDK over HTTP", () =>
+  it.live("delivers text and HTML through the SDK over HTTP", () =>
     Effect.gen(function*() {
       const ses = yield* LocalSes
       const mail = new MailContent({ to: "ann@example.com", subject: "Hello Ann", text: "plain body", html: "<p>html body</p>" })
@@ -29,7 +29,7 @@ describe("SES mail transport", () => {
       })
     }).pipe(Effect.provide(LocalSesLive)))
 
-  it.scopedLive("turns an unreachable endpoint into a delivery failure, not a defect", () =>
+  it.live("turns an unreachable endpoint into a delivery failure, not a defect", () =>
     Effect.gen(function*() {
       const mail = new MailContent({ to: "ann@example.com", subject: "s", text: "t", html: "h" })
       const error = yield* Effect.flip(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { DateTime, Duration, Effect, Either, Option, Redacted } from "effect"
+import { DateTime, Duration, Effect, Option, Redacted, Result } from "effect"
 import { Payments } from "../../application/ports/orders.js"
 import { StripePayments } from "../../adapters/stripe/payments.stripe.js"
 import { UserId } from "../../domain/identity/user.js"
@@ -19,7 +19,7 @@ beforeEach(() => {
   stripe.state.unpaid.clear()
 })
 
-const createdAt = DateTime.unsafeMake("2026-11-25T10:00:00Z")
+const createdAt = DateTime.makeUnsafe("2026-11-25T10:00:00Z")
 const order = (overrides: Partial<ConstructorParameters<typeof Order>[0]> = {}) =>
   new Order({
     id: OrderId.make(crypto.randomUUID()),
@@ -37,10 +37,10 @@ const order = (overrides: Partial<ConstructorParameters<typeof Order>[0]> = {}) 
     ...overrides
   })
 
-const run = <A, E>(f: (p: Payments["Type"]) => Effect.Effect<A, E>) =>
+const run = <A, E>(f: (p: Payments["Service"]) => Effect.Effect<A, E>) =>
   Effect.runPromise(
     Effect.flatMap(Payments, f).pipe(
-      Effect.either,
+      Effect.result,
       Effect.provide(StripePayments({
         secretKey: Redacted.make(STRIPE_TEST_KEY),
         webhookSecret: Redacted.make(STRIPE_WEBHOOK_SECRET),
@@ -51,7 +51,7 @@ const run = <A, E>(f: (p: Payments["Type"]) => Effect.Effect<A, E>) =>
       }))
     )
   )
-const ok = <A, E>(e: Either.Either<A, E>) => Either.getOrThrowWith(e, (x) => new Error(`expected success, got ${JSON.stringify(x)}`))
+const ok = <A, E>(e: Result.Result<A, E>) => Result.getOrThrowWith(e, (x) => new Error(`expected success, got ${JSON.stringify(x)}`))
 
 describe("Stripe payments adapter: API calls", () => {
   it("creates a Checkout Session at the order's price, with the order id, an idempotency key and the expiry", async () => {
@@ -93,7 +93,7 @@ describe("Stripe payments adapter: API calls", () => {
   it("reports Stripe failures as PaymentProviderFailed, never as a defect", async () => {
     stripe.state.failNext = 10 // more than the SDK's retries
     const failed = await run((p) => p.checkout(order(), "Budget template"))
-    expect(Either.isLeft(failed) && failed.left._tag).toBe("PaymentProviderFailed")
+    expect(Result.isFailure(failed) && failed.failure._tag).toBe("PaymentProviderFailed")
     expect(stripe.requests.length).toBe(3) // the request and the SDK's 2 retries, same idempotency key
     expect(new Set(stripe.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1)
   })
@@ -167,11 +167,11 @@ describe("Stripe payments adapter: webhooks with real signatures", () => {
     const stale = `t=${Math.floor(Date.now() / 1000) - 3600},v1=${"0".repeat(64)}`
     for (const [payload, signature] of [[wrongSecret.payload, wrongSecret.signature], [changed, tampered.signature], [tampered.payload, ""], [tampered.payload, stale]] as const) {
       const result = await run((p) => p.readWebhook(payload, signature))
-      expect(Either.isLeft(result) && result.left._tag).toBe("InvalidWebhook")
+      expect(Result.isFailure(result) && result.failure._tag).toBe("InvalidWebhook")
     }
     // Re-serialising the JSON (as a body parser would) breaks the signature: the raw bytes are needed.
     const reserialised = JSON.stringify(JSON.parse(tampered.payload), null, 2)
     const result = await run((p) => p.readWebhook(reserialised, tampered.signature))
-    expect(Either.isLeft(result) && result.left._tag).toBe("InvalidWebhook")
+    expect(Result.isFailure(result) && result.failure._tag).toBe("InvalidWebhook")
   })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Option, TestClock } from "effect"
+import { DateTime, Effect, Option } from "effect"
+import { TestClock } from "effect/testing"
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "../../application/identity/api-keys.js"
 import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { ApiKeyId } from "../../domain/identity/api-key.js"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, TestClock } from "effect"
+import { Effect, Layer, Option } from "effect"
+import { TestClock } from "effect/testing"
 import { getJob } from "../../application/jobs/jobs.js"
 import { JobHandlers, runOnce } from "../../application/jobs/runner.js"
 import { DEDUPLICATE_JOB, runDeduplicate, startDeduplicate } from "../../application/memory/deduplicate.js"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Either, Layer, Option, Redacted, TestClock } from "effect"
+import { Duration, Effect, Layer, Option, Redacted, Result } from "effect"
+import { TestClock } from "effect/testing"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { currentUser } from "../../application/identity/current-user.js"
 import { ensureAdmin } from "../../application/identity/ensure-admin.js"
@@ -29,7 +30,7 @@ const setup = Effect.gen(function*() {
 })
 
 const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(effect), Either.match({ onLeft: (e) => e._tag, onRight: () => "succeeded" }))
+  Effect.map(Effect.result(effect), Result.match({ onFailure: (e) => e._tag, onSuccess: () => "succeeded" }))
 
 const failureReason = <A, R>(effect: Effect.Effect<A, { readonly _tag: string; readonly reason?: string }, R>) =>
   Effect.map(Effect.flip(effect), (e) => e.reason ?? e._tag)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
+import { DateTime, Effect, Fiber, Layer, Option, Ref } from "effect"
+import { TestClock } from "effect/testing"
 import { cancelJob, enqueueJob, getJob, listJobs } from "../../application/jobs/jobs.js"
 import { JobFailed, JobHandlers, runOnce, type WorkerSettings } from "../../application/jobs/runner.js"
 import { JobQueue } from "../../application/ports/job-queue.js"
@@ -42,7 +43,7 @@ describe("job runner", () => {
     Effect.gen(function*() {
       const { actor } = yield* person("ann")
       const job = yield* enqueueJob("test.count", Option.some(actor.userId), { to: 3 })
-      const fiber = yield* Effect.fork(runOnce(settings()))
+      const fiber = yield* Effect.forkChild(runOnce(settings()))
       yield* TestClock.adjust("5 seconds")
       expect(yield* Fiber.join(fiber)).toBe(true)
       const done = yield* getJob(actor, job.id)
@@ -81,7 +82,7 @@ describe("job runner", () => {
     Effect.gen(function*() {
       const { actor } = yield* person("ann")
       const job = yield* enqueueJob("test.count", Option.some(actor.userId), { to: 100 })
-      const fiber = yield* Effect.fork(runOnce(settings()))
+      const fiber = yield* Effect.forkChild(runOnce(settings()))
       yield* TestClock.adjust("5 seconds")
       expect((yield* cancelJob(actor, job.id)).status).toBe("cancelled")
       yield* TestClock.adjust("20 seconds")
@@ -89,13 +90,13 @@ describe("job runner", () => {
       const stopped = yield* load(job.id)
       expect(stopped.status).toBe("cancelled")
       expect(stopped.progressDone).toBeLessThan(30)
-      expect((yield* Effect.either(cancelJob(actor, job.id)))._tag).toBe("Left")
+      expect((yield* Effect.result(cancelJob(actor, job.id)))._tag).toBe("Failure")
     }).pipe(Effect.provide(JobsLayer)))
 
   it.effect("a job whose worker died is taken again when the lease runs out, and resumes from its checkpoint", () =>
     Effect.gen(function*() {
       const job = yield* enqueueJob("test.count", Option.none(), { to: 20 })
-      const dying = yield* Effect.fork(runOnce(settings("doomed")))
+      const dying = yield* Effect.forkChild(runOnce(settings("doomed")))
       yield* TestClock.adjust("12 seconds")
       // The worker vanishes without a word: no success, no failure, its heartbeats stop.
       yield* Fiber.interrupt(dying)
@@ -104,7 +105,7 @@ describe("job runner", () => {
       expect(orphan.progressDone).toBeGreaterThanOrEqual(9)
       expect(yield* runOnce(settings("w2"))).toBe(false)
       yield* TestClock.adjust("31 seconds")
-      const rescuer = yield* Effect.fork(runOnce(settings("w2")))
+      const rescuer = yield* Effect.forkChild(runOnce(settings("w2")))
       yield* TestClock.adjust("30 seconds")
       yield* Fiber.join(rescuer)
       const done = yield* load(job.id)

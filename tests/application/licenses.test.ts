@@ -1,5 +1,5 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
-import { Duration, Effect, Either, Layer, Option } from "effect"
+import { Duration, Effect, Layer, Option, Result } from "effect"
 import { activateLicense, deactivateLicense, licensesWithActivations, validateLicense } from "../../application/marketplace/licenses.js"
 import { applyPayment, markPaid, purchase } from "../../application/marketplace/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
@@ -34,7 +34,7 @@ const Sql = Layer.mergeAll(OrderRepositorySql, LicenseRepositorySql, ProductRepo
 type Ports = FileStore | Ids | LicenseRepository | MarketplaceSettings | OrderRepository | Payments | ProductRepository | SecretTokens | UnitOfWork | UserRepository
 
 const failure = <A, E extends { _tag: string }, R>(e: Effect.Effect<A, E, R>) =>
-  Effect.map(Effect.either(e), Either.match({ onLeft: (x) => ("reason" in x ? `${x._tag}: ${String(x.reason)}` : x._tag), onRight: () => "ok" }))
+  Effect.map(Effect.result(e), Result.match({ onFailure: (x) => ("reason" in x ? `${x._tag}: ${String(x.reason)}` : x._tag), onSuccess: () => "ok" }))
 
 /** A buyer holding a paid license of a product with this activation limit. */
 const paidLicense = (limit: number) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { resendVerification } from "../../application/identity/email-verification.js"
 import { unlockAccount } from "../../application/identity/lockout.js"
 import { login } from "../../application/identity/login.js"
@@ -37,7 +38,7 @@ describe("lockout", () => {
   it.effect("lifts by itself when its window ends (time-limited, never forever)", () =>
     Effect.gen(function*() {
       yield* registerAnn
-      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ann.email, password: wrong }))
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.result(login({ email: ann.email, password: wrong }))
       expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("RateLimited")
       yield* TestClock.adjust("15 minutes")
       expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("ok")
@@ -47,14 +48,14 @@ describe("lockout", () => {
     Effect.gen(function*() {
       yield* registerAnn
       const ghost = Email.make("ghost@example.com")
-      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ghost, password: wrong }))
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.result(login({ email: ghost, password: wrong }))
       expect(yield* tagOf(login({ email: ghost, password: wrong }))).toBe("RateLimited")
     }).pipe(Effect.provide(UseCaseLayer)))
 
   it.effect("a successful password reset lifts the lock", () =>
     Effect.gen(function*() {
       yield* registerAnn
-      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.either(login({ email: ann.email, password: wrong }))
+      for (let i = 0; i < TEST_RATE_LIMITS.lockoutThreshold; i++) yield* Effect.result(login({ email: ann.email, password: wrong }))
       yield* forgotPasswordAndWait(ann.email)
       const { token } = yield* tokenFromLastMail
       yield* resetPassword(token, Redacted.make("a brand new passphrase"))
@@ -108,7 +109,7 @@ describe("per-address and per-account limits", () => {
       const { secret } = yield* enableTwoFactor(actor, ann.password)
       yield* confirmTwoFactor(actor, yield* currentCode(secret))
       const freshChallenge = Effect.flatMap(login({ email: ann.email, password: ann.password }), (o) =>
-        o._tag === "TwoFactorRequired" ? Effect.succeed(o.challengeToken) : Effect.dieMessage("expected a challenge"))
+        o._tag === "TwoFactorRequired" ? Effect.succeed(o.challengeToken) : Effect.die(new Error("expected a challenge")))
       // Two challenges of 5 wrong codes each reach the account's 10.
       for (let c = 0; c < 2; c++) {
         const token = yield* freshChallenge

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { DateTime, Effect, Layer, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { resendVerification, verifyEmail } from "../../application/identity/email-verification.js"
 import { register } from "../../application/identity/register.js"
 import { dispatchDueMail } from "../../application/mail/dispatch.js"
@@ -106,7 +107,7 @@ describe("mail dispatch", () => {
       expect(mail?.status).toBe("failed")
       expect(mail?.attempts).toBe(MAX_MAIL_ATTEMPTS)
       expect(mail?.lastError).toEqual(Option.some("simulated failure"))
-      expect(yield* (yield* MailOutbox).due(DateTime.unsafeMake("2100-01-01"), 10)).toEqual([])
+      expect(yield* (yield* MailOutbox).due(DateTime.makeUnsafe("2100-01-01"), 10)).toEqual([])
     }).pipe(Effect.provide(IdentityTestLayer)))
 
   it.effect("a mailer that hands mail to a real service leaves no live links in the outbox", () =>

@@ -1,6 +1,7 @@
 import { layer } from "@effect/vitest"
 import { expect } from "vitest"
-import { Effect, Either, FastCheck as fc, Layer, Option } from "effect"
+import { Effect, Layer, Option, Result } from "effect"
+import * as fc from "fast-check"
 import { createCollection } from "../../application/memory/collections.js"
 import { createMemory, getMemory, listMemories } from "../../application/memory/memories.js"
 import { answerQuestion } from "../../application/memory/rag.js"
@@ -25,7 +26,7 @@ import type { Actor } from "../../domain/identity/actor.js"
 import { ALL_SCOPES } from "../../domain/identity/actor.js"
 import type { CollectionId, MemoryId } from "../../domain/memory/memory.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
-import { makeUser } from "../support/fixtures.js"
+import { checkProperty, makeUser } from "../support/fixtures.js"
 import { noFilter } from "../support/memory-helpers.js"
 
 /**
@@ -85,7 +86,7 @@ const runScenario = (s: Scenario) =>
           metadata: {},
           memoryType: "note",
           pinned: false,
-          collectionId: spec.collection === null ? Option.none() : Option.fromNullable(collections[spec.collection])
+          collectionId: spec.collection === null ? Option.none() : Option.fromNullishOr(collections[spec.collection])
         }),
         (m) => ({ id: m.id, collection: m.collectionId })
       )
@@ -123,12 +124,12 @@ const runScenario = (s: Scenario) =>
     for (const [who, actor, allowed] of [["bob", bob.actor, forBob], ["ann", ann.actor, forAnn]] as const) {
       for (const q of s.queries) {
         const query = { query: q.words.join(" "), limit: 10, mode: q.mode, collectionId: collectionOf(q.collection), tags: q.tags }
-        const found = yield* Effect.either(searchMemories(actor, query))
+        const found = yield* Effect.result(searchMemories(actor, query))
         if (q.collection !== null && !readableCollection(who, q.collection)) {
-          expect(Either.isLeft(found) && found.left._tag, `${who} searched an unreadable collection`).toBe("NotFound")
+          expect(Result.isFailure(found) && found.failure._tag, `${who} searched an unreadable collection`).toBe("NotFound")
           continue
         }
-        const ids = Either.getOrThrow(found).map((r) => r.memory.id as string)
+        const ids = Result.getOrThrow(found).map((r) => r.memory.id as string)
         expect(ids.filter((id) => !allowed.has(id)), `${who} ${q.mode} search surfaced another's memory`).toEqual([])
         const answer = yield* answerQuestion(actor, { question: query.query, limit: 5, collectionId: query.collectionId })
         expect(answer.citations.filter((c) => !allowed.has(c.memoryId)), `${who} answer cited another's memory`).toEqual([])
@@ -147,8 +148,8 @@ const runScenario = (s: Scenario) =>
       const all = yield* listMemories(actor, noFilter, { limit: 100, cursor: Option.none() })
       expect(new Set(all.items.map((m) => m.id as string)), `${who} list`).toEqual(allowed)
       for (const m of [...annMemories, ...bobMemories]) {
-        const read = yield* Effect.either(getMemory(actor, m.id as MemoryId))
-        expect(Either.isRight(read), `${who} reads ${m.id}`).toBe(allowed.has(m.id))
+        const read = yield* Effect.result(getMemory(actor, m.id as MemoryId))
+        expect(Result.isSuccess(read), `${who} reads ${m.id}`).toBe(allowed.has(m.id))
       }
     }
   })
@@ -160,21 +161,21 @@ const sqlPorts = <A, E, R>(index: Layer.Layer<A, E, R>) =>
 
 layer(Layer.mergeAll(MemoriesMemory, VectorIndexMemory, UserRepositoryMemory, UnitOfWorkMemory, IdsUuidV7, answers))(
   "sharing, two users, in memory",
-  (it) => it.effect.prop("no query, filter or collection id surfaces the other user's unshared memory", { scenario: Scenario }, ({ scenario }) =>
-    runScenario(scenario), { timeout: 120_000, fastCheck: { numRuns: 60 } })
+  (it) => it.effect("no query, filter or collection id surfaces the other user's unshared memory", () =>
+    checkProperty(Scenario, runScenario, { numRuns: 60 }), 120_000)
 )
 
 layer(Layer.mergeAll(sqlPorts(VectorIndexPgvector(model)), IdsUuidV7, answers).pipe(Layer.provide(PgliteTestDatabase)), { timeout: "60 seconds" })(
   "sharing, two users, SQL + pgvector on PGlite",
-  (it) => it.effect.prop("no query, filter or collection id surfaces the other user's unshared memory", { scenario: Scenario }, ({ scenario }) =>
-    runScenario(scenario), { timeout: 240_000, fastCheck: { numRuns: 20 } })
+  (it) => it.effect("no query, filter or collection id surfaces the other user's unshared memory", () =>
+    checkProperty(Scenario, runScenario, { numRuns: 20 }), 240_000)
 )
 
 const url = testDatabaseUrl()
 if (url !== undefined) {
   layer(Layer.mergeAll(sqlPorts(VectorIndexExactSql(model)), IdsUuidV7, answers).pipe(Layer.provide(PostgresTestDatabase(url))), { timeout: "60 seconds" })(
     "sharing, two users, SQL + exact index on PostgreSQL",
-    (it) => it.effect.prop("no query, filter or collection id surfaces the other user's unshared memory", { scenario: Scenario }, ({ scenario }) =>
-      runScenario(scenario), { timeout: 240_000, fastCheck: { numRuns: 15 } })
+    (it) => it.effect("no query, filter or collection id surfaces the other user's unshared memory", () =>
+      checkProperty(Scenario, runScenario, { numRuns: 15 }), 240_000)
   )
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, TestClock } from "effect"
+import { Effect, Option } from "effect"
+import { TestClock } from "effect/testing"
 import { createCollection, deleteCollection, getCollection, updateCollection } from "../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../application/memory/memories.js"
 import { searchMemories } from "../../application/memory/search.js"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Redacted, TestClock } from "effect"
+import { Effect, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { listAuditLog } from "../../application/identity/audit.js"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { changePassword, resetPassword } from "../../application/identity/password.js"

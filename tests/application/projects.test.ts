@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, TestClock } from "effect"
+import { Effect, Option } from "effect"
+import { TestClock } from "effect/testing"
 import { listActivity } from "../../application/projects/activity.js"
 import { addComment, deleteComment, editComment } from "../../application/projects/comments.js"
 import { addMember, changeMemberRole, removeMember } from "../../application/projects/members.js"
@@ -184,7 +185,7 @@ describe("tasks", () => {
       const t = yield* team
       // A second apart, so creation order is not left to the ids' random bits.
       const mk = (title: string, extra: Parameters<typeof taskInput>[0]) =>
-        Effect.zipLeft(createTask(t.member.actor, t.project.id, taskInput({ title, ...extra })), TestClock.adjust("1 second"))
+        Effect.tap(createTask(t.member.actor, t.project.id, taskInput({ title, ...extra })), TestClock.adjust("1 second"))
       yield* mk("alpha", { priority: "urgent", labels: ["bug"], dueDate: Option.some(DueDate.make("2026-01-10")) })
       yield* mk("beta", { priority: "low", assigneeIds: [t.member.actor.userId], dueDate: Option.some(DueDate.make("2026-01-05")) })
       yield* mk("gamma", { status: "done", labels: ["bug", "ui"] })

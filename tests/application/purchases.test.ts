@@ -1,5 +1,5 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
-import { Duration, Effect, Layer, Option } from "effect"
+import { Context, Duration, Effect, Layer, Option } from "effect"
 import { applyPayment, downloadLink, getOrder, markPaid, purchase } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
 import type { FileStore } from "../../application/ports/file-store.js"
@@ -25,7 +25,7 @@ import { tagOf } from "../support/fixtures.js"
 import { approvedProduct, asAdmin, someone } from "../support/marketplace.js"
 
 /** The licenses fulfilment issued to a buyer, as the store holds them. */
-const licensesOf = (actor: { readonly userId: Parameters<OrderRepository["Type"]["licensesOf"]>[0] }) =>
+const licensesOf = (actor: { readonly userId: Parameters<Context.Service.Shape<typeof OrderRepository>["licensesOf"]>[0] }) =>
   Effect.flatMap(OrderRepository, (orders) => orders.licensesOf(actor.userId))
 
 const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)

@@ -31,7 +31,7 @@ const search = (actor: Actor, query: string, mode: "vector" | "keyword") =>
 // The embedder stays the deterministic one; what changes is the model the stored vectors are said
 // to come from, which is what the index compares.
 layer(Storage, { timeout: "60 seconds" })("reindex after a change of embedding model", (it) => {
-  it.scoped("old vectors are left out of vector search until a startup-queued job re-embeds every memory; keyword search never stops", () =>
+  it.effect("old vectors are left out of vector search until a startup-queued job re-embeds every memory; keyword search never stops", () =>
     Effect.gen(function*() {
       const user = makeUser()
       yield* (yield* UserRepository).insert(user)

@@ -1,5 +1,6 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
-import { DateTime, Duration, Effect, Either, FastCheck as fc, Layer, Option } from "effect"
+import { DateTime, Duration, Effect, Layer, Option, Result } from "effect"
+import * as fc from "fast-check"
 import { applyPayment, markPaid, purchase } from "../../application/marketplace/orders.js"
 import { createReview, deleteReview, listReviews, updateReview } from "../../application/marketplace/reviews.js"
 import type { FileStore } from "../../application/ports/file-store.js"
@@ -27,7 +28,7 @@ import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { Product, ProductId } from "../../domain/marketplace/product.js"
 import type { ReviewId } from "../../domain/marketplace/review.js"
 import { PgliteTestDatabase, PostgresTestDatabase, testDatabaseUrl } from "../support/databases.js"
-import { tagOf } from "../support/fixtures.js"
+import { checkProperty, tagOf } from "../support/fixtures.js"
 import { asAdmin, someone } from "../support/marketplace.js"
 
 const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
@@ -161,9 +162,9 @@ const property = (steps: ReadonlyArray<Step>) =>
       const buyer = buyers[step.who]!
       const mine = model.get(step.who)
       if (step.op === "create") {
-        const result = yield* Effect.either(createReview(buyer, product.id, { rating: step.rating, text: "" }))
-        if (mine === undefined) model.set(step.who, { id: Either.getOrThrow(result).id, rating: step.rating })
-        else expect(Either.isLeft(result) && result.left._tag).toBe("AlreadyReviewed")
+        const result = yield* Effect.result(createReview(buyer, product.id, { rating: step.rating, text: "" }))
+        if (mine === undefined) model.set(step.who, { id: Result.getOrThrow(result).id, rating: step.rating })
+        else expect(Result.isFailure(result) && result.failure._tag).toBe("AlreadyReviewed")
       } else if (mine !== undefined && step.op === "edit") {
         yield* updateReview(buyer, product.id, mine.id, { rating: step.rating })
         model.set(step.who, { ...mine, rating: step.rating })
@@ -180,22 +181,16 @@ const property = (steps: ReadonlyArray<Step>) =>
 
 layer(InMemory)("reviews, in memory", (it) => {
   scenarios(it)
-  it.effect.prop("rating summary = mean and count of the stored reviews after any steps", { steps: Steps }, ({ steps }) => property(steps), { fastCheck: { numRuns: 100 } })
+  it.effect("rating summary = mean and count of the stored reviews after any steps", () => checkProperty(Steps, property, { numRuns: 100 }))
 })
 layer(Sql.pipe(Layer.provide(PgliteTestDatabase)), { timeout: "60 seconds" })("reviews, SQL on PGlite", (it) => {
   scenarios(it)
-  it.effect.prop("rating summary = mean and count of the stored reviews after any steps", { steps: Steps }, ({ steps }) => property(steps), {
-    timeout: 120_000,
-    fastCheck: { numRuns: 15 }
-  })
+  it.effect("rating summary = mean and count of the stored reviews after any steps", () => checkProperty(Steps, property, { numRuns: 15 }), 120_000)
 })
 const url = testDatabaseUrl()
 if (url !== undefined) {
   layer(Sql.pipe(Layer.provide(PostgresTestDatabase(url))), { timeout: "60 seconds" })("reviews, SQL on PostgreSQL", (it) => {
     scenarios(it)
-    it.effect.prop("rating summary = mean and count of the stored reviews after any steps", { steps: Steps }, ({ steps }) => property(steps), {
-      timeout: 120_000,
-      fastCheck: { numRuns: 15 }
-    })
+    it.effect("rating summary = mean and count of the stored reviews after any steps", () => checkProperty(Steps, property, { numRuns: 15 }), 120_000)
   })
 }

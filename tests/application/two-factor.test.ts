@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Redacted, TestClock } from "effect"
+import { Effect, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { listAuditLog } from "../../application/identity/audit.js"
 import { login } from "../../application/identity/login.js"
 import { resetPassword } from "../../application/identity/password.js"
@@ -21,7 +22,7 @@ const withTwoFactor = Effect.gen(function*() {
 
 const challenge = Effect.gen(function*() {
   const outcome = yield* login({ email: ann.email, password: ann.password })
-  if (outcome._tag !== "TwoFactorRequired") return yield* Effect.dieMessage("expected a challenge")
+  if (outcome._tag !== "TwoFactorRequired") return yield* Effect.die(new Error("expected a challenge"))
   return outcome.challengeToken
 })
 

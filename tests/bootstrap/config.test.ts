@@ -6,8 +6,7 @@ import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
 import { AppConfig } from "../../bootstrap/config.js"
 import { resolveSecrets } from "../../bootstrap/secrets.js"
 
-const parse = (env: Record<string, string>) =>
-  AppConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+const parse = (env: Record<string, string>) => AppConfig.parse(ConfigProvider.fromEnvRecord(env))
 
 const errorOf = (env: Record<string, string>) => Effect.map(Effect.flip(parse(env)), String)
 

@@ -12,7 +12,7 @@ describe("data folder lock", () => {
     Effect.gen(function*() {
       const dir = tempDir()
       const scope = yield* Scope.make()
-      yield* lockDataDir(dir).pipe(Scope.extend(scope))
+      yield* lockDataDir(dir).pipe(Scope.provide(scope))
       expect(fs.readFileSync(path.join(dir, "brainops.lock"), "utf8")).toBe(String(process.pid))
       yield* Scope.close(scope, Exit.void)
       expect(fs.existsSync(path.join(dir, "brainops.lock"))).toBe(false)
@@ -33,7 +33,7 @@ describe("data folder lock", () => {
       const dir = tempDir()
       fs.writeFileSync(path.join(dir, "brainops.lock"), "999999999")
       yield* Effect.scoped(
-        Effect.zipRight(
+        Effect.andThen(
           lockDataDir(dir),
           Effect.sync(() => expect(fs.readFileSync(path.join(dir, "brainops.lock"), "utf8")).toBe(String(process.pid)))
         )

@@ -1,7 +1,9 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import pg from "pg"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, ManagedRuntime, Redacted, Schema } from "effect"
+import { SqlClient, SqlSchema } from "effect/sql"
 import { afterAll, expect, it } from "vitest"
 import { startFakeEmbeddings } from "../support/fake-embeddings.js"
 import { freePort, killTree, type Spawned, spawnEntry, waitForHealth } from "../support/process.js"
@@ -21,15 +23,48 @@ afterAll(async () => {
   fs.rmSync(filesDir, { recursive: true, force: true })
 })
 
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
+/** A client on `url` for as long as the test needs it (one connection). */
+const connect = (url: string) => {
+  const runtime = ManagedRuntime.make(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 }))
+  return { run: runtime.runPromise, close: () => runtime.dispose() }
+}
+
+const admin = async (statement: string) => {
+  const client = connect(adminUrl!)
   try {
-    return await client.query(sql)
+    await client.run(Effect.gen(function*() {
+      yield* (yield* SqlClient.SqlClient).unsafe(statement)
+    }))
   } finally {
-    await client.end()
+    await client.close()
   }
 }
+
+const JobRow = Schema.Struct({
+  status: Schema.String,
+  attempts: Schema.Number,
+  // null until a worker claims the job, and the result until it has finished
+  locked_by: Schema.NullOr(Schema.String),
+  result: Schema.NullOr(Schema.Struct({ imported: Schema.Number }))
+})
+const importJobs = SqlSchema.findAll({
+  Request: Schema.Void,
+  Result: JobRow,
+  execute: () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      return yield* sql`SELECT status, attempts, locked_by, result FROM jobs WHERE type = 'memory.import'`
+    })
+})
+const memoryCounts = SqlSchema.findOne({
+  Request: Schema.Void,
+  Result: Schema.Struct({ n: Schema.Number, distinct_n: Schema.Number }),
+  execute: () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      return yield* sql`SELECT count(*)::int AS n, count(DISTINCT content)::int AS distinct_n FROM memories`
+    })
+})
 
 if (adminUrl === undefined) console.warn("TEST_DATABASE_URL is not set: several workers on one PostgreSQL were NOT checked (CI sets it).")
 
@@ -68,21 +103,20 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
   }
 
   for (let w = 0; w < 3; w++) running.push(spawnEntry("bootstrap/worker.ts", [], { ...env, WORKER_CONCURRENCY: "2" }))
-  const db = new pg.Client({ connectionString: url.toString() })
-  await db.connect()
-  cleanups.unshift(() => db.end())
+  const db = connect(url.toString())
+  cleanups.unshift(db.close)
   const deadline = Date.now() + 180_000
-  let rows: Array<{ status: string; attempts: number; locked_by: string; result: any }> = []
+  let rows: ReadonlyArray<typeof JobRow.Type> = []
   while (Date.now() < deadline) {
-    rows = (await db.query("SELECT status, attempts, locked_by, result FROM jobs WHERE type = 'memory.import'")).rows
+    rows = await db.run(importJobs(undefined))
     if (rows.length === 24 && rows.every((r) => r.status === "succeeded" || r.status === "failed")) break
     await new Promise((r) => setTimeout(r, 300))
   }
   expect(rows.map((r) => r.status)).toEqual(Array.from({ length: 24 }, () => "succeeded"))
   expect(rows.map((r) => r.attempts)).toEqual(Array.from({ length: 24 }, () => 1))
-  expect(rows.map((r) => r.result.imported)).toEqual(Array.from({ length: 24 }, () => 20))
-  const processes = new Set(rows.map((r) => r.locked_by.split(":").slice(0, 2).join(":")))
+  expect(rows.map((r) => r.result?.imported)).toEqual(Array.from({ length: 24 }, () => 20))
+  const processes = new Set(rows.map((r) => (r.locked_by ?? "").split(":").slice(0, 2).join(":")))
   expect(processes.size).toBeGreaterThanOrEqual(2)
-  const memories = (await db.query("SELECT count(*)::int AS n, count(DISTINCT content)::int AS distinct_n FROM memories")).rows[0]
+  const memories = await db.run(memoryCounts(undefined))
   expect(memories).toEqual({ n: 480, distinct_n: 480 })
 }, 300_000)

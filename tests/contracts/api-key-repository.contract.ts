@@ -21,7 +21,7 @@ const makeKey = (userId: ApiKey["userId"], minutes: number, overrides: Partial<C
     ...overrides
   })
 
-export const apiKeyRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonLive<ApiKeyRepository | UserRepository, X>) =>
+export const apiKeyRepositoryContract = (it: Vitest.MethodsNonLive<ApiKeyRepository | UserRepository>) =>
   describe("ApiKeyRepository contract", () => {
     it.effect("finds a key by its hash, field for field; lists a user's unrevoked keys newest first", () =>
       Effect.gen(function*() {

@@ -7,7 +7,7 @@ import { uuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
 import { at, makeUser } from "../support/fixtures.js"
 
 /** What every AuditLog adapter must do. */
-export const auditLogContract = <X extends boolean>(it: Vitest.MethodsNonLive<AuditLog | UserRepository, X>) =>
+export const auditLogContract = (it: Vitest.MethodsNonLive<AuditLog | UserRepository>) =>
   describe("AuditLog contract", () => {
     it.effect("keeps events per user, field for field, newest first, in pages", () =>
       Effect.gen(function*() {

@@ -7,7 +7,7 @@ import { cosine } from "../../domain/memory/vectors.js"
  * What every Embedder must do. `semantic` adds the property that a paraphrase sits closer than an
  * unrelated sentence (true of real models and of the word-hashing test embedder alike).
  */
-export const embedderContract = <X extends boolean>(it: Vitest.MethodsNonLive<Embedder, X>, semantic: boolean) =>
+export const embedderContract = (it: Vitest.MethodsNonLive<Embedder>, semantic: boolean) =>
   describe("Embedder contract", () => {
     it.effect("one unit vector of the declared dimension per text, in order; nothing for nothing", () =>
       Effect.gen(function*() {

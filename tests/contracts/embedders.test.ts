@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http"
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient } from "effect/http"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { Embedder } from "../../application/ports/embedder.js"
@@ -55,7 +55,7 @@ const openAi = (url: string, dimensions = 64) =>
   )
 
 describe("OpenAI-compatible embedder (against a local endpoint)", () => {
-  it.scopedLive("passes the Embedder contract's checks over HTTP, batched", () =>
+  it.live("passes the Embedder contract's checks over HTTP, batched", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint
       const texts = Array.from({ length: 40 }, (_, i) => `text ${i}`)
@@ -67,7 +67,7 @@ describe("OpenAI-compatible embedder (against a local endpoint)", () => {
       expect(endpoint.state.lastAuthorization).toBe("Bearer sk-test")
     }))
 
-  it.scopedLive("retries a transient failure, and reports a wrong dimension or a dead endpoint as EmbeddingFailed", () =>
+  it.live("retries a transient failure, and reports a wrong dimension or a dead endpoint as EmbeddingFailed", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint
       endpoint.state.failures = 2

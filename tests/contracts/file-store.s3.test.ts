@@ -11,12 +11,12 @@ import { fileStoreContract } from "./file-store.contract.js"
 const BUCKET = "brainops-test"
 
 /** s3rver, a real S3-compatible server on a free port, for as long as the layer lives. */
-const LocalS3 = Layer.unwrapScoped(
+const LocalS3 = Layer.unwrap(
   Effect.gen(function*() {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-s3-"))
     const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET, configs: [] }] })
     const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
-      Effect.promise(() => server.close()).pipe(Effect.zipRight(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
+      Effect.promise(() => server.close()).pipe(Effect.andThen(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
     return FileStoreS3({
       bucket: BUCKET,
       region: "us-east-1",

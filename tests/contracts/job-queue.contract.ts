@@ -36,7 +36,7 @@ const progress = (done: number, checkpoint: unknown = null) => ({ done, total: O
 const later = (minutes: number) => at(`${10_000 + minutes} minutes`)
 
 /** What every JobQueue adapter must do. Each test uses a job type of its own, so tests never see each other's jobs. */
-export const jobQueueContract = <X extends boolean>(it: Vitest.MethodsNonLive<JobQueue | UserRepository, X>) =>
+export const jobQueueContract = (it: Vitest.MethodsNonLive<JobQueue | UserRepository>) =>
   describe("JobQueue contract", () => {
     it.effect("leases a due job of a wanted type to one worker, counting the attempt", () =>
       Effect.gen(function*() {

@@ -45,8 +45,8 @@ const collection = (ownerId: UserId, minutes: number, name = "Reading") =>
 const allOf = (ownerId: UserId): MemoryFilter => everything(ownerOnly(ownerId))
 
 /** What every MemoryRepository and CollectionRepository adapter must do. */
-export const memoriesContract = <X extends boolean>(
-  it: Vitest.MethodsNonLive<MemoryRepository | CollectionRepository | UserRepository, X>
+export const memoriesContract = (
+  it: Vitest.MethodsNonLive<MemoryRepository | CollectionRepository | UserRepository>
 ) =>
   describe("Memory and Collection repositories contract", () => {
     it.effect("store a memory field for field (tags, JSON metadata, collection), update and delete it", () =>
@@ -152,8 +152,8 @@ export const memoriesContract = <X extends boolean>(
   })
 
 /** What every MemoryShareRepository adapter must do, and how the memory filters read an audience. */
-export const memorySharesContract = <X extends boolean>(
-  it: Vitest.MethodsNonLive<MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository, X>
+export const memorySharesContract = (
+  it: Vitest.MethodsNonLive<MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository>
 ) =>
   describe("MemoryShareRepository contract", () => {
     const share = (kind: "memory" | "collection", targetId: string, userId: UserId, minutes: number, permission: "read" | "write" = "read") =>
@@ -245,8 +245,8 @@ export const memorySharesContract = <X extends boolean>(
   })
 
 /** What every QueryLog + MemoryAnalyticsReader adapter must compute, to the row. */
-export const memoryAnalyticsContract = <X extends boolean>(
-  it: Vitest.MethodsNonLive<MemoryAnalyticsReader | QueryLog | MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository, X>
+export const memoryAnalyticsContract = (
+  it: Vitest.MethodsNonLive<MemoryAnalyticsReader | QueryLog | MemoryShareRepository | MemoryRepository | CollectionRepository | UserRepository>
 ) =>
   describe("QueryLog and MemoryAnalyticsReader contract", () => {
     it.effect("count the user's own memories, shares and queries; series only from `since`", () =>

@@ -14,7 +14,7 @@ const setup = (purpose: TokenPurpose = "reset-password") =>
   })
 
 /** What every OneTimeTokens adapter must do: single use, expiry, purpose, supersession. */
-export const oneTimeTokensContract = <X extends boolean>(it: Vitest.MethodsNonLive<OneTimeTokens | UserRepository, X>) =>
+export const oneTimeTokensContract = (it: Vitest.MethodsNonLive<OneTimeTokens | UserRepository>) =>
   describe("OneTimeTokens contract", () => {
     it.effect("consumes a token once, for its purpose, before it expires", () =>
       Effect.gen(function*() {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http"
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient } from "effect/http"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Logger, Option, Redacted } from "effect"
 import { AnswerGenerator, NOTHING_FOUND, type Passage } from "../../application/ports/answer-generator.js"
@@ -86,7 +86,7 @@ const ask = (url: string, passages: ReadonlyArray<Passage> = PASSAGES) =>
 const nothing = { answer: NOTHING_FOUND, citations: [] }
 
 describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
-  it.scopedLive("returns the answer with the cited passages only, in order of first use, renumbered", () =>
+  it.live("returns the answer with the cited passages only, in order of first use, renumbered", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply("It expires in March 2031 [1]; renew it six months before a trip [3]. See also [1]."))
       const answer = yield* ask(endpoint.url)
@@ -99,7 +99,7 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       ])
     }))
 
-  it.scopedLive("cuts a long passage's snippet to 300 characters", () =>
+  it.live("cuts a long passage's snippet to 300 characters", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply("Water the garden every morning [2, 3]."))
       const answer = yield* ask(endpoint.url)
@@ -111,25 +111,25 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       expect(LONG.startsWith(snippet.slice(0, -1))).toBe(true)
     }))
 
-  it.scopedLive.each(["NOT_FOUND", "  not_found.\n", "Not found!", "NOT_FOUND [1]"])("a %j reply is nothing found, citing nothing", (text) =>
+  it.live.each(["NOT_FOUND", "  not_found.\n", "Not found!", "NOT_FOUND [1]"])("a %j reply is nothing found, citing nothing", (text) =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply(text))
       expect(yield* ask(endpoint.url)).toEqual(nothing)
       expect(endpoint.state.problems).toEqual([])
     }))
 
-  it.scopedLive("an answer citing no passage is not returned: nothing found, and a warning is logged", () =>
+  it.live("an answer citing no passage is not returned: nothing found, and a warning is logged", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply("The passport expires in March 2031."))
       const logged: Array<unknown> = []
       const answer = yield* ask(endpoint.url).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ logLevel, message }) => logged.push([logLevel.label, message]))))
+        Effect.provide(Logger.layer([Logger.make(({ logLevel, message }) => logged.push([logLevel, message]))]))
       )
       expect(answer).toEqual(nothing)
-      expect(logged).toEqual([["WARN", ["chat model answered without citing a passage; answering nothing found"]]])
+      expect(logged).toEqual([["Warn", ["chat model answered without citing a passage; answering nothing found"]]])
     }))
 
-  it.scopedLive("ignores markers naming no passage ([0], [9]); citing only those is nothing found", () =>
+  it.live("ignores markers naming no passage ([0], [9]); citing only those is nothing found", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply("It expires in March 2031 [9] [1]."), reply("It expires in March 2031 [9][0]."))
       const answer = yield* ask(endpoint.url)
@@ -138,14 +138,14 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       expect(yield* ask(endpoint.url)).toEqual(nothing)
     }))
 
-  it.scopedLive("with no passages, answers nothing found without calling the endpoint", () =>
+  it.live("with no passages, answers nothing found without calling the endpoint", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(reply("Invented [1]."))
       expect(yield* ask(endpoint.url, [])).toEqual(nothing)
       expect(endpoint.state.requests).toBe(0)
     }))
 
-  it.scopedLive("retries a transient failure (500, 429) and succeeds", () =>
+  it.live("retries a transient failure (500, 429) and succeeds", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint({ status: 500, body: "oops" }, { status: 429, body: "slow down" }, reply("March 2031 [1]."))
       const answer = yield* ask(endpoint.url)
@@ -154,7 +154,7 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       expect(endpoint.state.problems).toEqual([])
     }))
 
-  it.scopedLive("a persistent 500 is AnswerFailed after 3 retries, without the key in the message", () =>
+  it.live("a persistent 500 is AnswerFailed after 3 retries, without the key in the message", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint(...Array.from({ length: 4 }, () => ({ status: 500, body: "down" })))
       const error = yield* Effect.flip(ask(endpoint.url))
@@ -165,7 +165,7 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       expect(endpoint.state.requests).toBe(4)
     }))
 
-  it.scopedLive.each([
+  it.live.each([
     ["not JSON", { status: 200, body: "<html>gateway</html>" }],
     ["JSON of another shape", { status: 200, body: JSON.stringify({ choices: [] }) }],
     ["an empty reply", reply(null)]
@@ -179,7 +179,7 @@ describe("OpenAI-compatible chat answers (against a local endpoint)", () => {
       expect(endpoint.state.requests).toBe(1)
     }))
 
-  it.scopedLive("a refused request (400) and a dead endpoint are AnswerFailed", () =>
+  it.live("a refused request (400) and a dead endpoint are AnswerFailed", () =>
     Effect.gen(function*() {
       const endpoint = yield* fakeEndpoint({ status: 400, body: "{\"error\":\"bad model\"}" })
       const refused = yield* Effect.flip(ask(endpoint.url))

@@ -5,7 +5,7 @@ import { PasswordHasher } from "../../application/ports/password-hasher.js"
 const secret = Redacted.make("correct horse battery staple")
 
 /** What every PasswordHasher adapter must do. */
-export const passwordHasherContract = <X extends boolean>(it: Vitest.MethodsNonLive<PasswordHasher, X>) =>
+export const passwordHasherContract = (it: Vitest.MethodsNonLive<PasswordHasher>) =>
   describe("PasswordHasher contract", () => {
     it.effect("verifies the right password and refuses a wrong one", () =>
       Effect.gen(function*() {

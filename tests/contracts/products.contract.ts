@@ -36,7 +36,7 @@ const product = (sellerId: UserId, overrides: Partial<ConstructorParameters<type
 const none: CatalogueFilter = { q: Option.none(), category: Option.none(), minPrice: Option.none(), maxPrice: Option.none(), currency: Option.none() }
 
 /** What every ProductRepository adapter must do. Each test has its own category, so tests never see each other's products. */
-export const productsContract = <X extends boolean>(it: Vitest.MethodsNonLive<ProductRepository | UserRepository, X>) =>
+export const productsContract = (it: Vitest.MethodsNonLive<ProductRepository | UserRepository>) =>
   describe("ProductRepository contract", () => {
     const seller = Effect.gen(function*() {
       const user = makeUser()

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { SqlClient } from "@effect/sql"
+import { SqlClient } from "effect/sql"
 import { describe, expect, type Vitest } from "@effect/vitest"
 import { Effect, Option } from "effect"
 import { ActivityLog } from "../../application/ports/activity-log.js"
@@ -68,7 +68,7 @@ const seedProject = (owner: User, member: User, name: string) =>
     const t3 = task("three", [member.id], [t1.id, t2.id])
     yield* Effect.forEach([t1, t2, t3], tasks.insert)
     yield* Effect.forEach([t1, t2, t3], (t, i) =>
-      Effect.zipRight(
+      Effect.andThen(
         comments.insert(
           new Comment({
             id: CommentId.make(randomUUID()),
@@ -123,7 +123,7 @@ const countRows = (projectId: string, taskIds: ReadonlyArray<string>) =>
  * Deleting a project deletes everything of it, through the schema's cascades. SQL only: it counts
  * rows in the tables themselves.
  */
-export const projectCascadeContract = <X extends boolean>(it: Vitest.MethodsNonLive<Ports, X>) =>
+export const projectCascadeContract = (it: Vitest.MethodsNonLive<Ports>) =>
   describe("Project deletion cascade contract", () => {
     it.effect("deleting a project removes its members, tasks, assignments, dependencies, comments and activity, and nothing else", () =>
       Effect.gen(function*() {

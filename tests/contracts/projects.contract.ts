@@ -231,7 +231,7 @@ const seedBoard = Effect.gen(function*() {
 // ---------------------------------------------------------------------------------------------
 
 /** What every adapter family of the four projects ports must do. */
-export const projectsContract = <X extends boolean>(it: Vitest.MethodsNonLive<ProjectsPorts, X>) =>
+export const projectsContract = (it: Vitest.MethodsNonLive<ProjectsPorts>) =>
   describe("Projects contract", () => {
     describe("ProjectRepository", () => {
       it.effect("inserts a project with its owner, and finds it field for field", () =>

@@ -7,7 +7,7 @@ const minute = Duration.minutes(1)
 const key = () => `test:${crypto.randomUUID()}`
 
 /** What every RateLimiter adapter must do: exact counts under concurrency, fixed windows, reset, prune. */
-export const rateLimiterContract = <X extends boolean>(it: Vitest.MethodsNonLive<RateLimiter, X>) =>
+export const rateLimiterContract = (it: Vitest.MethodsNonLive<RateLimiter>) =>
   describe("RateLimiter contract", () => {
     it.effect("counts hits in a window, allows up to the limit, and says when the window ends", () =>
       Effect.gen(function*() {

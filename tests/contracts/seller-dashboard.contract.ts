@@ -1,5 +1,6 @@
 import { expect, type Vitest } from "@effect/vitest"
-import { DateTime, Effect, FastCheck as fc, Option } from "effect"
+import { DateTime, Effect, Option } from "effect"
+import * as fc from "fast-check"
 import { OrderRepository } from "../../application/ports/orders.js"
 import type { ProductRepository } from "../../application/ports/product-repository.js"
 import { SellerDashboardReader } from "../../application/ports/seller-dashboard.js"
@@ -7,11 +8,12 @@ import type { UserRepository } from "../../application/ports/user-repository.js"
 import { dashboardSince, type SellerDashboard } from "../../domain/marketplace/dashboard.js"
 import { LedgerEntry, ledgerAmounts, Order, OrderId } from "../../domain/marketplace/order.js"
 import type { Product } from "../../domain/marketplace/product.js"
+import { checkProperty } from "../support/fixtures.js"
 import { approvedProduct, someone } from "../support/marketplace.js"
 
 export type SellerDashboardPorts = SellerDashboardReader | OrderRepository | ProductRepository | UserRepository
 
-const NOW = DateTime.unsafeMake("2026-03-15T12:34:56.789Z")
+const NOW = DateTime.makeUnsafe("2026-03-15T12:34:56.789Z")
 const DAY = 86_400_000
 
 const Sale = fc.record({
@@ -32,10 +34,10 @@ const Scenario = fc.record({
 
 /** The figures, folded the plain way over the same lines: what every adapter must answer. */
 const fold = (ledger: ReadonlyArray<LedgerEntry>, products: ReadonlyArray<Product>, since: DateTime.Utc): SellerDashboard => {
-  const lines = ledger.filter((e) => e.createdAt.epochMillis >= since.epochMillis)
+  const lines = ledger.filter((e) => e.createdAt.epochMilliseconds >= since.epochMilliseconds)
   const total = (es: ReadonlyArray<LedgerEntry>, f: (e: LedgerEntry) => number) => es.reduce((n, e) => n + f(e), 0)
   const count = (es: ReadonlyArray<LedgerEntry>, kind: LedgerEntry["kind"]) => es.filter((e) => e.kind === kind).length
-  const day = (e: LedgerEntry) => new Date(e.createdAt.epochMillis).toISOString().slice(0, 10)
+  const day = (e: LedgerEntry) => new Date(e.createdAt.epochMilliseconds).toISOString().slice(0, 10)
   const currencies = [...new Set(lines.map((e) => e.currency))].sort()
   const days = [...new Set(lines.map(day))].sort()
   const top = products.flatMap((p) =>
@@ -83,7 +85,7 @@ const sell = (sellerId: Order["sellerId"], product: Product, sale: Sale, feePerc
   Effect.gen(function*() {
     const orders = yield* OrderRepository
     const buyerId = (yield* someone).userId
-    const soldAt = DateTime.unsafeMake(NOW.epochMillis - sale.ago)
+    const soldAt = DateTime.makeUnsafe(NOW.epochMilliseconds - sale.ago)
     const order = new Order({
       id: OrderId.make(crypto.randomUUID()), buyerId, productId: product.id, sellerId, amount: sale.amount, currency: sale.currency,
       status: sale.refundAfter === undefined ? "paid" : "refunded", provider: "manual", providerRef: Option.none(), checkoutUrl: Option.none(),
@@ -96,32 +98,31 @@ const sell = (sellerId: Order["sellerId"], product: Product, sale: Sale, feePerc
         ...ledgerAmounts(sale.amount, feePercent, kind), currency: sale.currency, createdAt: at
       })
     const lines = [line("sale", soldAt)]
-    if (sale.refundAfter !== undefined) lines.push(line("reversal", DateTime.unsafeMake(Math.min(NOW.epochMillis, soldAt.epochMillis + sale.refundAfter))))
+    if (sale.refundAfter !== undefined) lines.push(line("reversal", DateTime.makeUnsafe(Math.min(NOW.epochMilliseconds, soldAt.epochMilliseconds + sale.refundAfter))))
     yield* Effect.forEach(lines, orders.addLedgerEntry, { discard: true })
     return lines
   })
 
 export const sellerDashboardContract = (it: Vitest.MethodsNonLive<SellerDashboardPorts>) => {
-  it.effect.prop(
+  it.effect(
     "SellerDashboardReader: every figure equals a plain fold of the seller's ledger, to the cent, for 1, 30, 90 and 365 days",
-    { scenario: Scenario },
-    ({ scenario }) =>
-      Effect.gen(function*() {
-        const seller = yield* someone
-        const products = yield* Effect.forEach(scenario.ratings, (r, i) =>
-          approvedProduct(seller.userId, { title: `Product ${i}`, ratingAverage: r.average, ratingCount: r.count }))
-        const ledger = (yield* Effect.forEach(scenario.sales, (s) => sell(seller.userId, products[s.product]!, s, scenario.feePercent))).flat()
-        // Another seller's sales never show.
-        const other = yield* someone
-        yield* sell(other.userId, yield* approvedProduct(other.userId), { product: 0, currency: "usd", amount: 999, ago: 0, refundAfter: undefined }, 10)
+    () =>
+      checkProperty(Scenario, (scenario) =>
+        Effect.gen(function*() {
+          const seller = yield* someone
+          const products = yield* Effect.forEach(scenario.ratings, (r, i) =>
+            approvedProduct(seller.userId, { title: `Product ${i}`, ratingAverage: r.average, ratingCount: r.count }))
+          const ledger = (yield* Effect.forEach(scenario.sales, (s) => sell(seller.userId, products[s.product]!, s, scenario.feePercent))).flat()
+          // Another seller's sales never show.
+          const other = yield* someone
+          yield* sell(other.userId, yield* approvedProduct(other.userId), { product: 0, currency: "usd", amount: 999, ago: 0, refundAfter: undefined }, 10)
 
-        const reader = yield* SellerDashboardReader
-        for (const days of [1, 30, 90, 365]) {
-          const since = dashboardSince(NOW, days)
-          expectSame(yield* reader.forSeller(seller.userId, since), fold(ledger, products, since))
-        }
-      }),
-    { fastCheck: { numRuns: 25 } }
+          const reader = yield* SellerDashboardReader
+          for (const days of [1, 30, 90, 365]) {
+            const since = dashboardSince(NOW, days)
+            expectSame(yield* reader.forSeller(seller.userId, since), fold(ledger, products, since))
+          }
+        }), { numRuns: 25 })
   )
 
   it.effect("SellerDashboardReader: the window starts at midnight UTC of its first day, inclusive", () =>
@@ -130,7 +131,7 @@ export const sellerDashboardContract = (it: Vitest.MethodsNonLive<SellerDashboar
       const product = yield* approvedProduct(seller.userId)
       const since = dashboardSince(NOW, 30)
       expect(DateTime.formatIso(since)).toBe("2026-02-14T00:00:00.000Z")
-      const justIn = NOW.epochMillis - since.epochMillis
+      const justIn = NOW.epochMilliseconds - since.epochMilliseconds
       yield* sell(seller.userId, product, { product: 0, currency: "eur", amount: 1000, ago: justIn, refundAfter: undefined }, 10)
       yield* sell(seller.userId, product, { product: 0, currency: "eur", amount: 5000, ago: justIn + 1, refundAfter: undefined }, 10)
       const figures = yield* (yield* SellerDashboardReader).forSeller(seller.userId, since)

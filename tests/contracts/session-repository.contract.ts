@@ -11,7 +11,7 @@ const withUser = Effect.gen(function*() {
 })
 
 /** What every SessionRepository adapter must do, including the atomicity refresh rotation relies on. */
-export const sessionRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonLive<SessionRepository | UserRepository, X>) =>
+export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepository | UserRepository>) =>
   describe("SessionRepository contract", () => {
     it.effect("stores a session and finds it by id, field for field", () =>
       Effect.gen(function*() {

@@ -75,7 +75,7 @@ export type StoragePorts =
   | ActivityLog
 
 /** Every storage port's contract: each adapter family (in-memory, SQL on PGlite, SQL on PostgreSQL) runs them all. */
-export const storageContracts = <X extends boolean>(it: Vitest.MethodsNonLive<StoragePorts, X>) => {
+export const storageContracts = (it: Vitest.MethodsNonLive<StoragePorts>) => {
   userRepositoryContract(it)
   sessionRepositoryContract(it)
   mailOutboxContract(it)

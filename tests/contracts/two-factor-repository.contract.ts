@@ -11,8 +11,8 @@ const withUser = Effect.gen(function*() {
 })
 
 /** What every TwoFactorRepository adapter must do, including the atomic step and code checks. */
-export const twoFactorRepositoryContract = <X extends boolean>(
-  it: Vitest.MethodsNonLive<TwoFactorRepository | UserRepository, X>
+export const twoFactorRepositoryContract = (
+  it: Vitest.MethodsNonLive<TwoFactorRepository | UserRepository>
 ) =>
   describe("TwoFactorRepository contract", () => {
     it.effect("keeps a pending secret apart until activation, then holds the active one", () =>

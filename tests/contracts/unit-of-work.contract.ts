@@ -8,13 +8,13 @@ import { makeUser } from "../support/fixtures.js"
  * What a transactional UnitOfWork must do. The in-memory one does not model rollback (it is for
  * use-case tests), so this suite runs against the SQL adapter on PGlite and PostgreSQL.
  */
-export const unitOfWorkContract = <X extends boolean>(it: Vitest.MethodsNonLive<UnitOfWork | UserRepository, X>) =>
+export const unitOfWorkContract = (it: Vitest.MethodsNonLive<UnitOfWork | UserRepository>) =>
   describe("UnitOfWork contract", () => {
     it.effect("keeps every write of a transaction that succeeds", () =>
       Effect.gen(function*() {
         const users = yield* UserRepository
         const [a, b] = [makeUser(), makeUser()]
-        yield* (yield* UnitOfWork).transaction(Effect.zipRight(users.insert(a), users.insert(b)))
+        yield* (yield* UnitOfWork).transaction(Effect.andThen(users.insert(a), users.insert(b)))
         expect(Option.isSome(yield* users.findById(a.id))).toBe(true)
         expect(Option.isSome(yield* users.findById(b.id))).toBe(true)
       }))
@@ -24,7 +24,7 @@ export const unitOfWorkContract = <X extends boolean>(it: Vitest.MethodsNonLive<
         const users = yield* UserRepository
         const a = makeUser()
         const error = yield* Effect.flip(
-          (yield* UnitOfWork).transaction(Effect.zipRight(users.insert(a), Effect.fail("boom" as const)))
+          (yield* UnitOfWork).transaction(Effect.andThen(users.insert(a), Effect.fail("boom" as const)))
         )
         expect(error).toBe("boom")
         expect(Option.isNone(yield* users.findById(a.id))).toBe(true)
@@ -37,7 +37,7 @@ export const unitOfWorkContract = <X extends boolean>(it: Vitest.MethodsNonLive<
         yield* users.insert(existing)
         const fresh = makeUser()
         const error = yield* Effect.flip(
-          (yield* UnitOfWork).transaction(Effect.zipRight(users.insert(fresh), users.insert(makeUser({ email: existing.email }))))
+          (yield* UnitOfWork).transaction(Effect.andThen(users.insert(fresh), users.insert(makeUser({ email: existing.email }))))
         )
         expect(error._tag).toBe("EmailAlreadyRegistered")
         expect(Option.isNone(yield* users.findById(fresh.id))).toBe(true)

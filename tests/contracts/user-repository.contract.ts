@@ -1,11 +1,11 @@
 import { describe, expect, type Vitest } from "@effect/vitest"
-import { Effect, Either, Option } from "effect"
+import { Effect, Result, Option } from "effect"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import type { Email } from "../../domain/identity/user.js"
 import { at, makeUser, T0, uniqueEmail } from "../support/fixtures.js"
 
 /** What every UserRepository adapter must do. Each test makes its own rows, so suites need no reset. */
-export const userRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonLive<UserRepository, X>) =>
+export const userRepositoryContract = (it: Vitest.MethodsNonLive<UserRepository>) =>
   describe("UserRepository contract", () => {
     it.effect("stores a user and finds it by id and by email, field for field", () =>
       Effect.gen(function*() {
@@ -40,8 +40,8 @@ export const userRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonL
         const first = makeUser()
         yield* users.insert(first)
         const second = makeUser({ email: first.email })
-        const result = yield* Effect.either(users.insert(second))
-        expect(Either.isLeft(result) && result.left._tag).toBe("EmailAlreadyRegistered")
+        const result = yield* Effect.result(users.insert(second))
+        expect(Result.isFailure(result) && result.failure._tag).toBe("EmailAlreadyRegistered")
         expect(Option.isNone(yield* users.findById(second.id))).toBe(true)
       }))
 
@@ -50,11 +50,11 @@ export const userRepositoryContract = <X extends boolean>(it: Vitest.MethodsNonL
         const users = yield* UserRepository
         const email = uniqueEmail("race")
         const results = yield* Effect.all(
-          Array.from({ length: 8 }, () => Effect.either(users.insert(makeUser({ email })))),
+          Array.from({ length: 8 }, () => Effect.result(users.insert(makeUser({ email })))),
           { concurrency: "unbounded" }
         )
-        expect(results.filter(Either.isRight)).toHaveLength(1)
-        expect(results.filter(Either.isLeft).map((r) => r.left._tag)).toEqual(Array(7).fill("EmailAlreadyRegistered"))
+        expect(results.filter(Result.isSuccess)).toHaveLength(1)
+        expect(results.filter(Result.isFailure).map((r) => r.failure._tag)).toEqual(Array(7).fill("EmailAlreadyRegistered"))
       }))
 
     it.effect("changes a role and its updated_at", () =>

@@ -56,7 +56,7 @@ const entry = (m: Memory, chunkIndex: number, vector: ReadonlyArray<number>): Ve
 })
 
 /** What every VectorIndex adapter must do, for vectors of VECTOR_DIMS dimensions. */
-export const vectorIndexContract = <X extends boolean>(it: Vitest.MethodsNonLive<VectorIndex | MemoryRepository | UserRepository, X>) =>
+export const vectorIndexContract = (it: Vitest.MethodsNonLive<VectorIndex | MemoryRepository | UserRepository>) =>
   describe("VectorIndex contract", () => {
     it.effect("finds the nearest memories, each once with its best chunk, best first", () =>
       Effect.gen(function*() {

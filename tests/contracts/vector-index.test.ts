@@ -1,4 +1,4 @@
-import { SqlClient } from "@effect/sql"
+import { SqlClient } from "effect/sql"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Layer, Option } from "effect"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
@@ -41,7 +41,7 @@ if (url === undefined) {
     "exact SQL index on PostgreSQL",
     (it) => {
       vectorIndexContract(it)
-      it.scoped("pgvector forced on a PostgreSQL without the extension stops startup, saying why", () =>
+      it.effect("pgvector forced on a PostgreSQL without the extension stops startup, saying why", () =>
         Effect.gen(function*() {
           const exit = yield* Effect.exit(Layer.build(VectorIndexPgvector(model)))
           expect(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "it started").toContain("pgvector is not installed in this database")
@@ -68,16 +68,15 @@ if (qdrantUrl === undefined) {
       Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         const index = yield* VectorIndex
-        const failed = yield* Effect.either(sql.withTransaction(Effect.zipRight(index.remove(MemoryId.make(uuidV7(Date.now()))), Effect.fail("boom"))))
-        expect(failed._tag).toBe("Left")
-        const [{ n }] = (yield* sql<{ n: string }>`SELECT count(*)::text AS n FROM vector_outbox`) as [{ n: string }]
-        expect(n).toBe("0")
+        const failed = yield* Effect.result(sql.withTransaction(Effect.andThen(index.remove(MemoryId.make(uuidV7(Date.now()))), Effect.fail("boom"))))
+        expect(failed._tag).toBe("Failure")
+        expect(yield* sql`SELECT count(*)::int AS n FROM vector_outbox`).toEqual([{ n: 0 }])
       }))
   })
 }
 
 describe("SQL vector indexes and a changed embedding model", () => {
-  it.scopedLive("notice vectors of another model, and leave them out of searches until they are re-embedded", () =>
+  it.live("notice vectors of another model, and leave them out of searches until they are re-embedded", () =>
     Effect.gen(function*() {
       const context = yield* Layer.build(VectorIndexExactSql(model).pipe(Layer.provideMerge(PgliteTestDatabase)))
       const sql = Context.get(context, SqlClient.SqlClient)

@@ -1,21 +1,21 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Either, Option, Schema } from "effect"
+import { DateTime, Option, Result, Schema } from "effect"
 import { checkPasswordPolicy } from "../../domain/identity/password-policy.js"
 import { isActive, needsTouch, Session } from "../../domain/identity/session.js"
 import { Email } from "../../domain/identity/user.js"
 import { at, makeSession, makeUser, T0 } from "../support/fixtures.js"
 
-const decodeEmail = Schema.decodeUnknownEither(Email)
+const decodeEmail = Schema.decodeUnknownResult(Email)
 
 describe("Email", () => {
   it("is trimmed and lower-cased, so one address is one account", () => {
-    expect(decodeEmail("  Ann.Lee@Example.COM ")).toEqual(Either.right("ann.lee@example.com"))
+    expect(decodeEmail("  Ann.Lee@Example.COM ")).toEqual(Result.succeed("ann.lee@example.com"))
   })
 
   it.each(["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", `${"a".repeat(250)}@example.com`])(
     "refuses %j",
     (input) => {
-      expect(Either.isLeft(decodeEmail(input))).toBe(true)
+      expect(Result.isFailure(decodeEmail(input))).toBe(true)
     }
   )
 })
@@ -23,7 +23,7 @@ describe("Email", () => {
 describe("password policy", () => {
   const email = "ann@example.com"
   const reason = (password: string) =>
-    Either.match(checkPasswordPolicy(password, email), { onLeft: (e) => e.reason, onRight: () => "ok" })
+    Result.match(checkPasswordPolicy(password, email), { onFailure: (e) => e.reason, onSuccess: () => "ok" })
 
   it("accepts 8 to 128 characters", () => {
     expect(reason("12345678")).toBe("ok")
@@ -49,7 +49,7 @@ describe("session", () => {
 
   it("is active until it expires or is revoked", () => {
     expect(isActive(session, T0)).toBe(true)
-    expect(isActive(session, DateTime.subtract(session.expiresAt, { millis: 1 }))).toBe(true)
+    expect(isActive(session, DateTime.subtract(session.expiresAt, { milliseconds: 1 }))).toBe(true)
     expect(isActive(session, session.expiresAt)).toBe(false)
     expect(isActive(new Session({ ...session, revokedAt: Option.some(T0) }), T0)).toBe(false)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { FastCheck as fc } from "effect"
+import * as fc from "fast-check"
 import { applyPaymentEvent, type Consequence, type OrderStatus, type PaymentEvent, platformFee } from "../../domain/marketplace/order.js"
 
 /** Runs events from pending; answers the end status and the net of each consequence (grants minus revokes…). */

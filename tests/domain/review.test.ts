@@ -1,8 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Either, Schema } from "effect"
+import { Result, Schema, SchemaIssue } from "effect"
 import { Rating, ratingSummary, ReviewText } from "../../domain/marketplace/review.js"
 
-const ratingError = (input: unknown) => Either.match(Schema.decodeUnknownEither(Rating)(input), { onLeft: (e) => e.message, onRight: () => "ok" })
+const messages = SchemaIssue.makeFormatterStandardSchemaV1()
+const ratingError = (input: unknown) =>
+  Result.match(Schema.decodeUnknownResult(Rating)(input), {
+    onFailure: (e) => messages(e.issue).issues.map((i) => i.message).join("; "),
+    onSuccess: () => "ok"
+  })
 
 describe("reviews", () => {
   it("a rating is a whole number from 1 to 5, and anything else says so plainly", () => {
@@ -13,7 +18,7 @@ describe("reviews", () => {
   it("text is trimmed and at most 5,000 characters", () => {
     expect(Schema.decodeUnknownSync(ReviewText)("  fine  ")).toBe("fine")
     expect(Schema.decodeUnknownSync(ReviewText)(` ${"x".repeat(5000)} `)).toHaveLength(5000)
-    expect(Either.isLeft(Schema.decodeUnknownEither(ReviewText)("x".repeat(5001)))).toBe(true)
+    expect(Result.isFailure(Schema.decodeUnknownResult(ReviewText)("x".repeat(5001)))).toBe(true)
   })
 
   it("the summary is the exact mean and count, 0 for no ratings", () => {

@@ -1,4 +1,4 @@
-import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { Access, type AccessRule } from "../../adapters/http/access.js"
@@ -16,12 +16,12 @@ const rules = [...accessRules().entries()].map(([route, rule]) => {
 describe("access rules", () => {
   it("every authenticated endpoint declares one (startup refuses an endpoint that forgets)", () => {
     const forgetful = HttpApi.make("toy").add(
-      HttpApiGroup.make("g").add(HttpApiEndpoint.get("open", "/forgot").addSuccess(Schema.String).middleware(Authentication))
+      HttpApiGroup.make("g").add(HttpApiEndpoint.get("open", "/forgot", { success: Schema.String }).middleware(Authentication))
     )
     expect(() => accessRules(forgetful)).toThrow("authenticated endpoints without an access rule: GET /forgot")
     const declared = HttpApi.make("toy").add(
       HttpApiGroup.make("g").add(
-        HttpApiEndpoint.get("open", "/declared").addSuccess(Schema.String).middleware(Authentication).annotate(Access, Access.session)
+        HttpApiEndpoint.get("open", "/declared", { success: Schema.String }).middleware(Authentication).annotate(Access, Access.session)
       )
     )
     expect([...accessRules(declared).keys()]).toEqual(["GET /declared"])

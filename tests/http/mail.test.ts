@@ -49,7 +49,7 @@ layer(
       const second = yield* lastMailTo(email).pipe(
         Effect.map((m) => linkToken(m.text)),
         Effect.filterOrFail((t) => t !== first),
-        Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("10 seconds")))
+        Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "10 seconds" })))
       )
       expect((yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token: first } })).status).toBe(400)
       expect((yield* request(server.url("/api/v1/auth/verify-email"), { method: "POST", json: { token: second } })).status).toBe(204)

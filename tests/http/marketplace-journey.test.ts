@@ -89,7 +89,7 @@ layer(TestServerLive(ENV), { timeout: "120 seconds", excludeTestServices: true }
 
 const adminUrl = testDatabaseUrl()
 if (adminUrl !== undefined) {
-  const OnPostgres = Layer.unwrapScoped(Effect.map(freshPostgresDatabase(adminUrl), (url) => TestServerLive({ ...ENV, DATABASE_URL: url })))
+  const OnPostgres = Layer.unwrap(Effect.map(freshPostgresDatabase(adminUrl), (url) => TestServerLive({ ...ENV, DATABASE_URL: url })))
   layer(OnPostgres, { timeout: "120 seconds", excludeTestServices: true })("marketplace journey on PostgreSQL", (it) => {
     it.effect("seller lists → admin approves → buyers pay through Stripe → download → license → review → dashboard → refund", () => journey)
   })

@@ -1,4 +1,4 @@
-import { HttpApi } from "@effect/platform"
+import { HttpApi } from "effect/http-api"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { BrainOpsApi } from "../../adapters/http/api.js"
@@ -67,7 +67,7 @@ const projectEndpoints = () => {
   HttpApi.reflect(BrainOpsApi, {
     onGroup: () => {},
     onEndpoint: ({ endpoint, group }) => {
-      if (group.identifier === "projects") names.push(endpoint.name)
+      if (group.identifier === "projects") names.push(endpoint.identifier)
     }
   })
   return names

@@ -7,12 +7,12 @@ import S3rver from "s3rver"
 import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
 
 /** The server with S3_BUCKET set, against s3rver: uploads and exports go to the bucket, links are presigned. */
-const ServerOnS3 = Layer.unwrapScoped(
+const ServerOnS3 = Layer.unwrap(
   Effect.gen(function*() {
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-s3-http-"))
     const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "exports", configs: [] }] })
     const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
-      Effect.promise(() => server.close()).pipe(Effect.zipRight(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
+      Effect.promise(() => server.close()).pipe(Effect.andThen(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
     return TestServerLive({
       S3_BUCKET: "exports",
       S3_ENDPOINT: `http://127.0.0.1:${address.port}`,
@@ -33,7 +33,7 @@ layer(ServerOnS3, { timeout: "90 seconds", excludeTestServices: true })("HTTP: f
       const finished = (id: string) =>
         request(server.url(`/api/v1/jobs/${id}`), { token }).pipe(
           Effect.filterOrFail((r) => ["succeeded", "failed"].includes(r.body.status)),
-          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds"))),
+          Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "30 seconds" }))),
           Effect.map((r) => r.body)
         )
       const imported = yield* request(server.url("/api/v1/memories/import"), {

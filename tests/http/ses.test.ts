@@ -7,7 +7,7 @@ import { LocalSes, LocalSesLive, sesStore } from "../support/local-ses.js"
 process.env.AWS_ACCESS_KEY_ID ??= "local"
 process.env.AWS_SECRET_ACCESS_KEY ??= "local"
 
-const ServerWithSes = Layer.unwrapEffect(
+const ServerWithSes = Layer.unwrap(
   Effect.map(LocalSes, (ses) =>
     TestServerLive({ SES_REGION: "eu-west-1", SES_ENDPOINT: ses.url, MAIL_FROM: "BrainOps <no-reply@brainops.test>", MAIL_POLL_INTERVAL: "50 millis" }))
 ).pipe(Layer.provideMerge(LocalSesLive))
@@ -21,7 +21,7 @@ layer(ServerWithSes, { timeout: "60 seconds", excludeTestServices: true })("HTTP
       const sent = yield* sesStore(ses.url).pipe(
         Effect.map((store) => store.emails.find((m) => m.destination.to.includes(email))),
         Effect.filterOrFail((m) => m !== undefined),
-        Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("10 seconds")))
+        Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "10 seconds" })))
       )
       expect(sent.from).toBe("BrainOps <no-reply@brainops.test>")
       expect(sent.subject).toBe("Confirm your email address")

@@ -66,7 +66,7 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       const line = server.logs.map((l) => JSON.parse(l)).find((l) => l.annotations?.request_id === "log-check-1")
       expect(line).toMatchObject({
         message: "request",
-        logLevel: "INFO",
+        level: "INFO",
         annotations: { method: "GET", path: "/health", status: 200 }
       })
       expect(typeof line.annotations.duration_ms).toBe("number")
@@ -135,7 +135,7 @@ describe("HTTP: failing dependencies", () => {
         })
         expect(response.status).toBe(503)
         expect(response.body.detail).toBe("The service is temporarily unavailable; retry later")
-        expect(Option.fromNullable(response.headers.get("x-request-id"))._tag).toBe("Some")
+        expect(Option.fromNullishOr(response.headers.get("x-request-id"))._tag).toBe("Some")
       }))
   })
 })

@@ -16,7 +16,7 @@ const finished = (token: string, jobId: string) =>
   Effect.flatMap(TestServer, (server) =>
     request(server.url(`/api/v1/jobs/${jobId}`), { token }).pipe(
       Effect.filterOrFail((r) => ["succeeded", "failed", "cancelled"].includes(r.body.status)),
-      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("60 seconds"))),
+      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "60 seconds" }))),
       Effect.map((r) => r.body)
     ))
 

@@ -1,17 +1,18 @@
 import * as os from "node:os"
 import * as path from "node:path"
-import { HttpServer } from "@effect/platform"
+import { HttpServer } from "effect/http"
 import { ConfigProvider, Context, Effect, Layer, Logger, Schedule } from "effect"
 import { HttpFor, ServerLive } from "../../bootstrap/app.js"
 import { AppConfig } from "../../bootstrap/config.js"
 import { resolveSecrets } from "../../bootstrap/secrets.js"
+import { migratedMemoryDataDir } from "./databases.js"
 
 export const TEST_JWT_SECRET = "http-test-signing-key-0123456789abcdef"
 
 export const TEST_ENV: Record<string, string> = {
   HOST: "127.0.0.1",
   PORT: "0",
-  BRAINOPS_DATA_DIR: "memory://",
+  BRAINOPS_DATA_DIR: migratedMemoryDataDir(),
   JWT_SECRET: TEST_JWT_SECRET,
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   MAX_BODY_BYTES: "16384",
@@ -25,25 +26,25 @@ export const TEST_ENV: Record<string, string> = {
   JOB_POLL_INTERVAL: "100 millis"
 }
 
-export class TestServer extends Context.Tag("TestServer")<TestServer, {
+export class TestServer extends Context.Service<TestServer, {
   readonly url: (path: string) => string
   /** JSON log lines the server wrote, oldest first. */
   readonly logs: ReadonlyArray<string>
-}>() {}
+}>()("TestServer") {}
 
-export const testConfig = (env: Record<string, string> = {}) =>
-  AppConfig.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries({ ...TEST_ENV, ...env })))))
+export const testConfig = (env: Record<string, string> = {}) => AppConfig.parse(ConfigProvider.fromEnvRecord({ ...TEST_ENV, ...env }))
 
-const capture = (lines: Array<string>) => Logger.replace(Logger.defaultLogger, Logger.map(Logger.jsonLogger, (line) => {
+/** The server's log lines, JSON as production writes them (Logger.formatJson), kept instead of printed. */
+const capture = (lines: Array<string>) => Logger.layer([Logger.map(Logger.formatJson, (line) => {
   lines.push(line)
-}))
+})])
 
 const exposeUrl = (lines: ReadonlyArray<string>) =>
   Layer.effect(
     TestServer,
     Effect.map(HttpServer.HttpServer, (server) => {
       const address = server.address
-      if (address._tag !== "TcpAddress") throw new Error("expected a TCP address")
+      if (address._tag === "UnixPathAddress") throw new Error("expected a TCP address")
       return { url: (path: string) => `http://127.0.0.1:${address.port}${path}`, logs: lines }
     })
   )
@@ -53,7 +54,7 @@ const exposeUrl = (lines: ReadonlyArray<string>) =>
  * test goes through the same layers, middleware and error mapping as production.
  */
 export const TestServerLive = (env: Record<string, string> = {}) =>
-  Layer.unwrapEffect(
+  Layer.unwrap(
     Effect.gen(function*() {
       const config = yield* testConfig(env)
       const secrets = yield* resolveSecrets(config)
@@ -64,7 +65,7 @@ export const TestServerLive = (env: Record<string, string> = {}) =>
 
 /** The real HTTP adapter over services a test chooses (to make a dependency fail on purpose). */
 export const TestServerOver = <E>(services: Layer.Layer<any, E>) =>
-  Layer.unwrapEffect(
+  Layer.unwrap(
     Effect.gen(function*() {
       const config = yield* testConfig()
       const lines: Array<string> = []
@@ -112,7 +113,7 @@ export const loginAs = (email: string, password: string) =>
   Effect.gen(function*() {
     const server = yield* TestServer
     const response = yield* request(server.url("/api/v1/auth/login"), { method: "POST", json: { email, password } })
-    if (response.status !== 200) return yield* Effect.dieMessage(`login of ${email} answered ${response.status}`)
+    if (response.status !== 200) return yield* Effect.die(new Error(`login of ${email} answered ${response.status}`))
     return response.body as { access_token: string; refresh_token: string }
   })
 
@@ -126,7 +127,7 @@ export const lastMailTo = (to: string, subject?: string) =>
         (r.body.items as Array<any>).find((m) => m.to === to && m.status === "sent" && (subject === undefined || m.subject === subject))
       ),
       Effect.filterOrFail((mail) => mail !== undefined),
-      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo("10 seconds")))
+      Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "10 seconds" })))
     )
   })
 

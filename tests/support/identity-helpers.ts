@@ -1,4 +1,5 @@
-import { Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, Redacted } from "effect"
+import { TestClock } from "effect/testing"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { RequestClient } from "../../application/identity/client.js"
 import { login } from "../../application/identity/login.js"
@@ -14,7 +15,7 @@ export const ann = { email: Email.make("ann@example.com"), password: Redacted.ma
 /** Every identity port in memory, with a request client so sessions and the audit log have one. */
 export const UseCaseLayer = Layer.merge(
   IdentityTestLayer,
-  Layer.succeed(RequestClient, { ip: Option.some("203.0.113.7"), userAgent: Option.some("vitest") })
+  Layer.succeed(RequestClient, RequestClient.of({ ip: Option.some("203.0.113.7"), userAgent: Option.some("vitest") }))
 )
 
 /** Starts the TestClock at a real date and registers Ann. */
@@ -44,7 +45,7 @@ export const reasonOf = (error: { readonly _tag: string }) =>
 /** A login expected to give tokens at once (no 2FA on the account). */
 export const loginTokens = (input: Parameters<typeof login>[0]) =>
   Effect.flatMap(login(input), (outcome) =>
-    outcome._tag === "Tokens" ? Effect.succeed(outcome.tokens) : Effect.dieMessage("expected tokens, got a 2FA challenge"))
+    outcome._tag === "Tokens" ? Effect.succeed(outcome.tokens) : Effect.die(new Error("expected tokens, got a 2FA challenge")))
 
 /** forgot-password issues its link in the background: this waits for it. */
 export const forgotPasswordAndWait = (email: Parameters<typeof forgotPassword>[0]) => Effect.flatMap(forgotPassword(email), Fiber.join)

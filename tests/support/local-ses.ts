@@ -2,9 +2,9 @@ import type { Server } from "node:http"
 import { Context, Effect, Layer } from "effect"
 
 /** A real SES v1 HTTP endpoint on loopback (aws-ses-v2-local), started by the test and closed after. */
-export class LocalSes extends Context.Tag("LocalSes")<LocalSes, { readonly url: string }>() {}
+export class LocalSes extends Context.Service<LocalSes, { readonly url: string }>()("LocalSes") {}
 
-export const LocalSesLive = Layer.scoped(
+export const LocalSesLive = Layer.effect(
   LocalSes,
   Effect.acquireRelease(
     Effect.promise(async () => {
@@ -15,7 +15,11 @@ export const LocalSesLive = Layer.scoped(
       const server = await start({ host: "127.0.0.1", port: 0 })
       const address = server.address()
       if (address === null || typeof address === "string") throw new Error("no address")
-      return { server, url: `http://127.0.0.1:${address.port}` }
+      const url = `http://127.0.0.1:${address.port}`
+      // The stand-in keeps its mail in module state, shared by every server it starts in a process:
+      // begin empty, whatever an earlier test file in this worker left.
+      await fetch(`${url}/clear-store`, { method: "POST" })
+      return { server, url }
     }),
     ({ server }) => Effect.promise(() => new Promise<void>((resolve) => server.close(() => resolve())))
   )

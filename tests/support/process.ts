@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process"
+import { createRequire } from "node:module"
 import * as net from "node:net"
+import { afterAll } from "vitest"
 
-const TSX = "node_modules/.bin/tsx"
+// tsx's command line, run by this very Node (the project's Node 24, which `npx vitest` runs on):
+// never a `node` looked up on PATH, which may be the system's older one (argon2 crashes it).
+const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
 
 export interface Spawned {
   readonly child: ChildProcess
@@ -9,9 +13,11 @@ export interface Spawned {
   readonly exited: Promise<number | null>
 }
 
+const alive = new Set<Spawned>()
+
 /** Runs an entry point (`bootstrap/server.ts`, `bootstrap/cli.ts`) the way `npm start` / `npm run cli` do. */
 export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(TSX, [entry, ...args], {
+  const child = spawn(process.execPath, [TSX_CLI, entry, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so that killTree reaches the server tsx starts as a child of its own.
@@ -20,8 +26,19 @@ export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Reco
   let output = ""
   child.stdout!.on("data", (chunk) => (output += chunk))
   child.stderr!.on("data", (chunk) => (output += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  return { child, output: () => output, exited }
+  const spawned: Spawned = {
+    child,
+    output: () => output,
+    exited: new Promise((resolve) =>
+      child.on("exit", (code) => {
+        // tsx exits on its own only after its child did; killed by a signal, it may leave the child behind.
+        if (code !== null) alive.delete(spawned)
+        resolve(code)
+      })
+    )
+  }
+  alive.add(spawned)
+  return spawned
 }
 
 /**
@@ -29,6 +46,7 @@ export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Reco
  * server) running as an orphan that holds CPU and ports, and slows every later test on the machine.
  */
 export const killTree = (spawned: Spawned) => {
+  alive.delete(spawned)
   if (spawned.child.pid === undefined) return
   try {
     process.kill(-spawned.child.pid, "SIGKILL")
@@ -36,6 +54,14 @@ export const killTree = (spawned: Spawned) => {
     // the group is already gone
   }
 }
+
+// A test that failed (or timed out) before its own cleanup still takes its process groups with it:
+// after the file's tests, and in any case when this worker exits.
+const killAll = () => {
+  for (const spawned of [...alive]) killTree(spawned)
+}
+afterAll(killAll)
+process.once("exit", killAll)
 
 export const freePort = () =>
   new Promise<number>((resolve, reject) => {

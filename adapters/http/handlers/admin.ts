@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect, Option } from "effect"
 import { listOutbox } from "../../../application/mail/list-outbox.js"
 import type { OutboxMail } from "../../../domain/mail/mail.js"
@@ -23,8 +23,8 @@ const toOutboxMailResponse = (mail: OutboxMail) =>
   })
 
 export const AdminHandlers = HttpApiBuilder.group(BrainOpsApi, "admin", (handlers) =>
-  handlers.handle("outbox", ({ urlParams }) =>
-    Effect.flatMap(CurrentActor, (actor) => listOutbox(actor, toPageRequest(urlParams))).pipe(
+  handlers.handle("outbox", ({ query }) =>
+    Effect.flatMap(CurrentActor, (actor) => listOutbox(actor, toPageRequest(query))).pipe(
       Effect.map((page) => toPageResponse(page, toOutboxMailResponse)),
       httpErrors
     )))

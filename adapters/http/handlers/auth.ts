@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect, Option } from "effect"
 import { listAuditLog } from "../../../application/identity/audit.js"
 import { unlockAccount } from "../../../application/identity/lockout.js"
@@ -74,6 +74,24 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
         ),
         httpErrors
       ))
+    .handle("verifyTwoFactor", ({ payload }) =>
+      verifyLoginChallenge(
+        payload.challenge_token,
+        payload.code !== undefined ? { _tag: "Totp", code: payload.code } : { _tag: "RecoveryCode", code: payload.recovery_code ?? "" }
+      ).pipe(Effect.map(toTokenResponse), httpErrors))
+    .handle("refresh", ({ payload }) => refresh(payload.refresh_token).pipe(Effect.map(toTokenResponse), httpErrors))
+    .handle("verifyEmail", ({ payload }) => verifyEmail(payload.token).pipe(httpErrors))
+    .handle("unlockAccount", ({ payload }) => unlockAccount(payload.token).pipe(httpErrors))
+    .handle("forgotPassword", ({ payload }) =>
+      forgotPassword(payload.email).pipe(
+        Effect.as(new Accepted({ detail: "If an account uses this email, a reset link is on its way" })),
+        httpErrors
+      ))
+    .handle("resetPassword", ({ payload }) =>
+      resetPassword(payload.token, payload.new_password).pipe(httpErrors, passwordField("new_password"))))
+
+export const AccountHandlers = HttpApiBuilder.group(BrainOpsApi, "account", (handlers) =>
+  handlers
     .handle("enableTwoFactor", ({ payload }) =>
       Effect.flatMap(CurrentActor, (actor) => enableTwoFactor(actor, payload.password)).pipe(
         Effect.map(({ otpauthUrl, secret }) => new TwoFactorSetupResponse({ secret, otpauth_url: otpauthUrl })),
@@ -88,46 +106,31 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
       Effect.flatMap(CurrentActor, (actor) => disableTwoFactor(actor, payload.password, payload.code)).pipe(httpErrors))
     .handle("createApiKey", ({ payload }) =>
       Effect.flatMap(CurrentActor, (actor) =>
-        createApiKey(actor, { name: payload.name, scopes: payload.scopes, expiresAt: Option.fromNullable(payload.expires_at) })).pipe(
+        createApiKey(actor, { name: payload.name, scopes: payload.scopes, expiresAt: Option.fromNullishOr(payload.expires_at) })).pipe(
           Effect.map(({ apiKey, key }) => new CreatedApiKeyResponse({ ...toApiKeyResponse(apiKey), key })),
           httpErrors
         ))
-    .handle("listApiKeys", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (actor) => listApiKeys(actor, toPageRequest(urlParams))).pipe(
+    .handle("listApiKeys", ({ query }) =>
+      Effect.flatMap(CurrentActor, (actor) => listApiKeys(actor, toPageRequest(query))).pipe(
         Effect.map((page) => toPageResponse(page, (k) => new ApiKeyResponse(toApiKeyResponse(k)))),
         httpErrors
       ))
-    .handle("revokeApiKey", ({ path }) =>
-      Effect.flatMap(CurrentActor, (actor) => revokeApiKey(actor, ApiKeyId.make(path.id))).pipe(httpErrors))
-    .handle("verifyTwoFactor", ({ payload }) =>
-      verifyLoginChallenge(
-        payload.challenge_token,
-        payload.code !== undefined ? { _tag: "Totp", code: payload.code } : { _tag: "RecoveryCode", code: payload.recovery_code ?? "" }
-      ).pipe(Effect.map(toTokenResponse), httpErrors))
-    .handle("refresh", ({ payload }) => refresh(payload.refresh_token).pipe(Effect.map(toTokenResponse), httpErrors))
+    .handle("revokeApiKey", ({ params }) =>
+      Effect.flatMap(CurrentActor, (actor) => revokeApiKey(actor, ApiKeyId.make(params.id))).pipe(httpErrors))
     .handle("logout", () => Effect.flatMap(CurrentActor, logout).pipe(httpErrors))
     .handle("me", () => Effect.flatMap(CurrentActor, currentUser).pipe(Effect.map(toUserResponse), httpErrors))
-    .handle("verifyEmail", ({ payload }) => verifyEmail(payload.token).pipe(httpErrors))
     .handle("resendVerification", () =>
       Effect.flatMap(CurrentActor, resendVerification).pipe(
         Effect.as(new Accepted({ detail: "A new verification link is on its way" })),
         httpErrors
       ))
-    .handle("unlockAccount", ({ payload }) => unlockAccount(payload.token).pipe(httpErrors))
-    .handle("forgotPassword", ({ payload }) =>
-      forgotPassword(payload.email).pipe(
-        Effect.as(new Accepted({ detail: "If an account uses this email, a reset link is on its way" })),
-        httpErrors
-      ))
-    .handle("resetPassword", ({ payload }) =>
-      resetPassword(payload.token, payload.new_password).pipe(httpErrors, passwordField("new_password")))
     .handle("changePassword", ({ payload }) =>
       Effect.flatMap(CurrentActor, (actor) => changePassword(actor, payload.current_password, payload.new_password)).pipe(
         httpErrors,
         passwordField("new_password")
       ))
-    .handle("listSessions", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (actor) => listSessions(actor, toPageRequest(urlParams))).pipe(
+    .handle("listSessions", ({ query }) =>
+      Effect.flatMap(CurrentActor, (actor) => listSessions(actor, toPageRequest(query))).pipe(
         Effect.map((page) =>
           toPageResponse(page, ({ current, session }) =>
             new SessionResponse({
@@ -142,15 +145,15 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
         ),
         httpErrors
       ))
-    .handle("revokeSession", ({ path }) =>
-      Effect.flatMap(CurrentActor, (actor) => revokeSession(actor, SessionId.make(path.id))).pipe(httpErrors))
+    .handle("revokeSession", ({ params }) =>
+      Effect.flatMap(CurrentActor, (actor) => revokeSession(actor, SessionId.make(params.id))).pipe(httpErrors))
     .handle("revokeOtherSessions", () =>
       Effect.flatMap(CurrentActor, revokeOtherSessions).pipe(
         Effect.map((revoked) => new RevokedSessions({ revoked })),
         httpErrors
       ))
-    .handle("auditLog", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (actor) => listAuditLog(actor, toPageRequest(urlParams))).pipe(
+    .handle("auditLog", ({ query }) =>
+      Effect.flatMap(CurrentActor, (actor) => listAuditLog(actor, toPageRequest(query))).pipe(
         Effect.map((page) =>
           toPageResponse(page, (event) =>
             new AuditEventResponse({

@@ -1,4 +1,5 @@
-import { HttpApiBuilder, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
+import { HttpServerResponse } from "effect/http"
 import { Effect, Option } from "effect"
 import { FileStore } from "../../../application/ports/file-store.js"
 import { FileLinks } from "../../local-files/signed-links.js"
@@ -8,9 +9,9 @@ import { Forbidden, NotFound, ServiceUnavailable } from "../errors.js"
 const attachment = (filename: string) => `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`
 
 export const FilesHandlers = HttpApiBuilder.group(BrainOpsApi, "files", (handlers) =>
-  handlers.handleRaw("download", ({ urlParams }) =>
+  handlers.handleRaw("download", ({ query }) =>
     Effect.gen(function*() {
-      const link = yield* (yield* FileLinks).verify(urlParams.file, urlParams.expires, urlParams.name, urlParams.signature)
+      const link = yield* (yield* FileLinks).verify(query.file, query.expires, query.name, query.signature)
       if (Option.isNone(link)) return yield* Effect.fail(new Forbidden({ detail: "The link is invalid or has expired" }))
       const found = yield* (yield* FileStore).get(link.value.key)
       if (Option.isNone(found)) return yield* Effect.fail(new NotFound({ detail: "The file no longer exists" }))

@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect, Option } from "effect"
 import { cancelJob, getJob, listJobs } from "../../../application/jobs/jobs.js"
 import { type Job, JobId } from "../../../domain/jobs/job.js"
@@ -27,7 +27,7 @@ export const toJobResponse = (j: Job) =>
 
 export const JobsHandlers = HttpApiBuilder.group(BrainOpsApi, "jobs", (handlers) =>
   handlers
-    .handle("list", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (a) => listJobs(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toJobResponse)), httpErrors))
-    .handle("get", ({ path }) => Effect.flatMap(CurrentActor, (a) => getJob(a, JobId.make(path.id))).pipe(Effect.map(toJobResponse), httpErrors))
-    .handle("cancel", ({ path }) => Effect.flatMap(CurrentActor, (a) => cancelJob(a, JobId.make(path.id))).pipe(Effect.map(toJobResponse), httpErrors)))
+    .handle("list", ({ query }) =>
+      Effect.flatMap(CurrentActor, (a) => listJobs(a, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toJobResponse)), httpErrors))
+    .handle("get", ({ params }) => Effect.flatMap(CurrentActor, (a) => getJob(a, JobId.make(params.id))).pipe(Effect.map(toJobResponse), httpErrors))
+    .handle("cancel", ({ params }) => Effect.flatMap(CurrentActor, (a) => cancelJob(a, JobId.make(params.id))).pipe(Effect.map(toJobResponse), httpErrors)))

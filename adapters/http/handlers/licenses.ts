@@ -50,7 +50,7 @@ export const deactivate = (actor: Actor, payload: { readonly license_key: string
   deactivateLicense(actor, payload.license_key, ActivationId.make(payload.instance_id)).pipe(Effect.map(toActivationResponse), httpErrors)
 
 export const validate = (actor: Actor, payload: { readonly license_key: string; readonly instance_id?: string | undefined }) =>
-  validateLicense(actor, payload.license_key, Option.map(Option.fromNullable(payload.instance_id), ActivationId.make)).pipe(
+  validateLicense(actor, payload.license_key, Option.map(Option.fromNullishOr(payload.instance_id), ActivationId.make)).pipe(
     Effect.map(({ instance, license, used, valid }) =>
       new ValidationResponse({
         valid,

@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { uploadedFile } from "../uploads.js"
 import { Effect, Option } from "effect"
 import {
@@ -18,7 +18,7 @@ import {
 import { type Product, ProductId } from "../../../domain/marketplace/product.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
-import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
+import { httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
 import { CategoriesResponse, DownloadResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
 import { downloadLink, getOrder, listOrders, markPaid, purchase, refundOrder } from "../../../application/marketplace/orders.js"
@@ -65,15 +65,15 @@ const toOrderResponse = (o: Order) =>
   })
 export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
   handlers
-    .handle("catalogue", ({ urlParams }) =>
+    .handle("catalogue", ({ query }) =>
       catalogue({
-        q: Option.fromNullable(urlParams.q),
-        category: Option.map(Option.fromNullable(urlParams.category), (c) => c.trim().toLowerCase()),
-        minPrice: Option.fromNullable(urlParams.min_price),
-        maxPrice: Option.fromNullable(urlParams.max_price),
-        currency: Option.fromNullable(urlParams.currency)
-      }, urlParams.sort, toPageRequest(urlParams)).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
-    .handle("product", ({ path }) => publicProduct(ProductId.make(path.id)).pipe(Effect.map(toProductResponse), httpErrors))
+        q: Option.fromNullishOr(query.q),
+        category: Option.map(Option.fromNullishOr(query.category), (c) => c.trim().toLowerCase()),
+        minPrice: Option.fromNullishOr(query.min_price),
+        maxPrice: Option.fromNullishOr(query.max_price),
+        currency: Option.fromNullishOr(query.currency)
+      }, query.sort, toPageRequest(query)).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("product", ({ params }) => publicProduct(ProductId.make(params.id)).pipe(Effect.map(toProductResponse), httpErrors))
     .handle("categories", () => categories().pipe(Effect.map((items) => new CategoriesResponse({ items })), httpErrors)))
 
 export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>
@@ -89,9 +89,9 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
           currency: payload.currency,
           licenseActivationLimit: payload.license_activation_limit
         })).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("updateProduct", ({ path, payload }) =>
+    .handle("updateProduct", ({ params, payload }) =>
       Effect.flatMap(CurrentActor, (a) =>
-        updateProduct(a, ProductId.make(path.id), {
+        updateProduct(a, ProductId.make(params.id), {
           ...(payload.title !== undefined ? { title: payload.title } : {}),
           ...(payload.description !== undefined ? { description: payload.description } : {}),
           ...(payload.category !== undefined ? { category: payload.category } : {}),
@@ -100,24 +100,24 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
           ...(payload.currency !== undefined ? { currency: payload.currency } : {}),
           ...(payload.license_activation_limit !== undefined ? { licenseActivationLimit: payload.license_activation_limit } : {})
         })).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("archiveProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => archiveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("submitProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => submitProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
-    .handleRaw("uploadFile", ({ path, request, urlParams }) =>
+    .handle("archiveProduct", ({ params }) => Effect.flatMap(CurrentActor, (a) => archiveProduct(a, ProductId.make(params.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("submitProduct", ({ params }) => Effect.flatMap(CurrentActor, (a) => submitProduct(a, ProductId.make(params.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handleRaw("uploadFile", ({ params, request, query }) =>
       Effect.flatMap(CurrentActor, (a) => {
         const file = uploadedFile(request)
-        return uploadProductFile(a, ProductId.make(path.id), { body: file.body, filename: () => urlParams.filename ?? file.name() ?? "file", contentType: file.contentType }).pipe(
+        return uploadProductFile(a, ProductId.make(params.id), { body: file.body, filename: () => query.filename ?? file.name() ?? "file", contentType: file.contentType }).pipe(
           Effect.map(toProductResponse),
-          Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>))
+          Effect.mapError((e) => (e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e)))
         )
       }))
-    .handle("purchase", ({ path }) => Effect.flatMap(CurrentActor, (a) => purchase(a, ProductId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
-    .handle("markPaid", ({ path }) => Effect.flatMap(CurrentActor, (a) => markPaid(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
-    .handle("refundOrder", ({ path }) => Effect.flatMap(CurrentActor, (a) => refundOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
-    .handle("orders", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (a) => listOrders(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
-    .handle("order", ({ path }) => Effect.flatMap(CurrentActor, (a) => getOrder(a, OrderId.make(path.id))).pipe(Effect.map(toOrderResponse), httpErrors))
-    .handle("download", ({ path }) =>
-      Effect.flatMap(CurrentActor, (a) => downloadLink(a, OrderId.make(path.id))).pipe(
+    .handle("purchase", ({ params }) => Effect.flatMap(CurrentActor, (a) => purchase(a, ProductId.make(params.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("markPaid", ({ params }) => Effect.flatMap(CurrentActor, (a) => markPaid(a, OrderId.make(params.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("refundOrder", ({ params }) => Effect.flatMap(CurrentActor, (a) => refundOrder(a, OrderId.make(params.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("orders", ({ query }) =>
+      Effect.flatMap(CurrentActor, (a) => listOrders(a, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toOrderResponse)), httpErrors))
+    .handle("order", ({ params }) => Effect.flatMap(CurrentActor, (a) => getOrder(a, OrderId.make(params.id))).pipe(Effect.map(toOrderResponse), httpErrors))
+    .handle("download", ({ params }) =>
+      Effect.flatMap(CurrentActor, (a) => downloadLink(a, OrderId.make(params.id))).pipe(
         Effect.map((d) => new DownloadResponse({ url: d.url, expires_at: d.expiresAt })),
         httpErrors
       ))
@@ -125,14 +125,14 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
     .handle("activateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => activate(a, payload)))
     .handle("validateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => validate(a, payload)))
     .handle("deactivateLicense", ({ payload }) => Effect.flatMap(CurrentActor, (a) => deactivate(a, payload)))
-    .handle("sellerProducts", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (a) => sellerProducts(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
-    .handle("sellerDashboard", ({ urlParams }) => Effect.flatMap(CurrentActor, (a) => dashboard(a, urlParams.days)))
-    .handle("adminProducts", ({ urlParams }) =>
-      Effect.flatMap(CurrentActor, (a) => productsByStatus(a, urlParams.status, toPageRequest(urlParams))).pipe(
+    .handle("sellerProducts", ({ query }) =>
+      Effect.flatMap(CurrentActor, (a) => sellerProducts(a, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
+    .handle("sellerDashboard", ({ query }) => Effect.flatMap(CurrentActor, (a) => dashboard(a, query.days)))
+    .handle("adminProducts", ({ query }) =>
+      Effect.flatMap(CurrentActor, (a) => productsByStatus(a, query.status, toPageRequest(query))).pipe(
         Effect.map((page) => toPageResponse(page, toProductResponse)),
         httpErrors
       ))
-    .handle("approveProduct", ({ path }) => Effect.flatMap(CurrentActor, (a) => approveProduct(a, ProductId.make(path.id))).pipe(Effect.map(toProductResponse), httpErrors))
-    .handle("rejectProduct", ({ path, payload }) =>
-      Effect.flatMap(CurrentActor, (a) => rejectProduct(a, ProductId.make(path.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))
+    .handle("approveProduct", ({ params }) => Effect.flatMap(CurrentActor, (a) => approveProduct(a, ProductId.make(params.id))).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("rejectProduct", ({ params, payload }) =>
+      Effect.flatMap(CurrentActor, (a) => rejectProduct(a, ProductId.make(params.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))

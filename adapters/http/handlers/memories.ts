@@ -1,6 +1,7 @@
-import { HttpApiBuilder, type HttpServerRequest } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
+import { type HttpServerRequest } from "effect/http"
 import { uploadedFile } from "../uploads.js"
-import { Effect, Either, Option, Stream } from "effect"
+import { Effect, Option, Result, Stream } from "effect"
 import { createCollection, deleteCollection, getCollection, listCollections, updateCollection } from "../../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../../application/memory/memories.js"
 import { memoryAnalytics } from "../../../application/memory/analytics.js"
@@ -62,7 +63,7 @@ const toShareResponse = ({ email, share }: { readonly share: Share; readonly ema
 const uploadOf = (
   request: HttpServerRequest.HttpServerRequest,
   format: TransferFormat | undefined
-): Either.Either<
+): Result.Result<
   { readonly body: Stream.Stream<Uint8Array, BadRequest | PayloadTooLarge>; readonly format: Effect.Effect<TransferFormat, BadRequest> },
   UnsupportedMediaType
 > => {
@@ -81,16 +82,16 @@ const uploadOf = (
         ? Effect.fail(new BadRequest({ detail: "Cannot tell the file's format: name it .jsonl or .json, or add ?format=jsonl|json" }))
         : Effect.succeed(known)
     })
-    return Either.right({ body: file.body, format: detected })
+    return Result.succeed({ body: file.body, format: detected })
   }
   const known = byType(type) ?? (type === "" || type === "application/octet-stream" ? format : undefined)
   return known === undefined
-    ? Either.left(new UnsupportedMediaType({ detail: "Send application/x-ndjson (JSON Lines), application/json (one array), or multipart/form-data with a field `file`" }))
-    : Either.right({ body: uploadedFile(request).body, format: Effect.succeed(known) })
+    ? Result.fail(new UnsupportedMediaType({ detail: "Send application/x-ndjson (JSON Lines), application/json (one array), or multipart/form-data with a field `file`" }))
+    : Result.succeed({ body: uploadedFile(request).body, format: Effect.succeed(known) })
 }
 
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
-const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullable(id), (x) => CollectionId.make(x))
+const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullishOr(id), (x) => CollectionId.make(x))
 
 export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (handlers) =>
   handlers
@@ -98,24 +99,24 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
       asActor((a) =>
         createMemory(a, {
           content: payload.content,
-          title: Option.fromNullable(payload.title),
+          title: Option.fromNullishOr(payload.title),
           tags: payload.tags,
           metadata: payload.metadata,
           memoryType: payload.memory_type,
           pinned: payload.pinned,
           collectionId: collectionOf(payload.collection_id)
         })).pipe(Effect.map(toMemoryResponse), httpErrors))
-    .handle("list", ({ urlParams }) =>
+    .handle("list", ({ query }) =>
       asActor((a) =>
         listMemories(a, {
-          collectionId: collectionOf(urlParams.collection_id),
-          tags: urlParams.tag === undefined ? [] : [urlParams.tag],
-          memoryType: Option.fromNullable(urlParams.memory_type),
-          pinned: Option.fromNullable(urlParams.pinned),
-          q: Option.fromNullable(urlParams.q),
-          createdFrom: Option.fromNullable(urlParams.created_from),
-          createdTo: Option.fromNullable(urlParams.created_to)
-        }, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toMemoryResponse)), httpErrors))
+          collectionId: collectionOf(query.collection_id),
+          tags: query.tag === undefined ? [] : [query.tag],
+          memoryType: Option.fromNullishOr(query.memory_type),
+          pinned: Option.fromNullishOr(query.pinned),
+          q: Option.fromNullishOr(query.q),
+          createdFrom: Option.fromNullishOr(query.created_from),
+          createdTo: Option.fromNullishOr(query.created_to)
+        }, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toMemoryResponse)), httpErrors))
     .handle("search", ({ payload }) =>
       asActor((a) =>
         searchMemories(a, {
@@ -134,28 +135,27 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         httpErrors
       ))
     .handle("createCollection", ({ payload }) => asActor((a) => createCollection(a, payload)).pipe(Effect.map(toCollectionResponse), httpErrors))
-    .handle("listCollections", ({ urlParams }) =>
-      asActor((a) => listCollections(a, toPageRequest(urlParams))).pipe(Effect.map((page) => toPageResponse(page, toCollectionResponse)), httpErrors))
-    .handle("getCollection", ({ path }) => asActor((a) => getCollection(a, CollectionId.make(path.id))).pipe(Effect.map(toCollectionResponse), httpErrors))
-    .handle("updateCollection", ({ path, payload }) =>
+    .handle("listCollections", ({ query }) =>
+      asActor((a) => listCollections(a, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toCollectionResponse)), httpErrors))
+    .handle("getCollection", ({ params }) => asActor((a) => getCollection(a, CollectionId.make(params.id))).pipe(Effect.map(toCollectionResponse), httpErrors))
+    .handle("updateCollection", ({ params, payload }) =>
       asActor((a) =>
-        updateCollection(a, CollectionId.make(path.id), { name: Option.fromNullable(payload.name), description: Option.fromNullable(payload.description) }))
+        updateCollection(a, CollectionId.make(params.id), { name: Option.fromNullishOr(payload.name), description: Option.fromNullishOr(payload.description) }))
         .pipe(Effect.map(toCollectionResponse), httpErrors))
-    .handle("deleteCollection", ({ path, urlParams }) =>
-      asActor((a) => deleteCollection(a, CollectionId.make(path.id), urlParams.delete_memories)).pipe(httpErrors))
-    .handleRaw("import", ({ request, urlParams }) =>
+    .handle("deleteCollection", ({ params, query }) =>
+      asActor((a) => deleteCollection(a, CollectionId.make(params.id), query.delete_memories)).pipe(httpErrors))
+    .handleRaw("import", ({ request, query }) =>
       Effect.flatMap(CurrentActor, (a): Effect.Effect<
         { readonly job_id: string },
         UnsupportedMediaType | BadRequest | PayloadTooLarge | HttpErrorOf<Forbidden | NotFound | StorageUnavailable>,
         CollectionRepository | FileStore | Ids | JobQueue | MemoryShareRepository
       > =>
-        Either.match(uploadOf(request, urlParams.format), {
-          onLeft: (refused) => Effect.fail(refused),
-          onRight: (upload) =>
-            startImport(a, { ...upload, collectionId: collectionOf(urlParams.collection_id) }).pipe(
+        Result.match(uploadOf(request, query.format), {
+          onFailure: (refused) => Effect.fail(refused),
+          onSuccess: (upload) =>
+            startImport(a, { ...upload, collectionId: collectionOf(query.collection_id) }).pipe(
               Effect.map((job) => ({ job_id: job.id })),
-              Effect.mapError((e) =>
-                e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e) as HttpErrorOf<typeof e>)
+              Effect.mapError((e) => e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e))
             )
         })))
     .handle("export", ({ payload }) =>
@@ -166,8 +166,8 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
     .handle("reindex", () => asActor((a) => startReindex(a)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
     .handle("deduplicate", ({ payload }) =>
       asActor((a) => startDeduplicate(a, payload.threshold)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
-    .handle("analytics", ({ urlParams }) =>
-      asActor((a) => memoryAnalytics(a, urlParams.days)).pipe(
+    .handle("analytics", ({ query }) =>
+      asActor((a) => memoryAnalytics(a, query.days)).pipe(
         Effect.map((r) =>
           new AnalyticsResponse({
             since: r.since,
@@ -190,8 +190,8 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
           })),
         httpErrors
       ))
-    .handle("sharedWithMe", ({ urlParams }) =>
-      asActor((a) => sharedWithMe(a, toPageRequest(urlParams))).pipe(
+    .handle("sharedWithMe", ({ query }) =>
+      asActor((a) => sharedWithMe(a, toPageRequest(query))).pipe(
         Effect.map((page) =>
           toPageResponse({ ...page, items: page.items.filter((i) => Option.isSome(i.memory) || Option.isSome(i.collection)) }, (i) =>
             new SharedItemResponse({
@@ -204,26 +204,26 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
             }))),
         httpErrors
       ))
-    .handle("shareCollection", ({ path, payload }) =>
-      asActor((a) => shareCollection(a, path.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
-    .handle("collectionShares", ({ path }) =>
-      asActor((a) => collectionShares(a, path.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
-    .handle("revokeCollectionShare", ({ path }) => asActor((a) => revokeCollectionShare(a, path.id, UserId.make(path.user_id))).pipe(httpErrors))
-    .handle("shareMemory", ({ path, payload }) =>
-      asActor((a) => shareMemory(a, path.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
-    .handle("memoryShares", ({ path }) =>
-      asActor((a) => memoryShares(a, path.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
-    .handle("revokeMemoryShare", ({ path }) => asActor((a) => revokeMemoryShare(a, path.id, UserId.make(path.user_id))).pipe(httpErrors))
-    .handle("get", ({ path }) => asActor((a) => getMemory(a, MemoryId.make(path.id))).pipe(Effect.map(toMemoryResponse), httpErrors))
-    .handle("update", ({ path, payload }) =>
+    .handle("shareCollection", ({ params, payload }) =>
+      asActor((a) => shareCollection(a, params.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
+    .handle("collectionShares", ({ params }) =>
+      asActor((a) => collectionShares(a, params.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
+    .handle("revokeCollectionShare", ({ params }) => asActor((a) => revokeCollectionShare(a, params.id, UserId.make(params.user_id))).pipe(httpErrors))
+    .handle("shareMemory", ({ params, payload }) =>
+      asActor((a) => shareMemory(a, params.id, payload.email, payload.permission)).pipe(Effect.map(toShareResponse), httpErrors))
+    .handle("memoryShares", ({ params }) =>
+      asActor((a) => memoryShares(a, params.id)).pipe(Effect.map((all) => new SharesResponse({ items: all.map(toShareResponse) })), httpErrors))
+    .handle("revokeMemoryShare", ({ params }) => asActor((a) => revokeMemoryShare(a, params.id, UserId.make(params.user_id))).pipe(httpErrors))
+    .handle("get", ({ params }) => asActor((a) => getMemory(a, MemoryId.make(params.id))).pipe(Effect.map(toMemoryResponse), httpErrors))
+    .handle("update", ({ params, payload }) =>
       asActor((a) =>
-        updateMemory(a, MemoryId.make(path.id), {
+        updateMemory(a, MemoryId.make(params.id), {
           ...(payload.content !== undefined ? { content: payload.content } : {}),
-          ...(payload.title !== undefined ? { title: Option.fromNullable(payload.title) } : {}),
+          ...(payload.title !== undefined ? { title: Option.fromNullishOr(payload.title) } : {}),
           ...(payload.tags !== undefined ? { tags: payload.tags } : {}),
           ...(payload.metadata !== undefined ? { metadata: payload.metadata } : {}),
           ...(payload.memory_type !== undefined ? { memoryType: payload.memory_type } : {}),
           ...(payload.pinned !== undefined ? { pinned: payload.pinned } : {}),
           ...(payload.collection_id !== undefined ? { collectionId: collectionOf(payload.collection_id) } : {})
         })).pipe(Effect.map(toMemoryResponse), httpErrors))
-    .handle("delete", ({ path }) => asActor((a) => deleteMemory(a, MemoryId.make(path.id))).pipe(httpErrors)))
+    .handle("delete", ({ params }) => asActor((a) => deleteMemory(a, MemoryId.make(params.id))).pipe(httpErrors)))

@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect, Option } from "effect"
 import { listActivity } from "../../../application/projects/activity.js"
 import { addComment, deleteComment, editComment, listComments } from "../../../application/projects/comments.js"
@@ -86,28 +86,28 @@ const toActivityResponse = (e: ActivityEntry) =>
 
 /** Runs a use-case for the request's actor. */
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
-const pid = (path: { readonly id: string }) => ProjectId.make(path.id)
-const tid = (path: { readonly task_id: string }) => TaskId.make(path.task_id)
+const pid = (params: { readonly id: string }) => ProjectId.make(params.id)
+const tid = (params: { readonly task_id: string }) => TaskId.make(params.task_id)
 
 export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (handlers) =>
   handlers
     .handle("create", ({ payload }) => asActor((a) => createProject(a, payload)).pipe(Effect.map(toProjectResponse), httpErrors))
-    .handle("list", ({ urlParams }) =>
+    .handle("list", ({ query }) =>
       asActor((a) =>
-        listProjects(a, { status: Option.fromNullable(urlParams.status), q: Option.fromNullable(urlParams.q) }, toPageRequest(urlParams))).pipe(
+        listProjects(a, { status: Option.fromNullishOr(query.status), q: Option.fromNullishOr(query.q) }, toPageRequest(query))).pipe(
           Effect.map((page) => toPageResponse(page, toProjectResponse)),
           httpErrors
         ))
-    .handle("get", ({ path }) => asActor((a) => getProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
-    .handle("update", ({ path, payload }) =>
-      asActor((a) => updateProject(a, pid(path), { name: Option.fromNullable(payload.name), description: Option.fromNullable(payload.description) }))
+    .handle("get", ({ params }) => asActor((a) => getProject(a, pid(params))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("update", ({ params, payload }) =>
+      asActor((a) => updateProject(a, pid(params), { name: Option.fromNullishOr(payload.name), description: Option.fromNullishOr(payload.description) }))
         .pipe(Effect.map(toProjectResponse), httpErrors))
-    .handle("delete", ({ path }) => asActor((a) => deleteProject(a, pid(path))).pipe(httpErrors))
-    .handle("archive", ({ path }) => asActor((a) => archiveProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
-    .handle("restore", ({ path }) => asActor((a) => restoreProject(a, pid(path))).pipe(Effect.map(toProjectResponse), httpErrors))
-    .handle("transfer", ({ path, payload }) => asActor((a) => transferProject(a, pid(path), UserId.make(payload.user_id))).pipe(httpErrors))
-    .handle("stats", ({ path }) =>
-      asActor((a) => projectStats(a, pid(path))).pipe(
+    .handle("delete", ({ params }) => asActor((a) => deleteProject(a, pid(params))).pipe(httpErrors))
+    .handle("archive", ({ params }) => asActor((a) => archiveProject(a, pid(params))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("restore", ({ params }) => asActor((a) => restoreProject(a, pid(params))).pipe(Effect.map(toProjectResponse), httpErrors))
+    .handle("transfer", ({ params, payload }) => asActor((a) => transferProject(a, pid(params), UserId.make(payload.user_id))).pipe(httpErrors))
+    .handle("stats", ({ params }) =>
+      asActor((a) => projectStats(a, pid(params))).pipe(
         Effect.map((s) =>
           new ProjectStatsResponse({
             by_status: s.byStatus,
@@ -118,60 +118,60 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
         ),
         httpErrors
       ))
-    .handle("activity", ({ path, urlParams }) =>
-      asActor((a) => listActivity(a, pid(path), toPageRequest(urlParams))).pipe(
+    .handle("activity", ({ params, query }) =>
+      asActor((a) => listActivity(a, pid(params), toPageRequest(query))).pipe(
         Effect.map((page) => toPageResponse(page, toActivityResponse)),
         httpErrors
       ))
-    .handle("listMembers", ({ path, urlParams }) =>
-      asActor((a) => listMembers(a, pid(path), toPageRequest(urlParams))).pipe(
+    .handle("listMembers", ({ params, query }) =>
+      asActor((a) => listMembers(a, pid(params), toPageRequest(query))).pipe(
         Effect.map((page) => toPageResponse(page, toMemberResponse)),
         httpErrors
       ))
-    .handle("addMember", ({ path, payload }) =>
-      asActor((a) => addMember(a, pid(path), payload.email, payload.role)).pipe(Effect.map(toMemberResponse), httpErrors))
-    .handle("changeMemberRole", ({ path, payload }) =>
+    .handle("addMember", ({ params, payload }) =>
+      asActor((a) => addMember(a, pid(params), payload.email, payload.role)).pipe(Effect.map(toMemberResponse), httpErrors))
+    .handle("changeMemberRole", ({ params, payload }) =>
       asActor((a) =>
         Effect.gen(function*() {
-          const membership = yield* changeMemberRole(a, pid(path), UserId.make(path.user_id), payload.role)
-          const page = yield* listMembers(a, pid(path), { limit: 100, cursor: Option.none() })
+          const membership = yield* changeMemberRole(a, pid(params), UserId.make(params.user_id), payload.role)
+          const page = yield* listMembers(a, pid(params), { limit: 100, cursor: Option.none() })
           const view = page.items.find((m) => m.membership.userId === membership.userId)
           return toMemberResponse(view ? { ...view, membership } : { membership, email: "", name: "" })
         })).pipe(httpErrors))
-    .handle("removeMember", ({ path }) => asActor((a) => removeMember(a, pid(path), UserId.make(path.user_id))).pipe(httpErrors))
-    .handle("createTask", ({ path, payload }) =>
+    .handle("removeMember", ({ params }) => asActor((a) => removeMember(a, pid(params), UserId.make(params.user_id))).pipe(httpErrors))
+    .handle("createTask", ({ params, payload }) =>
       asActor((a) =>
-        createTask(a, pid(path), {
+        createTask(a, pid(params), {
           title: payload.title,
           description: payload.description,
           status: payload.status,
           priority: payload.priority,
           assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)),
           labels: payload.labels,
-          dueDate: Option.fromNullable(payload.due_date),
-          position: Option.fromNullable(payload.position),
+          dueDate: Option.fromNullishOr(payload.due_date),
+          position: Option.fromNullishOr(payload.position),
           blockedBy: payload.blocked_by.map((id) => TaskId.make(id))
         })).pipe(Effect.map(toTaskResponse), httpErrors))
-    .handle("listTasks", ({ path, urlParams }) =>
+    .handle("listTasks", ({ params, query }) =>
       asActor((a) =>
         listTasks(
           a,
-          pid(path),
+          pid(params),
           {
-            status: Option.fromNullable(urlParams.status),
-            assigneeId: Option.map(Option.fromNullable(urlParams.assignee_id), (id) => UserId.make(id)),
-            priority: Option.fromNullable(urlParams.priority),
-            dueBefore: Option.fromNullable(urlParams.due_before),
-            label: Option.fromNullable(urlParams.label),
-            q: Option.fromNullable(urlParams.q)
+            status: Option.fromNullishOr(query.status),
+            assigneeId: Option.map(Option.fromNullishOr(query.assignee_id), (id) => UserId.make(id)),
+            priority: Option.fromNullishOr(query.priority),
+            dueBefore: Option.fromNullishOr(query.due_before),
+            label: Option.fromNullishOr(query.label),
+            q: Option.fromNullishOr(query.q)
           },
-          urlParams.sort ?? "-created_at",
-          toPageRequest(urlParams)
+          query.sort ?? "-created_at",
+          toPageRequest(query)
         )).pipe(Effect.map((page) => toPageResponse(page, toTaskResponse)), httpErrors))
-    .handle("getTask", ({ path }) => asActor((a) => getTask(a, pid(path), tid(path))).pipe(Effect.map(toTaskResponse), httpErrors))
-    .handle("updateTask", ({ path, payload }) =>
+    .handle("getTask", ({ params }) => asActor((a) => getTask(a, pid(params), tid(params))).pipe(Effect.map(toTaskResponse), httpErrors))
+    .handle("updateTask", ({ params, payload }) =>
       asActor((a) =>
-        updateTask(a, pid(path), tid(path), {
+        updateTask(a, pid(params), tid(params), {
           version: payload.version,
           ...(payload.title !== undefined ? { title: payload.title } : {}),
           ...(payload.description !== undefined ? { description: payload.description } : {}),
@@ -179,22 +179,22 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
           ...(payload.priority !== undefined ? { priority: payload.priority } : {}),
           ...(payload.assignee_ids !== undefined ? { assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)) } : {}),
           ...(payload.labels !== undefined ? { labels: payload.labels } : {}),
-          ...(payload.due_date !== undefined ? { dueDate: Option.fromNullable(payload.due_date) } : {}),
+          ...(payload.due_date !== undefined ? { dueDate: Option.fromNullishOr(payload.due_date) } : {}),
           ...(payload.position !== undefined ? { position: Option.some(payload.position) } : {}),
           ...(payload.blocked_by !== undefined ? { blockedBy: payload.blocked_by.map((id) => TaskId.make(id)) } : {})
         })).pipe(Effect.map(toTaskResponse), httpErrors))
-    .handle("deleteTask", ({ path }) => asActor((a) => deleteTask(a, pid(path), tid(path))).pipe(httpErrors))
-    .handle("listComments", ({ path, urlParams }) =>
-      asActor((a) => listComments(a, pid(path), tid(path), toPageRequest(urlParams))).pipe(
+    .handle("deleteTask", ({ params }) => asActor((a) => deleteTask(a, pid(params), tid(params))).pipe(httpErrors))
+    .handle("listComments", ({ params, query }) =>
+      asActor((a) => listComments(a, pid(params), tid(params), toPageRequest(query))).pipe(
         Effect.map((page) => toPageResponse(page, toCommentResponse)),
         httpErrors
       ))
-    .handle("addComment", ({ path, payload }) =>
-      asActor((a) => addComment(a, pid(path), tid(path), payload.body)).pipe(Effect.map(toCommentResponse), httpErrors))
-    .handle("editComment", ({ path, payload }) =>
-      asActor((a) => editComment(a, pid(path), tid(path), CommentId.make(path.comment_id), payload.body)).pipe(
+    .handle("addComment", ({ params, payload }) =>
+      asActor((a) => addComment(a, pid(params), tid(params), payload.body)).pipe(Effect.map(toCommentResponse), httpErrors))
+    .handle("editComment", ({ params, payload }) =>
+      asActor((a) => editComment(a, pid(params), tid(params), CommentId.make(params.comment_id), payload.body)).pipe(
         Effect.map(toCommentResponse),
         httpErrors
       ))
-    .handle("deleteComment", ({ path }) =>
-      asActor((a) => deleteComment(a, pid(path), tid(path), CommentId.make(path.comment_id))).pipe(httpErrors)))
+    .handle("deleteComment", ({ params }) =>
+      asActor((a) => deleteComment(a, pid(params), tid(params), CommentId.make(params.comment_id))).pipe(httpErrors)))

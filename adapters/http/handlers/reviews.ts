@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect } from "effect"
 import { createReview, deleteReview, listReviews, updateReview } from "../../../application/marketplace/reviews.js"
 import { ProductId } from "../../../domain/marketplace/product.js"
@@ -21,21 +21,21 @@ const toReviewResponse = (r: Review) =>
   })
 
 export const ReviewsPublicHandlers = HttpApiBuilder.group(BrainOpsApi, "reviewsPublic", (handlers) =>
-  handlers.handle("listReviews", ({ path, urlParams }) =>
-    listReviews(ProductId.make(path.id), toPageRequest(urlParams)).pipe(Effect.map((page) => toPageResponse(page, toReviewResponse)), httpErrors)))
+  handlers.handle("listReviews", ({ params, query }) =>
+    listReviews(ProductId.make(params.id), toPageRequest(query)).pipe(Effect.map((page) => toPageResponse(page, toReviewResponse)), httpErrors)))
 
 export const ReviewsHandlers = HttpApiBuilder.group(BrainOpsApi, "reviews", (handlers) =>
   handlers
-    .handle("createReview", ({ path, payload }) =>
-      Effect.flatMap(CurrentActor, (a) => createReview(a, ProductId.make(path.id), { rating: payload.rating, text: payload.text })).pipe(
+    .handle("createReview", ({ params, payload }) =>
+      Effect.flatMap(CurrentActor, (a) => createReview(a, ProductId.make(params.id), { rating: payload.rating, text: payload.text })).pipe(
         Effect.map(toReviewResponse),
         httpErrors
       ))
-    .handle("updateReview", ({ path, payload }) =>
+    .handle("updateReview", ({ params, payload }) =>
       Effect.flatMap(CurrentActor, (a) =>
-        updateReview(a, ProductId.make(path.id), ReviewId.make(path.review_id), {
+        updateReview(a, ProductId.make(params.id), ReviewId.make(params.review_id), {
           ...(payload.rating !== undefined ? { rating: payload.rating } : {}),
           ...(payload.text !== undefined ? { text: payload.text } : {})
         })).pipe(Effect.map(toReviewResponse), httpErrors))
-    .handle("deleteReview", ({ path }) =>
-      Effect.flatMap(CurrentActor, (a) => deleteReview(a, ProductId.make(path.id), ReviewId.make(path.review_id))).pipe(httpErrors)))
+    .handle("deleteReview", ({ params }) =>
+      Effect.flatMap(CurrentActor, (a) => deleteReview(a, ProductId.make(params.id), ReviewId.make(params.review_id))).pipe(httpErrors)))

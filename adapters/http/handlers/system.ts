@@ -1,4 +1,4 @@
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder } from "effect/http-api"
 import { Effect } from "effect"
 import { Readiness } from "../../../application/ports/readiness.js"
 import { BrainOpsApi } from "../api.js"

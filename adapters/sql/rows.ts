@@ -1,0 +1,108 @@
+import { SqlSchema } from "effect/sql"
+import type { SqlError } from "effect/sql/SqlError"
+import { Effect, Schema, SchemaGetter, type SchemaIssue, SchemaTransformation } from "effect"
+
+/**
+ * The column schemas every row schema is built from, one per way sql-pg 4 hands a value over.
+ * `timestamptz` comes as a `Date`.
+ */
+export const Timestamp = Schema.DateTimeUtcFromDate
+export const OptionalTimestamp = Schema.OptionFromNullOr(Schema.DateTimeUtcFromDate)
+
+/**
+ * `int8` (amounts in minor units, sizes) and `count(*)` come as a bigint; they stay far below 2^53,
+ * so they are numbers in the domain.
+ */
+export const Int8 = Schema.BigInt.pipe(
+  Schema.decodeTo(Schema.Int, {
+    decode: SchemaGetter.transform((n: bigint) => Number(n)),
+    encode: SchemaGetter.transform((n: number) => BigInt(n))
+  })
+)
+
+/** `numeric` (a sum of integer columns, an average) comes as its decimal text. */
+export const Numeric = Schema.NumberFromString
+
+/**
+ * `jsonb` comes parsed, and goes back as JSON text, which the column's type reads (an absent
+ * value is written as JSON `null`).
+ */
+export const Jsonb = <S extends Schema.Top>(schema: S) =>
+  Schema.Unknown.pipe(
+    Schema.decodeTo(
+      schema,
+      SchemaTransformation.transform<S["Encoded"], unknown>({
+        decode: (value) => value as S["Encoded"],
+        encode: (value) => JSON.stringify(value ?? null)
+      })
+    )
+  )
+
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+
+/**
+ * A row schema: its fields are named as the domain names them and read from the snake_case columns
+ * of the same name (`createdAt` ← `created_at`); each field's schema turns the column's value into
+ * the domain's.
+ */
+export const Row = <const Fields extends Schema.Struct.Fields>(fields: Fields) =>
+  Schema.Struct(fields).pipe(
+    Schema.encodeKeys(
+      Object.fromEntries(Object.keys(fields).map((key) => [key, snakeCase(key)])) as {
+        readonly [K in keyof Fields]: K extends string ? SnakeCase<K> : K
+      }
+    )
+  )
+
+type DomainClass<Self, In> = Schema.Top & {
+  readonly Type: Self
+  makeEffect(input: In): Effect.Effect<Self, SchemaIssue.Issue>
+}
+
+const through = <S extends Schema.Top, Self, In>(
+  row: S,
+  Class: DomainClass<Self, In>,
+  decode: (row: S["Type"]) => In,
+  encode: (self: Self) => S["Type"]
+) =>
+  row.pipe(
+    Schema.decodeTo(
+      Schema.toType(Class),
+      SchemaTransformation.transformEffect<Self, S["Type"]>({
+        decode: (input) => Class.makeEffect(decode(input)),
+        encode: (self) => Effect.succeed(encode(self))
+      })
+    )
+  )
+
+/**
+ * Decodes a row on into a domain class, through the class's own constructor (which checks its
+ * fields once more); encoding the domain value gives the row back.
+ */
+export const intoClass = <Self, In>(Class: DomainClass<Self, In>) => <S extends Schema.Top & { readonly Type: In }>(row: S) =>
+  through(row, Class, (input) => input, (self) => self as unknown as S["Type"])
+
+/** intoClass, for a table that lays the value out differently (a nested value in columns of its own). */
+export const reshapedInto = <S extends Schema.Top, Self, In>(
+  row: S,
+  Class: DomainClass<Self, In>,
+  reshape: { readonly decode: (row: S["Type"]) => In; readonly encode: (self: Self) => S["Type"] }
+) => through(row, Class, reshape.decode, reshape.encode)
+
+/**
+ * A query whose statement is built by the caller (filters, cursors, fragments), decoded with a row
+ * schema: the statement is the request, so the rows are the only thing the schema has to check.
+ */
+const Query = Schema.declare((u): u is Effect.Effect<ReadonlyArray<unknown>, SqlError> => Effect.isEffect(u))
+
+/** Every row of a statement, decoded. */
+export const allRows = <S extends Schema.Top>(Result: S) =>
+  SqlSchema.findAll({ Request: Query, Result, execute: (statement) => statement })
+
+/** The first row of a statement, decoded, if there is one. */
+export const firstRow = <S extends Schema.Top>(Result: S) =>
+  SqlSchema.findOneOption({ Request: Query, Result, execute: (statement) => statement })
