@@ -1,10 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, expect, it } from "vitest"
 import { spawnEntry, within } from "../support/process.js"
+import { scratchDir } from "../support/scratch.js"
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-cli-"))
+const dataDir = scratchDir("cli-")
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
 const cli = async (...args: Array<string>) => {

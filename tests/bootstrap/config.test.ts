@@ -1,10 +1,10 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Duration, Effect, Option, Redacted } from "effect"
 import { AppConfig } from "../../bootstrap/config.js"
 import { resolveSecrets } from "../../bootstrap/secrets.js"
+import { scratchDir } from "../support/scratch.js"
 
 const parse = (env: Record<string, string>) => AppConfig.parse(ConfigProvider.fromEnvRecord(env))
 
@@ -89,7 +89,7 @@ describe("secrets", () => {
 
   it.effect("on the embedded profile, are generated once into the data folder with mode 0600 and reused", () =>
     Effect.gen(function*() {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-secrets-"))
+      const dataDir = scratchDir("secrets-")
       const config = yield* parse({ BRAINOPS_DATA_DIR: dataDir })
       const first = yield* resolveSecrets(config)
       const second = yield* resolveSecrets(config)

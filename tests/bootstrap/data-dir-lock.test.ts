@@ -1,11 +1,11 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
 import { lockDataDir } from "../../adapters/sql/data-dir-lock.js"
+import { scratchDir } from "../support/scratch.js"
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "brainops-lock-"))
+const tempDir = () => scratchDir("lock-")
 
 describe("data folder lock", () => {
   it.effect("is held for the scope and released after it", () =>

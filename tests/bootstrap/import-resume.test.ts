@@ -1,9 +1,8 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { afterAll, expect, it } from "vitest"
 import { startFakeEmbeddings } from "../support/fake-embeddings.js"
 import { freePort, killTree, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
+import { scratchDir } from "../support/scratch.js"
 
 /**
  * The resumable import, with a real crash: the server process (embedded profile, worker inside) is
@@ -16,7 +15,7 @@ import { freePort, killTree, type Spawned, spawnEntry, waitForHealth, within } f
  * to embed instead of the local model's minutes.
  */
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-resume-"))
+const dataDir = scratchDir("resume-")
 const running: Array<Spawned> = []
 let embeddings: { readonly close: () => void } | undefined
 afterAll(() => {

@@ -1,11 +1,11 @@
 import * as fs from "node:fs"
 import * as http from "node:http"
-import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { freePort, killTree, type Spawned, spawnEntry, waitForHealth, within } from "../support/process.js"
+import { scratchDir } from "../support/scratch.js"
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-process-"))
+const dataDir = scratchDir("process-")
 const running: Array<Spawned> = []
 afterAll(() => {
   for (const p of running) killTree(p)

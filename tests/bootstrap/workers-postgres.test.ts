@@ -1,19 +1,18 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, ManagedRuntime, Redacted, Schema } from "effect"
 import { SqlClient, SqlSchema } from "effect/sql"
 import { afterAll, expect, it } from "vitest"
 import { startFakeEmbeddings } from "../support/fake-embeddings.js"
 import { freePort, killTree, type Spawned, spawnEntry, waitForHealth } from "../support/process.js"
+import { scratchDir } from "../support/scratch.js"
 
 /**
  * Several `npm run worker` processes against one PostgreSQL share the queue: every job runs once
  * (one attempt each, exact counts), and the work spreads over the processes.
  */
 const adminUrl = process.env.TEST_DATABASE_URL || undefined
-const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-workers-"))
+const filesDir = scratchDir("workers-")
 const database = `brainops_workers_${Date.now()}_${process.pid}`
 const running: Array<Spawned> = []
 const cleanups: Array<() => Promise<void> | void> = []

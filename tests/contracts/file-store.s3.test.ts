@@ -1,19 +1,18 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted, Stream } from "effect"
 import S3rver from "s3rver"
 import { FileStore } from "../../application/ports/file-store.js"
 import { FileStoreS3 } from "../../adapters/s3/file-store.s3.js"
 import { fileStoreContract } from "./file-store.contract.js"
+import { scratchDir } from "../support/scratch.js"
 
 const BUCKET = "brainops-test"
 
 /** s3rver, a real S3-compatible server on a free port, for as long as the layer lives. */
 const LocalS3 = Layer.unwrap(
   Effect.gen(function*() {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-s3-"))
+    const directory = scratchDir("s3-")
     const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET, configs: [] }] })
     const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
       Effect.promise(() => server.close()).pipe(Effect.andThen(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))

@@ -1,6 +1,3 @@
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { expect, it, layer } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { TestClock } from "effect/testing"
@@ -8,9 +5,10 @@ import { FileStoreMemory } from "../../adapters/in-memory/file-store.memory.js"
 import { FileStoreLocal } from "../../adapters/local-files/file-store.local.js"
 import { FileLinks, FileLinksHmac } from "../../adapters/local-files/signed-links.js"
 import { fileStoreContract } from "./file-store.contract.js"
+import { scratchDir } from "../support/scratch.js"
 
 const links = FileLinksHmac({ secret: Redacted.make("file-link-test-secret-0123456789"), publicBaseUrl: "https://api.example.com" })
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-files-"))
+const root = scratchDir("files-")
 
 layer(FileStoreMemory)("in-memory file store", (it) => fileStoreContract(it, "t"))
 layer(FileStoreLocal(root).pipe(Layer.provide(links)))("local folder file store", (it) => fileStoreContract(it, "t"))

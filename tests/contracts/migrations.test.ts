@@ -1,5 +1,4 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it as vitestIt, layer, type Vitest } from "@effect/vitest"
 import { SqlClient } from "effect/sql"
@@ -7,9 +6,10 @@ import { Effect, Layer, Redacted } from "effect"
 import { PgliteClient, PgServerClient } from "../../adapters/sql/clients.js"
 import { MIGRATIONS_TABLE, runMigrationsIn } from "../../adapters/sql/migrator.js"
 import { freshPostgresDatabase, testDatabaseUrl } from "../support/databases.js"
+import { scratchDir } from "../support/scratch.js"
 
 const folder = Effect.acquireRelease(
-  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "brainops-migrations-"))),
+  Effect.sync(() => scratchDir("migrations-")),
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 const write = (dir: string, file: string, text: string) => Effect.sync(() => fs.writeFileSync(path.join(dir, file), text))

@@ -1,5 +1,4 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { PgClient } from "@effect/sql-pg"
@@ -7,9 +6,10 @@ import { SqlClient } from "effect/sql"
 import { Effect, Exit, Layer, Scope } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
 import { MAX_SOCKET_PATH_BYTES, PgliteClient } from "../../adapters/sql/clients.js"
+import { scratchDir } from "../support/scratch.js"
 
 const tempFolder = Effect.acquireRelease(
-  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "brainops-client-"))),
+  Effect.sync(() => scratchDir("client-")),
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 )
 

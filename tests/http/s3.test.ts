@@ -1,15 +1,14 @@
 import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Schedule } from "effect"
 import S3rver from "s3rver"
 import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { scratchDir } from "../support/scratch.js"
 
 /** The server with S3_BUCKET set, against s3rver: uploads and exports go to the bucket, links are presigned. */
 const ServerOnS3 = Layer.unwrap(
   Effect.gen(function*() {
-    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-s3-http-"))
+    const directory = scratchDir("s3-http-")
     const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "exports", configs: [] }] })
     const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
       Effect.promise(() => server.close()).pipe(Effect.andThen(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))

@@ -1,5 +1,5 @@
-import * as os from "node:os"
 import * as path from "node:path"
+import { inject } from "vitest"
 import { HttpServer } from "effect/http"
 import { ConfigProvider, Context, Effect, Layer, Logger, Schedule } from "effect"
 import { HttpFor, ServerLive } from "../../bootstrap/app.js"
@@ -22,7 +22,7 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_REGISTER_PER_HOUR: "10000",
   RATE_LIMIT_API_PER_MINUTE: "10000",
   // Uploads and exports of HTTP tests go to a temporary folder of this run.
-  FILES_DIR: path.join(os.tmpdir(), `brainops-test-files-${process.pid}`),
+  FILES_DIR: path.join(inject("testScratch"), `files-${process.pid}`),
   JOB_POLL_INTERVAL: "100 millis"
 }
 

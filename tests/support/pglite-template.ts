@@ -12,16 +12,19 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** A dump of a PGlite data folder with every migration applied, made once per run. */
     readonly pgliteTemplate: string
+    /** A folder for this run's temporary files, removed when the run ends (tests/support/scratch.ts). */
+    readonly testScratch: string
   }
 }
 
 /**
  * Global setup: one migrated PGlite, dumped to a file that every test database of the run starts
  * from (`memory://<dump>`). A fresh PGlite spends seconds in initdb; about 40 test files open one.
- * Made anew each run, from the migrations as they are, so it cannot go stale.
+ * Made anew each run, from the migrations as they are, so it cannot go stale. The same folder holds
+ * every temporary file of the run, and goes with it.
  */
 export default async function setup(project: TestProject) {
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-template-"))
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-test-run-"))
   const dataDir = path.join(folder, "data")
   await Effect.runPromise(Effect.scoped(Effect.provide(runMigrations, PgliteClient(dataDir))))
   const db = await PGlite.create(dataDir, { extensions: { vector } })
@@ -30,5 +33,6 @@ export default async function setup(project: TestProject) {
   const file = path.join(folder, "migrated.tar")
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
   project.provide("pgliteTemplate", file)
+  project.provide("testScratch", folder)
   return () => fs.rmSync(folder, { recursive: true, force: true })
 }
