@@ -17,6 +17,7 @@ import { jsonArrayElements, jsonLines, type RawRecord } from "../shared/json-rec
 import { fieldIssues } from "../shared/schema-issues.js"
 import { ownedCollection } from "./access.js"
 import { embedMemories } from "./indexing.js"
+import { jsonProblem } from "../shared/text-policy.js"
 
 export const IMPORT_JOB = "memory.import"
 export const EXPORT_JOB = "memory.export"
@@ -74,6 +75,9 @@ const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readon
   } catch {
     return { error: { line: raw.line, message: "not valid JSON" } }
   }
+  // The same text policy as the HTTP boundary: NUL or an unpaired surrogate is a bad record, skipped.
+  const refused = jsonProblem(parsed, "record")
+  if (refused !== undefined) return { error: { line: raw.line, message: `invalid record: ${refused.path}: ${refused.message}` } }
   const decoded = decodePortable(parsed, { errors: "all" })
   if (Result.isFailure(decoded)) {
     const issues = fieldIssues(decoded.failure, "record").slice(0, 3).map((i) => `${i.path}: ${i.message}`)

@@ -20,7 +20,7 @@ import { Ids } from "../ports/ids.js"
 import { ProjectRepository } from "../ports/project-repository.js"
 import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort } from "../ports/task-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
+import { CursorId, CursorNumber, cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
 import { recordActivity } from "./activity.js"
 
@@ -170,7 +170,7 @@ export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Acto
   )
 })
 
-const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Number, id: Schema.String, s: Schema.String }))
+const TaskCursor = cursorOf(Schema.Struct({ k: CursorNumber, id: CursorId, s: Schema.String }))
 
 export const listTasks = Effect.fn("Projects.listTasks")(function*(
   actor: Actor,
