@@ -107,7 +107,7 @@ layer(TestServerLive(MAIL_ENV), { timeout: "120 seconds", excludeTestServices: t
       const call = (path: string) => request(server.url(`/api/v1${path}`), { token })
       const project = (yield* request(server.url("/api/v1/projects"), { method: "POST", token, json: { name: "Lists" } })).body
       const task = (yield* request(server.url(`/api/v1/projects/${project.id}/tasks`), { method: "POST", token, json: { title: "T" } })).body
-      const ids: Record<string, string> = { project: project.id, task: task.id, product: productId }
+      const ids = { project: project.id as string, task: task.id as string, product: productId }
       // Every list of the OpenAPI document that takes a cursor, its path parameters filled in.
       const document = (yield* request(server.url("/openapi.json"))).body
       const lists = Object.entries(document.paths as Record<string, any>)
