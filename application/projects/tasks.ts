@@ -36,7 +36,8 @@ export interface TaskInput {
   readonly blockedBy: ReadonlyArray<TaskId>
 }
 
-export type TaskPatch = { readonly [K in keyof TaskInput]?: TaskInput[K] } & { readonly version: number }
+/** The fields to change, and optionally the version the caller read (then a stale one is refused). */
+export type TaskPatch = { readonly [K in keyof TaskInput]?: TaskInput[K] } & { readonly version?: number }
 
 const fieldsOf = (t: Task) => ({
   title: t.title,
@@ -119,11 +120,29 @@ export const getTask = Effect.fn("Projects.getTask")(function*(actor: Actor, pro
   return yield* findTask(projectId, taskId)
 })
 
-/** Applies a patch if the caller read the current version; a stale one is refused (409), never silently lost. */
+/**
+ * Applies a patch. With a `version` (the one the caller read) a stale one is refused (409), never
+ * silently lost; without one the patch applies to whatever the task is now (last write wins), as
+ * API.md allows.
+ */
 export const updateTask = Effect.fn("Projects.updateTask")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, patch: TaskPatch) {
   yield* accessForChange(actor, projectId, can.writeTasks, "edit tasks")
+  // An unversioned patch that loses a race to another write is applied again over the newer task:
+  // its caller did not ask for a check, so it gets no conflict unless the task keeps changing.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = yield* applyPatch(actor, projectId, taskId, patch)
+    if (outcome._tag === "Applied") return outcome.task
+    if (patch.version !== undefined || attempt >= 3) return yield* new StaleVersion({ current: outcome.current })
+  }
+})
+
+type PatchOutcome = { readonly _tag: "Applied"; readonly task: Task } | { readonly _tag: "LostRace"; readonly current: number }
+const applied = (task: Task): PatchOutcome => ({ _tag: "Applied", task })
+const lostRace = (current: number): PatchOutcome => ({ _tag: "LostRace", current })
+
+const applyPatch = Effect.fnUntraced(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, patch: TaskPatch) {
   const current = yield* findTask(projectId, taskId)
-  if (patch.version !== current.version) return yield* new StaleVersion({ current: current.version })
+  if (patch.version !== undefined && patch.version !== current.version) return yield* new StaleVersion({ current: current.version })
   const assigneeIds = patch.assigneeIds !== undefined ? sorted(patch.assigneeIds) : current.assigneeIds
   const blockedBy = patch.blockedBy !== undefined ? sorted(patch.blockedBy) : current.blockedBy
   yield* validateLinks(projectId, taskId, patch.assigneeIds !== undefined ? assigneeIds : [], patch.blockedBy !== undefined ? blockedBy : [])
@@ -145,18 +164,18 @@ export const updateTask = Effect.fn("Projects.updateTask")(function*(actor: Acto
     version: current.version + 1
   })
   const changes = diff(fieldsOf(current), fieldsOf(updated))
-  if (Object.keys(changes).length === 0) return current
+  if (Object.keys(changes).length === 0) return applied(current)
   const tasks = yield* TaskRepository
-  yield* (yield* UnitOfWork).transaction(
+  return yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
       if (!(yield* tasks.update(updated, current.version))) {
         const latest = yield* tasks.findById(projectId, taskId)
-        return yield* new StaleVersion({ current: Option.match(latest, { onNone: () => current.version + 1, onSome: (t) => t.version }) })
+        return lostRace(Option.match(latest, { onNone: () => current.version + 1, onSome: (t) => t.version }))
       }
       yield* recordActivity(actor, projectId, "task.updated", "task", taskId, changes)
+      return applied(updated)
     })
   )
-  return updated
 })
 
 export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId) {

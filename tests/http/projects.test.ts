@@ -54,7 +54,7 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       const bad = yield* call("POST", base, { title: "", status: "someday", due_date: "2026-13-45", assignee_ids: ["not-a-uuid"] })
       expect(bad.status).toBe(422)
       expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(["assignee_ids.0", "due_date", "status", "title"])
-      expect((yield* call("PATCH", `${base}/${created[1].id}`, { title: "no version" })).status).toBe(422)
+      // A PATCH without a version applies (issue 13): see the concurrency test below.
       expect((yield* call("GET", `${base}?assignee_id=${crypto.randomUUID()}`)).status).toBe(404)
 
       // Edits name the version they read.
@@ -92,5 +92,86 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       expect(activity.body.items.map((e: any) => e.action)).toEqual(["project.restored", "project.archived", "comment.edited"])
       expect((yield* call("DELETE", `/${project.body.id}`)).status).toBe(204)
       expect((yield* call("GET", `/${project.body.id}`)).status).toBe(404)
+    }))
+
+  /** A project of a fresh owner, its first task, and a caller for paths under /projects. */
+  const withTask = Effect.gen(function*() {
+    const server = yield* TestServer
+    const email = uniqueEmail("pm")
+    yield* register(email, password)
+    const { access_token: token } = yield* loginAs(email, password)
+    const call = (method: string, path: string, json?: unknown, headers?: Record<string, string>) =>
+      request(server.url(`/api/v1/projects${path}`), {
+        method,
+        token,
+        ...(json !== undefined ? { json } : {}),
+        ...(headers !== undefined ? { headers } : {})
+      })
+    const project = yield* call("POST", "", { name: "Concurrency" })
+    const base = `/${project.body.id}/tasks`
+    const task = yield* call("POST", base, { title: "Draft", due_date: "2026-03-01" })
+    expect(task.status).toBe(201)
+    expect(task.headers.get("etag")).toBe(`"1"`)
+    return { call, base, task: task.body, server }
+  })
+
+  it.effect("PATCH of a task: version and If-Match are optional; with either, a stale write is 409", () =>
+    Effect.gen(function*() {
+      const { base, call, task } = yield* withTask
+      const path = `${base}/${task.id}`
+
+      // The API.md-shaped body, no version: it applies (it was a 422).
+      const plain = yield* call("PATCH", path, { title: "Renamed", status: "in_progress" })
+      expect(plain.status).toBe(200)
+      expect(plain.body).toMatchObject({ title: "Renamed", status: "in_progress", version: 2 })
+      expect(plain.headers.get("etag")).toBe(`"2"`)
+
+      // GET returns the ETag of the version it shows.
+      const read = yield* call("GET", path)
+      expect(read.status).toBe(200)
+      expect(read.headers.get("etag")).toBe(`"2"`)
+
+      // A stale body version: 409, nothing written.
+      const stale = yield* call("PATCH", path, { version: 1, title: "Lost" })
+      expect(stale.status).toBe(409)
+      expect(stale.body.detail).toContain("version 2")
+
+      // If-Match with the ETag GET returned: applies, and the answer carries the new ETag.
+      const matched = yield* call("PATCH", path, { title: "Matched" }, { "if-match": read.headers.get("etag")! })
+      expect(matched.status).toBe(200)
+      expect(matched.body).toMatchObject({ title: "Matched", version: 3 })
+      expect(matched.headers.get("etag")).toBe(`"3"`)
+
+      // A stale If-Match: 409, as a stale version.
+      const staleTag = yield* call("PATCH", path, { title: "Lost again" }, { "if-match": `"2"` })
+      expect(staleTag.status).toBe(409)
+      expect(staleTag.body.detail).toContain("version 3")
+      // A weakened tag (as a compressing proxy hands it on) names the same version; * matches any.
+      expect((yield* call("PATCH", path, { priority: "high" }, { "if-match": `W/"3"` })).status).toBe(200)
+      expect((yield* call("PATCH", path, { priority: "low" }, { "if-match": "*" })).status).toBe(200)
+
+      // An If-Match that does not parse, or that disagrees with the body's version: 422 naming it.
+      const unreadable = yield* call("PATCH", path, { title: "x" }, { "if-match": "5" })
+      expect(unreadable.status).toBe(422)
+      expect(unreadable.body.errors.map((e: any) => e.path)).toEqual(["if-match"])
+      const disagree = yield* call("PATCH", path, { version: 5, title: "x" }, { "if-match": `"6"` })
+      expect(disagree.status).toBe(422)
+      expect(disagree.body.errors.map((e: any) => e.path)).toEqual(["version"])
+      expect(disagree.body.detail).toContain("If-Match")
+      // Both, agreeing: the ordinary check.
+      const both = yield* call("PATCH", path, { version: 5, title: "Both" }, { "if-match": `"5"` })
+      expect(both.status).toBe(200)
+      expect(both.body.version).toBe(6)
+      expect((yield* call("GET", path)).body.title).toBe("Both")
+    }))
+
+  it.effect("the OpenAPI document declares If-Match on PATCH of a task and ETag on its answers", () =>
+    Effect.gen(function*() {
+      const { server } = yield* withTask
+      const doc = (yield* request(server.url("/openapi.json"))).body
+      const op = doc.paths["/api/v1/projects/{id}/tasks/{task_id}"]
+      expect(op.patch.parameters.map((p: any) => `${p.in}:${p.name}`)).toContain("header:if-match")
+      expect(Object.keys(op.patch.responses["200"].headers ?? {})).toContain("etag")
+      expect(Object.keys(op.get.responses["200"].headers ?? {})).toContain("etag")
     }))
 })
