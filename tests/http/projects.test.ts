@@ -174,4 +174,36 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       expect(Object.keys(op.patch.responses["200"].headers ?? {})).toContain("etag")
       expect(Object.keys(op.get.responses["200"].headers ?? {})).toContain("etag")
     }))
+
+  it.effect("impossible calendar dates are a 422 naming the field, on create, update and the due_before filter", () =>
+    Effect.gen(function*() {
+      const { base, call, task } = yield* withTask
+      for (const due_date of ["2030-02-30", "0000-01-01", "2027-02-29", "2026-04-31", "2026-00-10", "10000-01-01", "2026-1-01"]) {
+        const created = yield* call("POST", base, { title: "Bad date", due_date })
+        expect(created.status, due_date).toBe(422)
+        expect(created.body.errors.map((e: any) => e.path), due_date).toEqual(["due_date"])
+        expect(created.body.detail, due_date).toContain("due_date")
+        const updated = yield* call("PATCH", `${base}/${task.id}`, { due_date })
+        expect(updated.status, due_date).toBe(422)
+        expect(updated.body.errors.map((e: any) => e.path), due_date).toEqual(["due_date"])
+        const listed = yield* call("GET", `${base}?due_before=${due_date}`)
+        expect(listed.status, due_date).toBe(422)
+        expect(listed.body.errors.map((e: any) => e.path), due_date).toEqual(["due_before"])
+      }
+      expect((yield* call("POST", base, { title: "x", due_date: "2030-02-30" })).body.errors[0].message).toContain("2030-02 has 28 days")
+      expect((yield* call("POST", base, { title: "x", due_date: "0000-01-01" })).body.errors[0].message).toContain("0001")
+
+      // Real dates at the edges are kept as sent.
+      for (const due_date of ["2028-02-29", "2000-02-29", "0001-01-01", "9999-12-31"]) {
+        const created = yield* call("POST", base, { title: `Due ${due_date}`, due_date })
+        expect(created.status, due_date).toBe(201)
+        expect(created.body.due_date).toBe(due_date)
+        const updated = yield* call("PATCH", `${base}/${created.body.id}`, { due_date })
+        expect(updated.status, due_date).toBe(200)
+        const listed = yield* call("GET", `${base}?due_before=${due_date}`)
+        expect(listed.status, due_date).toBe(200)
+      }
+      const early = yield* call("GET", `${base}?due_before=2000-03-01&sort=due_date`)
+      expect(early.body.items.map((t: any) => t.due_date)).toEqual(["0001-01-01", "2000-02-29"])
+    }))
 })
