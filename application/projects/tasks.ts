@@ -18,7 +18,7 @@ import {
 import { NotFound } from "../../domain/shared/errors.js"
 import { Ids } from "../ports/ids.js"
 import { ProjectRepository } from "../ports/project-repository.js"
-import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort } from "../ports/task-repository.js"
+import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort, TaskSorts } from "../ports/task-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
@@ -189,7 +189,27 @@ export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Acto
   )
 })
 
-const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Number, id: Schema.String, s: Schema.String }))
+const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Finite, id: Schema.String.check(Schema.isUUID()), s: Schema.Literals(TaskSorts) }))
+
+/** Where tasks without a due date sort (last): the largest 4-byte integer, as the SQL adapter's COALESCE. */
+const NO_DUE_DATE = 2_147_483_647
+
+// The times of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, and their days since 1970-01-01.
+const [FIRST_MS, LAST_MS] = [-62_135_596_800_000, 253_402_300_799_999]
+const [FIRST_DAY, LAST_DAY] = [-719_162, 2_932_896]
+const isTime = (k: number) => Number.isInteger(k) && k >= FIRST_MS && k <= LAST_MS
+
+/**
+ * Whether `k` is a number `sortNumber` gives for `sort`. A cursor is the client's to send back, so
+ * its number is checked like any input before it becomes a timestamp, an integer or a date in SQL.
+ */
+const isSortNumber: Record<TaskSort, (k: number) => boolean> = {
+  "-created_at": isTime,
+  "created_at": isTime,
+  "position": Number.isFinite,
+  "-priority": (k) => Number.isInteger(k) && k >= 1 && k <= 4,
+  "due_date": (k) => Number.isInteger(k) && ((k >= FIRST_DAY && k <= LAST_DAY) || k === NO_DUE_DATE)
+}
 
 export const listTasks = Effect.fn("Projects.listTasks")(function*(
   actor: Actor,
@@ -208,7 +228,7 @@ export const listTasks = Effect.fn("Projects.listTasks")(function*(
     onSome: (raw) =>
       Schema.decodeEffect(TaskCursor)(raw).pipe(
         // A cursor belongs to one sort order: reusing it with another would skip or repeat rows.
-        Effect.filterOrFail((c) => c.s === sort, () => new InvalidCursor()),
+        Effect.filterOrFail((c) => c.s === sort && isSortNumber[sort](c.k), () => new InvalidCursor()),
         Effect.map((c) => Option.some({ k: c.k, id: c.id })),
         Effect.mapError(() => new InvalidCursor())
       )
@@ -235,6 +255,6 @@ export const sortNumber = (sort: TaskSort, task: Task): number => {
     case "-priority":
       return PRIORITY_RANK[task.priority]
     case "due_date":
-      return Option.match(task.dueDate, { onNone: () => 2147483647, onSome: (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000 })
+      return Option.match(task.dueDate, { onNone: () => NO_DUE_DATE, onSome: (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000 })
   }
 }

@@ -206,4 +206,37 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       const early = yield* call("GET", `${base}?due_before=2000-03-01&sort=due_date`)
       expect(early.body.items.map((t: any) => t.due_date)).toEqual(["0001-01-01", "2000-02-29"])
     }))
+
+  it.effect("a crafted task cursor is a 400, never a 500, whatever its number, id or sort", () =>
+    Effect.gen(function*() {
+      const { base, call, task } = yield* withTask
+      const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url")
+      // Numbers no task sorts by: times outside 0001–9999 or fractional, ranks outside 1–4, days outside int4.
+      const time = [1e20, -1e20, 8.64e15 + 1, -62135596800001, 2.5]
+      const bad: Record<string, ReadonlyArray<number>> = {
+        "-created_at": time,
+        "created_at": time,
+        "position": [],
+        "-priority": [0, 5, 2.5, 1e20],
+        "due_date": [2.5, 1e20, -1e20, 2147483648, -719163]
+      }
+      for (const s of ["-created_at", "created_at", "position", "-priority", "due_date"]) {
+        for (const k of bad[s]!) {
+          const r = yield* call("GET", `${base}?sort=${s}&cursor=${cursor({ k, id: task.id, s })}`)
+          expect(r.status, `${s} ${k}`).toBe(400)
+          expect(r.body.code).toBe("invalid_cursor")
+        }
+        expect((yield* call("GET", `${base}?sort=${s}&cursor=${cursor({ k: 0, id: "x", s })}`)).status, s).toBe(400)
+        expect((yield* call("GET", `${base}?sort=${s}&cursor=${cursor({ k: "0", id: task.id, s })}`)).status, s).toBe(400)
+      }
+      expect((yield* call("GET", `${base}?cursor=${cursor({ k: 1e400, id: task.id, s: "-created_at" })}`)).status).toBe(400)
+      // Cursors the server made still page.
+      yield* call("POST", base, { title: "Second" })
+      for (const s of ["-created_at", "created_at", "position", "-priority", "due_date"]) {
+        const first = yield* call("GET", `${base}?sort=${s}&limit=1`)
+        const second = yield* call("GET", `${base}?sort=${s}&limit=1&cursor=${first.body.next_cursor}`)
+        expect(second.status, s).toBe(200)
+        expect(second.body.items, s).toHaveLength(1)
+      }
+    }))
 })
