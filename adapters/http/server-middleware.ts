@@ -221,8 +221,8 @@ export const ServerMiddlewareLive = (options: ServerMiddlewareOptions) => {
     ? <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) => app
     : HttpMiddleware.cors({
       allowedOrigins: options.corsOrigins.includes("*") ? ["*"] : options.corsOrigins,
-      allowedHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "idempotency-key"],
-      exposedHeaders: ["x-request-id", "retry-after"],
+      allowedHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "idempotency-key", "if-match"],
+      exposedHeaders: ["x-request-id", "retry-after", "etag"],
       maxAge: 600
     })
   return HttpRouter.middleware(
