@@ -45,7 +45,7 @@ export function accessRules(api?: unknown): ReadonlyMap<string, AccessRule> {
 }
 
 /** The credential of the request: `Authorization: Bearer …` (a JWT or an API key), else `X-API-Key`. */
-const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
+export const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers["authorization"] ?? "")?.[1]?.trim()
   return bearer ?? request.headers["x-api-key"]?.trim() ?? ""
 }

@@ -97,10 +97,12 @@ export const JobQueueSql = Layer.effect(
           Option.match(ownerId, { onNone: () => sql`owner_id IS NULL`, onSome: (o) => sql`owner_id = ${o}` })
         } ORDER BY created_at LIMIT 1`).pipe(orStorageFailure),
       findById: (id) => job(sql`SELECT * FROM jobs WHERE id = ${id}`).pipe(orStorageFailure),
-      list: (ownerId, after, limit) =>
+      list: (ownerId, after, limit, kinds) =>
         jobs(sql`SELECT * FROM jobs WHERE ${
           sql.and([
             sql`owner_id = ${ownerId}`,
+            // The kind is the type up to its first dot (domain jobKind); a type without a dot is its own kind.
+            ...Option.toArray(Option.map(kinds, (ks) => sql`split_part(type, '.', 1) IN ${sql.in(ks.length > 0 ? [...ks] : ["-"])}`)),
             ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))
           ])
         } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`).pipe(orStorageFailure)

@@ -53,6 +53,14 @@ export class JobQueue extends Context.Service<JobQueue, {
   /** A queued or running job of this type and owner (none: a system job), if there is one. */
   readonly active: (type: string, ownerId: Option.Option<UserId>) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   readonly findById: (id: JobId) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
-  /** A user's jobs, newest first; limit + 1 rows. */
-  readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>
+  /**
+   * A user's jobs, newest first; limit + 1 rows. `kinds` keeps only jobs of these kinds (the part of
+   * the type before its first dot; none: every kind).
+   */
+  readonly list: (
+    ownerId: UserId,
+    after: Option.Option<Position>,
+    limit: number,
+    kinds: Option.Option<ReadonlyArray<string>>
+  ) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>
 }>()("JobQueue") {}

@@ -128,9 +128,29 @@ export const jobQueueContract = (it: Vitest.MethodsNonLive<JobQueue | UserReposi
         const [a, b] = [newJob({ ownerId: Option.some(user.id), type: `t.${++seq}` }), newJob({ ownerId: Option.some(user.id), type: `t.${seq}` })]
         yield* queue.enqueue(a)
         yield* queue.enqueue(b)
-        const first = yield* queue.list(user.id, Option.none(), 1)
+        const first = yield* queue.list(user.id, Option.none(), 1, Option.none())
         expect(first.map((j) => j.id)).toEqual([b.id, a.id])
-        const rest = yield* queue.list(user.id, Option.some({ at: DateTime.toEpochMillis(b.createdAt), id: b.id }), 1)
+        const rest = yield* queue.list(user.id, Option.some({ at: DateTime.toEpochMillis(b.createdAt), id: b.id }), 1, Option.none())
         expect(rest.map((j) => j.id)).toEqual([a.id])
+      }))
+
+    it.effect("lists only the jobs of the kinds asked for (the type up to its first dot)", () =>
+      Effect.gen(function*() {
+        const queue = yield* JobQueue
+        const user = makeUser()
+        yield* (yield* UserRepository).insert(user)
+        const kind = `k${++seq}`
+        const otherKind = `other${seq}`
+        const mine = newJob({ ownerId: Option.some(user.id), type: `${kind}.export` })
+        const nested = newJob({ ownerId: Option.some(user.id), type: `${kind}.a.b` })
+        const other = newJob({ ownerId: Option.some(user.id), type: `${otherKind}.import` })
+        const bare = newJob({ ownerId: Option.some(user.id), type: kind })
+        for (const job of [mine, nested, other, bare]) yield* queue.enqueue(job)
+        const ids = (kinds: ReadonlyArray<string>) => Effect.map(queue.list(user.id, Option.none(), 10, Option.some(kinds)), (js) => js.map((j) => j.id).sort())
+        expect(yield* ids([kind])).toEqual([mine.id, nested.id, bare.id].sort())
+        expect(yield* ids([otherKind])).toEqual([other.id])
+        expect(yield* ids([])).toEqual([])
+        expect(yield* ids([`${kind}.export`])).toEqual([])
+        expect((yield* queue.list(user.id, Option.none(), 10, Option.none())).length).toBe(4)
       }))
   })
