@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { RequestTimestamp } from "./request-fields.js"
 import { Scope } from "../../domain/identity/actor.js"
 import { Email, Role, UserName } from "../../domain/identity/user.js"
 
@@ -138,7 +139,7 @@ export const CreateApiKeyRequest = Schema.Struct({
     Schema.check(Schema.isMaxLength(100, { message: "name must be at most 100 characters" }))
   ),
   scopes: Schema.Array(Scope).pipe(Schema.check(Schema.isMinLength(1, { message: "scopes must name at least one scope" }))),
-  expires_at: Schema.optional(Schema.DateTimeUtcFromString)
+  expires_at: Schema.optional(RequestTimestamp)
 })
 
 export class ApiKeyResponse extends Schema.Class<ApiKeyResponse>("ApiKeyResponse")({

@@ -147,6 +147,24 @@ layer(TestServerLive(MAIL_ENV), { timeout: "120 seconds", excludeTestServices: t
       expect((yield* request(server.url("/health"))).status).toBe(200)
     }))
 
+  it.effect("timestamps outside the years 0001–9999 are a 422 naming the field", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const token = yield* signIn("timestamps")
+      const answers: Array<{ at: string; field: string; status: number; paths: unknown }> = []
+      for (const at of ["-271821-04-20T00:00:00.000Z", "+275760-09-13T00:00:00.000Z", "0000-12-31T23:59:59Z"]) {
+        for (const field of ["created_from", "created_to"]) {
+          const response = yield* request(server.url(`/api/v1/memories?${field}=${encodeURIComponent(at)}`), { token })
+          answers.push({ at, field, status: response.status, paths: response.body.errors?.map((e: any) => e.path) })
+        }
+        const key = yield* request(server.url("/api/v1/auth/api-keys"), { method: "POST", token, json: { name: "k", scopes: ["memories:read"], expires_at: at } })
+        answers.push({ at, field: "expires_at", status: key.status, paths: key.body.errors?.map((e: any) => e.path) })
+      }
+      expect(answers.filter((a) => a.status !== 422 || JSON.stringify(a.paths) !== JSON.stringify([a.field]))).toEqual([])
+      const fine = yield* request(server.url("/api/v1/memories?created_from=2020-01-01T00:00:00Z&created_to=9999-12-31T23:59:59Z"), { token })
+      expect(fine.status).toBe(200)
+    }))
+
   it.effect("JSON endpoints take only application/json: a form body is 415 and creates nothing", () =>
     Effect.gen(function*() {
       const server = yield* TestServer
