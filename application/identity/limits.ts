@@ -4,7 +4,7 @@ import { enforce } from "../shared/rate-limit.js"
 import { RequestClient } from "./client.js"
 
 export class RateLimitSettings extends Context.Service<RateLimitSettings, {
-  /** Requests a minute for one user or API key, over the whole authenticated API. */
+  /** Requests a minute for one user over the whole authenticated API: its sessions and API keys share them. */
   readonly apiPerMinute: number
   /** Login attempts a minute from one address. */
   readonly loginPerMinutePerIp: number
