@@ -1,9 +1,9 @@
 import { Effect, Option, type Redacted } from "effect"
 import { InvalidCredentials } from "../../domain/identity/errors.js"
 import type { Email, User } from "../../domain/identity/user.js"
-import { check, count, forget } from "../shared/rate-limit.js"
+import { check, forget } from "../shared/rate-limit.js"
 import { enforcePerAddress, policies } from "./limits.js"
-import { lockAccount } from "./lockout.js"
+import { countSignInFailure } from "./lockout.js"
 import { PasswordHasher } from "../ports/password-hasher.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
@@ -26,12 +26,7 @@ export type LoginOutcome =
  * against the owner.
  */
 const signInFailed = (email: Email, user: Option.Option<User>) =>
-  Effect.gen(function*() {
-    const { lockout } = yield* policies
-    const verdict = yield* count(lockout, email)
-    if (verdict.count === lockout.limit && Option.isSome(user)) yield* lockAccount(user.value, lockout)
-    return yield* new InvalidCredentials()
-  })
+  Effect.andThen(countSignInFailure(email, user), Effect.fail(new InvalidCredentials()))
 
 export const login = Effect.fn("Identity.login")(function*(input: LoginInput) {
   const limits = yield* policies

@@ -3,6 +3,7 @@ import { UserId } from "./user.js"
 
 export const AuditEventType = Schema.Literals(["login.succeeded",
   "login.failed",
+  "reauthentication.failed",
   "account.locked",
   "account.unlocked",
   "email.verified",
