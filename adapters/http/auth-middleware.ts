@@ -69,8 +69,9 @@ export const AuthenticationLive = Layer.effect(
         const rule = rules.get(routeKey(endpoint.method, endpoint.path))
         const refused = rule === undefined ? "This endpoint has no access rule" : refusal(rule, actor)
         if (refused !== undefined) return yield* new Forbidden({ reason: refused })
-        // The general limit, per API key or per user (all of a user's sessions share one budget).
-        yield* enforce((yield* policies).api, Option.getOrElse(actor.apiKeyId, () => actor.userId))
+        // The general limit is per user: all of a user's sessions and API keys share one budget, so
+        // minting more keys does not buy more requests.
+        yield* enforce((yield* policies).api, actor.userId)
         return actor
       }).pipe(
         Effect.tapError((error) => error._tag === "Unauthenticated" ? Effect.logDebug("authentication refused", error.reason) : Effect.void),

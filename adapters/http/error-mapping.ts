@@ -12,7 +12,7 @@ import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimi
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { AnswerFailed } from "../../application/ports/answer-generator.js"
 import type { EmbeddingFailed } from "../../application/ports/embedder.js"
-import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
+import type { InvalidApiKeyRequest, TooManyApiKeys } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
@@ -60,6 +60,7 @@ export type DomainFailure =
   | AlreadyMember
   | RateLimited
   | InvalidApiKeyRequest
+  | TooManyApiKeys
   | TwoFactorAlreadyEnabled
   | TwoFactorNotEnabled
   | TwoFactorNotPending
@@ -118,6 +119,8 @@ const httpErrorOf = {
   TwoFactorNotPending: () =>
     new Conflict({ code: "two_factor_not_pending", detail: "No two-factor setup is waiting: start with /auth/two-factor/enable" }),
   EmailAlreadyVerified: () => new Conflict({ code: "email_already_verified", detail: "The email address is already verified" }),
+  TooManyApiKeys: (e) =>
+    new Conflict({ code: "too_many_api_keys", detail: `You already hold ${e.limit} active API keys: revoke one before creating another` }),
   EmailAlreadyRegistered: () => new Conflict({ code: "email_already_registered", detail: "An account with this email already exists" }),
 
   InvalidShare: (e) => invalid("invalid_share", e.reason, "email"),
