@@ -11,7 +11,7 @@ import type {
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { AnswerFailed } from "../../application/ports/answer-generator.js"
-import type { EmbeddingFailed } from "../../application/ports/embedder.js"
+import type { EmbedderBusy, EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
 import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
@@ -53,6 +53,7 @@ export type DomainFailure =
   | JobAlreadyFinished
   | InvalidShare
   | EmbeddingFailed
+  | EmbedderBusy
   | AnswerFailed
   | ProjectArchived
   | StaleVersion
@@ -143,6 +144,11 @@ const httpErrorOf = {
   AnswerFailed: () => new ServiceUnavailable({ code: "answer_failed", detail: "The answer service is unavailable; retry later" }),
   EmbeddingFailed: () =>
     new ServiceUnavailable({ code: "embedding_failed", detail: "The embedding service is unavailable; retry later" }),
+  EmbedderBusy: (e) =>
+    new ServiceUnavailable({
+      code: "embedder_busy",
+      detail: `Too much text is waiting to be embedded; nothing was stored, retry in ${e.retryAfterSeconds} s`
+    }),
   PaymentProviderFailed: (e) =>
     new ServiceUnavailable({
       code: "payment_provider_failed",
@@ -163,8 +169,9 @@ export const httpErrors = <A, E extends DomainFailure, R>(
 ): Effect.Effect<A, HttpErrorOf<E>, R> =>
   Effect.catch(effect, (error) =>
     Effect.withFiber((fiber) => {
-      // A 429 tells when to come back, in the header clients and proxies read (outside a request: nothing).
-      if (error._tag === "RateLimited") {
+      // A 429 (or a 503 of a full embedding queue) tells when to come back, in the header clients and
+      // proxies read (outside a request: nothing).
+      if (error._tag === "RateLimited" || error._tag === "EmbedderBusy") {
         HttpEffect.appendPreResponseHandlerUnsafe(fiber.context, (_, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds))))
       }
