@@ -272,6 +272,12 @@ export const AppConfig = allSettings({
     registerPerHourPerIp: positiveInt("RATE_LIMIT_REGISTER_PER_HOUR", 20),
     lockoutThreshold: positiveInt("LOCKOUT_THRESHOLD", 10),
     lockoutDuration: positiveDuration("LOCKOUT_DURATION", "15 minutes")
+  }),
+  memoryLimits: Config.all({
+    searchesPerMinute: positiveInt("RATE_LIMIT_SEARCH_PER_MINUTE", 60),
+    questionsPerMinute: positiveInt("RATE_LIMIT_RAG_PER_MINUTE", 20),
+    jobsPerHour: positiveInt("RATE_LIMIT_JOBS_PER_HOUR", 30),
+    activeJobsPerUser: positiveInt("JOBS_MAX_ACTIVE_PER_USER", 5)
   })
 })
 export type AppConfig = Config.Success<typeof AppConfig>

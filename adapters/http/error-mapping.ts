@@ -14,7 +14,7 @@ import type { AnswerFailed } from "../../application/ports/answer-generator.js"
 import type { EmbedderBusy, EmbeddingFailed } from "../../application/ports/embedder.js"
 import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
-import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
+import type { JobAlreadyFinished, TooManyActiveJobs } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
 import type { InvalidOrderTransition, PurchaseRefused } from "../../domain/marketplace/order.js"
 import type { InvalidWebhook, PaymentProviderFailed } from "../../application/ports/orders.js"
@@ -51,6 +51,7 @@ export type DomainFailure =
   | AlreadyReviewed
   | InvalidProductTransition
   | JobAlreadyFinished
+  | TooManyActiveJobs
   | InvalidShare
   | EmbeddingFailed
   | EmbedderBusy
@@ -140,6 +141,12 @@ const httpErrorOf = {
   NotFound: (e) => new NotFound({ code: "not_found", detail: `${e.resource} not found` }),
   MemoryTooLarge: (e) => new PayloadTooLarge({ code: "memory_too_large", detail: e.reason }),
   RateLimited: (e) => new TooManyRequests({ code: "rate_limited", detail: e.reason, retry_after_seconds: e.retryAfterSeconds }),
+  TooManyActiveJobs: (e) =>
+    new TooManyRequests({
+      code: "too_many_active_jobs",
+      detail: `You already have ${e.limit} jobs queued or running; start another when one has finished`,
+      retry_after_seconds: e.retryAfterSeconds
+    }),
 
   AnswerFailed: () => new ServiceUnavailable({ code: "answer_failed", detail: "The answer service is unavailable; retry later" }),
   EmbeddingFailed: () =>
@@ -171,7 +178,7 @@ export const httpErrors = <A, E extends DomainFailure, R>(
     Effect.withFiber((fiber) => {
       // A 429 (or a 503 of a full embedding queue) tells when to come back, in the header clients and
       // proxies read (outside a request: nothing).
-      if (error._tag === "RateLimited" || error._tag === "EmbedderBusy") {
+      if (error._tag === "RateLimited" || error._tag === "TooManyActiveJobs" || error._tag === "EmbedderBusy") {
         HttpEffect.appendPreResponseHandlerUnsafe(fiber.context, (_, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds))))
       }
