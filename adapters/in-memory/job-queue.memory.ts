@@ -92,6 +92,9 @@ export const JobQueueMemory = Layer.effect(
               sameOwner(j.ownerId, ownerId)
             )
           )),
+      activeCount: (ownerId) =>
+        Effect.map(Ref.get(jobs), (all) =>
+          [...all.values()].filter((j) => Option.contains(j.ownerId, ownerId) && (j.status === "queued" || j.status === "running")).length),
       findById: (id) => Effect.map(Ref.get(jobs), (all) => Option.fromNullishOr(all.get(id))),
       list: (ownerId, after, limit, kinds) =>
         Effect.map(Ref.get(jobs), (all) =>

@@ -16,7 +16,7 @@ import { VectorIndex } from "../ports/vector-index.js"
 import { jsonArrayElements, jsonLines, type RawRecord } from "../shared/json-records.js"
 import { fieldIssues } from "../shared/schema-issues.js"
 import { ownedCollection } from "./access.js"
-import { embedMemories } from "./indexing.js"
+import { embedMemories, patiently } from "./indexing.js"
 import { jsonProblem } from "../shared/text-policy.js"
 
 export const IMPORT_JOB = "memory.import"
@@ -164,7 +164,7 @@ export const runImport = (run: JobRun) =>
         })
         const existing = yield* memories.existingImportKeys(owner, firstOfKey.flatMap((m) => Option.toArray(m.importKey)))
         const fresh = firstOfKey.filter((m) => !existing.has(Option.getOrThrow(m.importKey)))
-        const entries = yield* embedMemories(fresh)
+        const entries = yield* patiently(embedMemories(fresh))
         // The batch, its vectors and the checkpoint that says it is done commit together.
         state = yield* uow.transaction(
           Effect.gen(function*() {

@@ -153,4 +153,21 @@ export const jobQueueContract = (it: Vitest.MethodsNonLive<JobQueue | UserReposi
         expect(yield* ids([`${kind}.export`])).toEqual([])
         expect((yield* queue.list(user.id, Option.none(), 10, Option.none())).length).toBe(4)
       }))
+
+    it.effect("counts a user's queued and running jobs of every type, not finished ones nor others'", () =>
+      Effect.gen(function*() {
+        const queue = yield* JobQueue
+        const [user, other] = [makeUser(), makeUser()]
+        for (const u of [user, other]) yield* (yield* UserRepository).insert(u)
+        expect(yield* queue.activeCount(user.id)).toBe(0)
+        const mine = (type: string) => newJob({ ownerId: Option.some(user.id), type })
+        const [a, b, c] = [mine(`t.${++seq}`), mine(`t.${++seq}`), mine(`t.${++seq}`)]
+        for (const j of [a, b, c, newJob({ ownerId: Option.some(other.id), type: `t.${++seq}` })]) yield* queue.enqueue(j)
+        const claimed = yield* queue.claim("w1", [b.type], later(0), later(1))
+        expect(Option.map(claimed, (j) => j.id)).toEqual(Option.some(b.id))
+        expect(yield* queue.activeCount(user.id)).toBe(3)
+        yield* queue.cancel(c.id, later(0))
+        expect(yield* queue.activeCount(user.id)).toBe(2)
+        expect(yield* queue.activeCount(other.id)).toBe(1)
+      }))
   })
