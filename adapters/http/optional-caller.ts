@@ -2,11 +2,9 @@ import { HttpServerRequest } from "effect/http"
 import { Effect, Option } from "effect"
 import { authenticateApiKey } from "../../application/identity/api-keys.js"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
-import { policies } from "../../application/identity/limits.js"
-import { enforce } from "../../application/shared/rate-limit.js"
 import type { Actor } from "../../domain/identity/actor.js"
 import { API_KEY_MARK } from "../../domain/identity/api-key.js"
-import { credentialOf } from "./auth-middleware.js"
+import { credentialOf, enforceGeneralLimit } from "./auth-middleware.js"
 import { httpErrors } from "./error-mapping.js"
 
 /**
@@ -18,7 +16,6 @@ export const optionalCaller = Effect.gen(function*() {
   const token = credentialOf(yield* HttpServerRequest.HttpServerRequest)
   if (token === "") return Option.none<Actor>()
   const actor: Actor = token.startsWith(API_KEY_MARK) ? yield* authenticateApiKey(token) : yield* authenticateAccessToken(token)
-  // Keyed as in the Authentication middleware (auth-middleware.ts): keep the two alike.
-  yield* enforce((yield* policies).api, Option.getOrElse(actor.apiKeyId, () => actor.userId))
+  yield* enforceGeneralLimit(actor)
   return Option.some(actor)
 }).pipe(httpErrors)
