@@ -1,5 +1,5 @@
 // Login throughput with argon2id, and whether hashing blocks the event loop (/auth/me latency under login load);
-// then forgot-password timing for existing vs unknown emails.
+// then forgot-password timing, and failed-login timing (wrong password vs unknown email), for existing vs unknown emails.
 // Usage: npx tsx bench/login.ts [--connections N] [--duration S]   (or BENCH_CONNECTIONS / BENCH_DURATION)
 import * as os from "node:os"
 import { parseArgs } from "node:util"
@@ -22,6 +22,7 @@ import {
 const WARMUP_SECONDS = 2
 const ME_CONNECTIONS = 2
 const FORGOT_PER_SIDE = 5 // the server allows 10 forgot-password requests per hour per address
+const FAILED_LOGINS_PER_SIDE = 30
 
 const { values: args } = parseArgs({ options: { connections: { type: "string" }, duration: { type: "string" } } })
 const connections = positiveInt("connections", args.connections ?? process.env["BENCH_CONNECTIONS"], 8)
@@ -89,6 +90,17 @@ const main = async () => {
     }
   }
 
+  // failed logins: a wrong password for the existing account and an unknown email, alternating
+  process.stderr.write(`failed logins: ${FAILED_LOGINS_PER_SIDE} wrong passwords + ${FAILED_LOGINS_PER_SIDE} unknown emails...\n`)
+  const failedLogins = { "wrong password": [] as number[], "unknown email": [] as number[] }
+  for (let i = 0; i < FAILED_LOGINS_PER_SIDE; i++) {
+    for (const [side, email] of [["wrong password", credentials.email], ["unknown email", `ghost-${i}@example.com`]] as const) {
+      const r = await post(`${base}/api/v1/auth/login`, { email, password: "not-the-password-1" })
+      if (r.status !== 401) throw new Error(`failed login ${email}: expected 401, got ${r.status}: ${r.text}`)
+      failedLogins[side].push(r.ms)
+    }
+  }
+
   const cpus = os.cpus()
   const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2_OPTIONS
   console.log(`Login throughput (argon2id m=${m} KiB, t=${t}, p=${p}) on loopback (${HOST}), autocannon 8.0.0`)
@@ -112,10 +124,17 @@ const main = async () => {
   }
   console.log(skipped.length > 0 ? `  skipped (429, rate-limited, not measured): ${skipped.join(", ")}` : "  no 429 answers: all requests answered 202")
 
+  console.log("")
+  console.log(`failed logins (sequential fetch, alternating, n=${FAILED_LOGINS_PER_SIDE} per side; both should do one argon2 verify and one audit write):`)
+  for (const side of ["wrong password", "unknown email"] as const) {
+    const sorted = [...failedLogins[side]].sort((a, b) => a - b)
+    console.log(`  ${side.padEnd(14)}: median ${quantile(sorted, 0.5).toFixed(1)} ms  p90 ${quantile(sorted, 0.9).toFixed(1)} ms`)
+  }
+
   const failed = ([["baseline", baseline], ["login", logins], ["/auth/me under load", underLoad]] as const).filter(([, r]) => failedRun(r))
   if (failed.length > 0) throw new Error(`non-2xx responses or errors on: ${failed.map(([name]) => name).join(", ")}`)
 }
 
 // Startup (60 s) + warm-up + 2 phases + forgot-password part + slack; never hang.
-guard(60 + WARMUP_SECONDS + 2 * duration + 60 + 60)
+guard(60 + WARMUP_SECONDS + 2 * duration + 60 + 60 + 60)
 await run(main)

@@ -1,7 +1,7 @@
 import { Effect, Layer, Option } from "effect"
 import { ensureAdmin } from "../application/identity/ensure-admin.js"
 import { HttpServerLive } from "../adapters/http/server.js"
-import { type AppConfig, invalidSetting } from "./config.js"
+import { type AppConfig, invalidSetting, publicBaseUrlOf } from "./config.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
 import { ReindexOnModelChange, WorkersLive, workerInApi } from "./jobs.js"
@@ -35,6 +35,7 @@ export const HttpFor = (config: AppConfig) =>
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     maxUploadBytes: config.maxUploadBytes,
+    https: publicBaseUrlOf(config).startsWith("https:"),
     shutdownTimeout: config.shutdownTimeout
   }).pipe(Layer.provide(AdminFromEnv(config)))
 

@@ -1,4 +1,5 @@
 import { Config, Duration, Effect, type LogLevel, Option, Redacted, Result, Schema, SchemaIssue, SchemaTransformation } from "effect"
+import { availableParallelism } from "node:os"
 import { Email } from "../domain/identity/user.js"
 
 // Every setting is read as a string and decoded by one schema; whatever the schema refuses (a wrong
@@ -228,7 +229,10 @@ export const AppConfig = allSettings({
     url: optionalNonEmpty("EMBEDDINGS_URL"),
     model: Config.String("EMBEDDINGS_MODEL").pipe(Config.withDefault("text-embedding-3-small")),
     apiKey: Config.Redacted("EMBEDDINGS_API_KEY").pipe(Config.option),
-    dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536)
+    dimensions: positiveInt("EMBEDDINGS_DIMENSIONS", 1536),
+    // The local model runs in worker threads: one core is left to the event loop.
+    workers: positiveInt("EMBEDDING_WORKERS", Math.max(1, availableParallelism() - 1)),
+    queueLimit: positiveInt("EMBEDDING_QUEUE_LIMIT", 512)
   }),
   vectorIndex: vectorIndexConfig,
   platformFeePercent: setting(
@@ -268,6 +272,12 @@ export const AppConfig = allSettings({
     registerPerHourPerIp: positiveInt("RATE_LIMIT_REGISTER_PER_HOUR", 20),
     lockoutThreshold: positiveInt("LOCKOUT_THRESHOLD", 10),
     lockoutDuration: positiveDuration("LOCKOUT_DURATION", "15 minutes")
+  }),
+  memoryLimits: Config.all({
+    searchesPerMinute: positiveInt("RATE_LIMIT_SEARCH_PER_MINUTE", 60),
+    questionsPerMinute: positiveInt("RATE_LIMIT_RAG_PER_MINUTE", 20),
+    jobsPerHour: positiveInt("RATE_LIMIT_JOBS_PER_HOUR", 30),
+    activeJobsPerUser: positiveInt("JOBS_MAX_ACTIVE_PER_USER", 5)
   })
 })
 export type AppConfig = Config.Success<typeof AppConfig>

@@ -36,6 +36,7 @@ import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
+import { MemoryLimitSettings } from "../application/memory/limits.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
@@ -87,6 +88,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
+    Layer.succeed(MemoryLimitSettings, config.memoryLimits),
     Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
     FileStoreLive(config, secrets),
     PaymentsLive(config)

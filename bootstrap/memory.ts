@@ -3,7 +3,7 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
-import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
+import { LocalEmbedderPool } from "../adapters/embeddings/local-use.js"
 import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
@@ -12,10 +12,13 @@ import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
 
-/** The local sentence encoder (no network) unless EMBEDDINGS_URL names an OpenAI-compatible endpoint. */
+/**
+ * The local sentence encoder (no network), in EMBEDDING_WORKERS worker threads, unless EMBEDDINGS_URL
+ * names an OpenAI-compatible endpoint.
+ */
 export const EmbedderLive = (config: AppConfig) =>
   Option.match(config.embeddings.url, {
-    onNone: () => LocalEmbedder,
+    onNone: () => LocalEmbedderPool({ workers: config.embeddings.workers, queueLimit: config.embeddings.queueLimit }),
     onSome: (url) =>
       OpenAiEmbedder({
         url,

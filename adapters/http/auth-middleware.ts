@@ -45,7 +45,13 @@ export function accessRules(api?: unknown): ReadonlyMap<string, AccessRule> {
 }
 
 /** The credential of the request: `Authorization: Bearer …` (a JWT or an API key), else `X-API-Key`. */
-const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
+/**
+ * The general rate limit, per user: all of a user's sessions and API keys share one budget, so
+ * minting more keys does not buy more requests. Every authenticated caller passes here once.
+ */
+export const enforceGeneralLimit = (actor: Actor) => Effect.flatMap(policies, (p) => enforce(p.api, actor.userId))
+
+export const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers["authorization"] ?? "")?.[1]?.trim()
   return bearer ?? request.headers["x-api-key"]?.trim() ?? ""
 }
@@ -69,8 +75,7 @@ export const AuthenticationLive = Layer.effect(
         const rule = rules.get(routeKey(endpoint.method, endpoint.path))
         const refused = rule === undefined ? "This endpoint has no access rule" : refusal(rule, actor)
         if (refused !== undefined) return yield* new Forbidden({ reason: refused })
-        // The general limit, per API key or per user (all of a user's sessions share one budget).
-        yield* enforce((yield* policies).api, Option.getOrElse(actor.apiKeyId, () => actor.userId))
+        yield* enforceGeneralLimit(actor)
         return actor
       }).pipe(
         Effect.tapError((error) => error._tag === "Unauthenticated" ? Effect.logDebug("authentication refused", error.reason) : Effect.void),

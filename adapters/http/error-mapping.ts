@@ -11,10 +11,10 @@ import type {
 import type { Forbidden as DomainForbidden, NotFound as DomainNotFound, RateLimited } from "../../domain/shared/errors.js"
 import type { InvalidCursor } from "../../application/shared/pagination.js"
 import type { AnswerFailed } from "../../application/ports/answer-generator.js"
-import type { EmbeddingFailed } from "../../application/ports/embedder.js"
-import type { InvalidApiKeyRequest } from "../../domain/identity/api-key.js"
+import type { EmbedderBusy, EmbeddingFailed } from "../../application/ports/embedder.js"
+import type { InvalidApiKeyRequest, TooManyApiKeys } from "../../domain/identity/api-key.js"
 import type { InvalidShare, MemoryTooLarge } from "../../domain/memory/errors.js"
-import type { JobAlreadyFinished } from "../../domain/jobs/errors.js"
+import type { JobAlreadyFinished, TooManyActiveJobs } from "../../domain/jobs/errors.js"
 import type { InvalidProductTransition } from "../../domain/marketplace/product.js"
 import type { InvalidOrderTransition, PurchaseRefused } from "../../domain/marketplace/order.js"
 import type { InvalidWebhook, PaymentProviderFailed } from "../../application/ports/orders.js"
@@ -51,8 +51,10 @@ export type DomainFailure =
   | AlreadyReviewed
   | InvalidProductTransition
   | JobAlreadyFinished
+  | TooManyActiveJobs
   | InvalidShare
   | EmbeddingFailed
+  | EmbedderBusy
   | AnswerFailed
   | ProjectArchived
   | StaleVersion
@@ -60,6 +62,7 @@ export type DomainFailure =
   | AlreadyMember
   | RateLimited
   | InvalidApiKeyRequest
+  | TooManyApiKeys
   | TwoFactorAlreadyEnabled
   | TwoFactorNotEnabled
   | TwoFactorNotPending
@@ -118,6 +121,8 @@ const httpErrorOf = {
   TwoFactorNotPending: () =>
     new Conflict({ code: "two_factor_not_pending", detail: "No two-factor setup is waiting: start with /auth/two-factor/enable" }),
   EmailAlreadyVerified: () => new Conflict({ code: "email_already_verified", detail: "The email address is already verified" }),
+  TooManyApiKeys: (e) =>
+    new Conflict({ code: "too_many_api_keys", detail: `You already hold ${e.limit} active API keys: revoke one before creating another` }),
   EmailAlreadyRegistered: () => new Conflict({ code: "email_already_registered", detail: "An account with this email already exists" }),
 
   InvalidShare: (e) => invalid("invalid_share", e.reason, "email"),
@@ -139,10 +144,21 @@ const httpErrorOf = {
   NotFound: (e) => new NotFound({ code: "not_found", detail: `${e.resource} not found` }),
   MemoryTooLarge: (e) => new PayloadTooLarge({ code: "memory_too_large", detail: e.reason }),
   RateLimited: (e) => new TooManyRequests({ code: "rate_limited", detail: e.reason, retry_after_seconds: e.retryAfterSeconds }),
+  TooManyActiveJobs: (e) =>
+    new TooManyRequests({
+      code: "too_many_active_jobs",
+      detail: `You already have ${e.limit} jobs queued or running; start another when one has finished`,
+      retry_after_seconds: e.retryAfterSeconds
+    }),
 
   AnswerFailed: () => new ServiceUnavailable({ code: "answer_failed", detail: "The answer service is unavailable; retry later" }),
   EmbeddingFailed: () =>
     new ServiceUnavailable({ code: "embedding_failed", detail: "The embedding service is unavailable; retry later" }),
+  EmbedderBusy: (e) =>
+    new ServiceUnavailable({
+      code: "embedder_busy",
+      detail: `Too much text is waiting to be embedded; nothing was stored, retry in ${e.retryAfterSeconds} s`
+    }),
   PaymentProviderFailed: (e) =>
     new ServiceUnavailable({
       code: "payment_provider_failed",
@@ -163,8 +179,9 @@ export const httpErrors = <A, E extends DomainFailure, R>(
 ): Effect.Effect<A, HttpErrorOf<E>, R> =>
   Effect.catch(effect, (error) =>
     Effect.withFiber((fiber) => {
-      // A 429 tells when to come back, in the header clients and proxies read (outside a request: nothing).
-      if (error._tag === "RateLimited") {
+      // A 429 (or a 503 of a full embedding queue) tells when to come back, in the header clients and
+      // proxies read (outside a request: nothing).
+      if (error._tag === "RateLimited" || error._tag === "TooManyActiveJobs" || error._tag === "EmbedderBusy") {
         HttpEffect.appendPreResponseHandlerUnsafe(fiber.context, (_, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "retry-after", String(error.retryAfterSeconds))))
       }

@@ -1,5 +1,7 @@
 import { Schema } from "effect"
+import { RequestTimestamp } from "./request-fields.js"
 import { Scope } from "../../domain/identity/actor.js"
+import { ApiKeyName } from "../../domain/identity/api-key.js"
 import { Email, Role, UserName } from "../../domain/identity/user.js"
 
 
@@ -133,12 +135,9 @@ export class RecoveryCodesResponse extends Schema.Class<RecoveryCodesResponse>("
 }) {}
 
 export const CreateApiKeyRequest = Schema.Struct({
-  name: Schema.Trim.pipe(
-    Schema.check(Schema.isMinLength(1, { message: "name must not be empty" })),
-    Schema.check(Schema.isMaxLength(100, { message: "name must be at most 100 characters" }))
-  ),
+  name: ApiKeyName,
   scopes: Schema.Array(Scope).pipe(Schema.check(Schema.isMinLength(1, { message: "scopes must name at least one scope" }))),
-  expires_at: Schema.optional(Schema.DateTimeUtcFromString)
+  expires_at: Schema.optional(RequestTimestamp)
 })
 
 export class ApiKeyResponse extends Schema.Class<ApiKeyResponse>("ApiKeyResponse")({

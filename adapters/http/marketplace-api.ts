@@ -2,7 +2,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/ht
 import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
-import { ApiErrors, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge } from "./errors.js"
+import { ApiErrors, BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, Unauthorized } from "./errors.js"
 import {
   ActivateRequest,
   ActivationResponse,
@@ -34,8 +34,11 @@ const publicError = [BadRequest, NotFound, ...ApiErrors] as const
 export class MarketplacePublicApi extends HttpApiGroup.make("marketplacePublic")
   .add(HttpApiEndpoint.get("catalogue", "/products", { query: CatalogueQuery, success: PageOf(ProductResponse), error: publicError })
     .annotate(OpenApi.Summary, "Approved products: full-text q, category, price range (minor units), sort newest|price_asc|price_desc|rating|sales"))
-  .add(HttpApiEndpoint.get("product", "/products/:id", { params: IdPath, success: ProductResponse, error: publicError })
-    .annotate(OpenApi.Summary, "An approved product"))
+  .add(HttpApiEndpoint.get("product", "/products/:id", { params: IdPath, success: ProductResponse, error: [Unauthorized, ...publicError] })
+    .annotate(
+      OpenApi.Summary,
+      "An approved product; with the seller's credential (a session, or an API key with marketplace:read), the seller's own in any state, with the rejection reason"
+    ))
   .add(HttpApiEndpoint.get("categories", "/categories", { success: CategoriesResponse, error: publicError })
     .annotate(OpenApi.Summary, "Categories of approved products, with their counts"))
   .prefix("/api/v1/marketplace")

@@ -76,8 +76,9 @@ export class MemoriesApi extends HttpApiGroup.make("memories")
         OpenApi.Description,
         "Each record: {content, title?, tags?, metadata?, memory_type?, pinned?, external_id?, created_at?}. Bad records are reported by line and skipped; records already imported (same external_id, or same content without one) are skipped, so re-running a file imports nothing twice."
       ),
+    // Starting a job of any kind asks for its write scope (domain JOB_KIND_SCOPES), an export too.
     HttpApiEndpoint.post("export", "/export", { payload: ExportRequest, success: Accepted, error })
-      .annotate(Access, read)
+      .annotate(Access, write)
       .annotate(OpenApi.Summary, "Export your memories (optionally one collection) as JSON Lines or JSON; the finished job holds a download URL"),
     HttpApiEndpoint.post("reindex", "/reindex", { success: Accepted, error })
       .annotate(Access, write)

@@ -4,7 +4,7 @@ import { MEMORY_LIMITS, MemoryContent, MemoryMetadata, MemoryTags, MemoryTitle, 
 import { SharePermission } from "../../domain/memory/sharing.js"
 import { TransferFormat } from "../../domain/memory/portable.js"
 import { DEFAULT_SIMILARITY } from "../../application/memory/deduplicate.js"
-import { withDefault } from "./request-fields.js"
+import { RequestTimestamp, withDefault } from "./request-fields.js"
 
 const Title = Schema.NullOr(MemoryTitle)
 const CollectionRef = Schema.NullOr(Schema.String.check(Schema.isUUID()))
@@ -35,8 +35,8 @@ export const MemoryListQuery = Schema.Struct({
   memory_type: Schema.optional(Schema.String.pipe(Schema.check(Schema.isMaxLength(MEMORY_LIMITS.memoryTypeChars)))),
   pinned: Schema.optional(Schema.Boolean),
   q: Schema.optional(Schema.String.pipe(Schema.check(Schema.isMaxLength(200)))),
-  created_from: Schema.optional(Schema.DateTimeUtcFromString),
-  created_to: Schema.optional(Schema.DateTimeUtcFromString)
+  created_from: Schema.optional(RequestTimestamp),
+  created_to: Schema.optional(RequestTimestamp)
 })
 
 export class MemoryResponse extends Schema.Class<MemoryResponse>("MemoryResponse")({

@@ -81,7 +81,10 @@ export const CreateTaskRequest = Schema.Struct({
 })
 
 export const UpdateTaskRequest = Schema.Struct({
-  version: Schema.Int.annotate({ description: "The version you read: a stale one is refused with 409" }),
+  version: Schema.optional(
+    Schema.Int.pipe(Schema.check(Schema.isGreaterThanOrEqualTo(1, { message: "version must be 1 or more" })))
+      .annotate({ description: "The version you read (or send If-Match): a stale one is refused with 409; without either the change applies" })
+  ),
   title: Schema.optional(text("title", 1, 300)),
   description: Schema.optional(longText("description", 20_000)),
   status: Schema.optional(TaskStatus),

@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import { Access } from "./access.js"
 import { Authentication } from "./current-actor.js"
 import { ApiErrors, BadRequest, Conflict, Forbidden, NotFound } from "./errors.js"
+import { ConditionalHeaders, WithETag } from "./etag.js"
 import { PageOf, PageQuery } from "./pagination.js"
 import {
   ActivityResponse,
@@ -62,14 +63,14 @@ export class ProjectsApi extends HttpApiGroup.make("projects")
     .annotate(Access, write).annotate(OpenApi.Summary, "Change a member's role (admins; the last owner stays owner)"))
   .add(HttpApiEndpoint.delete("removeMember", "/:id/members/:user_id", { params: MemberPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Remove a member (admins), or leave (yourself)"))
-  .add(HttpApiEndpoint.post("createTask", "/:id/tasks", { params: ProjectIdPath, payload: CreateTaskRequest, success: TaskResponse.pipe(HttpApiSchema.status(201)), error })
+  .add(HttpApiEndpoint.post("createTask", "/:id/tasks", { params: ProjectIdPath, payload: CreateTaskRequest, success: WithETag(TaskResponse.pipe(HttpApiSchema.status(201))), error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Create a task (members)"))
   .add(HttpApiEndpoint.get("listTasks", "/:id/tasks", { params: ProjectIdPath, query: ListQuery(TaskListQuery), success: PageOf(TaskResponse), error })
     .annotate(Access, read).annotate(OpenApi.Summary, "Tasks, filtered and sorted"))
-  .add(HttpApiEndpoint.get("getTask", "/:id/tasks/:task_id", { params: TaskPath, success: TaskResponse, error })
-    .annotate(Access, read).annotate(OpenApi.Summary, "A task"))
-  .add(HttpApiEndpoint.patch("updateTask", "/:id/tasks/:task_id", { params: TaskPath, payload: UpdateTaskRequest, success: TaskResponse, error })
-    .annotate(Access, write).annotate(OpenApi.Summary, "Change a task; send the version you read (409 if stale)"))
+  .add(HttpApiEndpoint.get("getTask", "/:id/tasks/:task_id", { params: TaskPath, success: WithETag(TaskResponse), error })
+    .annotate(Access, read).annotate(OpenApi.Summary, "A task, with its version as ETag"))
+  .add(HttpApiEndpoint.patch("updateTask", "/:id/tasks/:task_id", { params: TaskPath, headers: ConditionalHeaders, payload: UpdateTaskRequest, success: WithETag(TaskResponse), error })
+    .annotate(Access, write).annotate(OpenApi.Summary, "Change a task; send the version or If-Match you read to get 409 if it changed since"))
   .add(HttpApiEndpoint.delete("deleteTask", "/:id/tasks/:task_id", { params: TaskPath, success: HttpApiSchema.NoContent, error })
     .annotate(Access, write).annotate(OpenApi.Summary, "Delete a task (members)"))
   .add(HttpApiEndpoint.get("listComments", "/:id/tasks/:task_id/comments", { params: TaskPath, query: PageQuery, success: PageOf(CommentResponse), error })

@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto"
 import { HttpApiError } from "effect/http-api"
 import { HttpIncomingMessage, HttpMiddleware, HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { ByteSize, Cause, Effect, Option } from "effect"
 import { RequestClient } from "../../application/identity/client.js"
-import { fieldIssues } from "../../application/shared/schema-issues.js"
+import { type FieldIssue, fieldIssues } from "../../application/shared/schema-issues.js"
+import { jsonProblem, urlProblem } from "../../application/shared/text-policy.js"
 
 export interface ServerMiddlewareOptions {
   readonly maxBodyBytes: number
@@ -10,6 +12,8 @@ export interface ServerMiddlewareOptions {
   readonly maxUploadBytes: number
   /** Origins allowed by CORS; empty turns CORS off (same-origin only), `*` allows any. */
   readonly corsOrigins: ReadonlyArray<string>
+  /** Whether the server is reached over https (PUBLIC_BASE_URL): then responses carry HSTS. */
+  readonly https: boolean
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
@@ -28,6 +32,31 @@ const validationFailed = (error: HttpApiError.HttpApiSchemaError) => {
   const detail = `Invalid request: ${errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`
   return errorBody(422, "validation_failed", detail, { errors })
 }
+
+/** A string the text policy refuses (application/shared/text-policy.ts), as the 422 of a schema error. */
+const textRefused = (issue: FieldIssue) =>
+  errorBody(422, "validation_failed", `Invalid request: ${issue.path}: ${issue.message}`, { errors: [issue] })
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+const hasBody = (request: HttpServerRequest.HttpServerRequest) =>
+  Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined
+
+/**
+ * The body of a JSON request, checked by the text policy before any schema sees it: the first
+ * refused string or too deep a nesting, if any. A body that is not JSON is left to the endpoint
+ * (400). The platform caches the body it read, so the endpoint does not read it twice.
+ */
+const bodyProblem = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.map(request.text, (text): FieldIssue | undefined => {
+    let document: unknown
+    try {
+      document = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    return jsonProblem(document)
+  })
 
 /**
  * HttpApi reports a body that is not JSON as a payload issue of its own: a bare value issue at the
@@ -70,11 +99,22 @@ const limitsAndErrors = (options: ServerMiddlewareOptions, requestId: string) =>
 <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const limit = UPLOADS.some((path) => path.test(request.url)) ? options.maxUploadBytes : options.maxBodyBytes
+    const upload = UPLOADS.some((path) => path.test(request.url))
+    const limit = upload ? options.maxUploadBytes : options.maxBodyBytes
     if (Number(request.headers["content-length"] ?? 0) > limit) {
       return errorBody(413, "payload_too_large", `The request body is larger than ${limit} bytes`)
     }
-    const response = yield* app.pipe(
+    const inUrl = urlProblem(request.url)
+    if (inUrl !== undefined) return textRefused(inUrl)
+    const json = !upload && hasBody(request)
+    // Every endpoint but the uploads takes JSON: a form or text body is refused, never parsed as one.
+    if (json && !JSON_TYPE.test(request.headers["content-type"] ?? "")) {
+      return errorBody(415, "unsupported_media_type", "This endpoint takes an application/json body")
+    }
+    const response = yield* Effect.gen(function*() {
+      const inBody = json ? yield* bodyProblem(request) : undefined
+      return inBody !== undefined ? textRefused(inBody) : yield* app
+    }).pipe(
       // Read by the platform for buffered bodies, and by the uploads for streamed ones.
       Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
       Effect.provideService(RequestClient, {
@@ -88,12 +128,67 @@ const limitsAndErrors = (options: ServerMiddlewareOptions, requestId: string) =>
       : response
   })
 
+/** The sha256 CSP sources of a page's inline scripts: the docs page runs those and nothing else. */
+const inlineScriptHashes = (html: string) =>
+  Array.from(html.matchAll(/<script>([\s\S]*?)<\/script>/g), (match) => `'sha256-${createHash("sha256").update(match[1]!).digest("base64")}'`)
+
+/** The API answers JSON and files: it needs no script, style or frame of any kind. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+/**
+ * The docs page (Scalar, carried inline; no CDN): its own scripts by hash, the inline styles it sets,
+ * images and fonts as data, and requests to this origin only (its "try it" client).
+ */
+const docsCsp = (scripts: ReadonlyArray<string>) =>
+  [
+    "default-src 'none'",
+    `script-src ${scripts.join(" ")}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'"
+  ].join("; ")
+
+/** The docs page never changes while the process runs: its policy is computed once. */
+let docsPolicy: string | undefined
+
+const contentSecurityPolicy = (response: HttpServerResponse.HttpServerResponse) => {
+  const body = response.body
+  if (body._tag !== "Uint8Array" || !body.contentType.startsWith("text/html")) return API_CSP
+  docsPolicy ??= docsCsp(inlineScriptHashes(body.text ?? new TextDecoder().decode(body.body)))
+  return docsPolicy
+}
+
+/**
+ * The headers every response carries: no content sniffing, no referrer, a CSP, HSTS over https, and
+ * `Cache-Control: no-store` on every API response (tokens, secrets, keys, signed links and private
+ * data all travel in them; a response that sets its own Cache-Control keeps it).
+ */
+const withSecurityHeaders = (
+  response: HttpServerResponse.HttpServerResponse,
+  request: HttpServerRequest.HttpServerRequest,
+  options: ServerMiddlewareOptions
+) => {
+  const headers: Record<string, string> = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "content-security-policy": contentSecurityPolicy(response)
+  }
+  if (options.https) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+  if (request.url.startsWith("/api/") && response.headers["cache-control"] === undefined) headers["cache-control"] = "no-store"
+  return HttpServerResponse.setHeaders(response, headers)
+}
+
 /**
  * Around every request (API, docs, unknown paths alike): picks the request id (the caller's
  * X-Request-Id when it is sane, else a new one), puts it on the response and on every log line of
  * the request, and writes one JSON access-log line per response.
  */
 const requestContext = <E, R>(
+  options: ServerMiddlewareOptions,
   inner: (requestId: string) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
 ) =>
   Effect.gen(function*() {
@@ -111,7 +206,7 @@ const requestContext = <E, R>(
           duration_ms: Math.round((performance.now() - started) * 100) / 100
         })
       )
-      return HttpServerResponse.setHeader(response, "x-request-id", requestId)
+      return HttpServerResponse.setHeader(withSecurityHeaders(response, request, options), "x-request-id", requestId)
     }).pipe(Effect.annotateLogs("request_id", requestId))
   })
 
@@ -126,12 +221,12 @@ export const ServerMiddlewareLive = (options: ServerMiddlewareOptions) => {
     ? <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) => app
     : HttpMiddleware.cors({
       allowedOrigins: options.corsOrigins.includes("*") ? ["*"] : options.corsOrigins,
-      allowedHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "idempotency-key"],
-      exposedHeaders: ["x-request-id", "retry-after"],
+      allowedHeaders: ["authorization", "content-type", "x-api-key", "x-request-id", "idempotency-key", "if-match"],
+      exposedHeaders: ["x-request-id", "retry-after", "etag"],
       maxAge: 600
     })
   return HttpRouter.middleware(
-    (app) => requestContext((requestId) => cors(limitsAndErrors(options, requestId)(app))),
+    (app) => requestContext(options, (requestId) => cors(limitsAndErrors(options, requestId)(app))),
     { global: true }
   )
 }

@@ -1,6 +1,6 @@
 import { Effect, Layer, Option, Ref } from "effect"
 import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
-import { ApiKey } from "../../domain/identity/api-key.js"
+import { ApiKey, isUsable } from "../../domain/identity/api-key.js"
 import { newestFirstAfter } from "./keyset.js"
 
 /** For tests only. */
@@ -10,6 +10,22 @@ export const ApiKeyRepositoryMemory = Layer.effect(
     const keys = yield* Ref.make(new Map<string, ApiKey>())
     return ApiKeyRepository.of({
       insert: (key) => Ref.update(keys, (all) => new Map(all).set(key.id, key)),
+      insertWithinLimit: (key, maxActive) =>
+        Ref.modify(keys, (all) => {
+          const active = [...all.values()].filter((k) => k.userId === key.userId && isUsable(k, key.createdAt)).length
+          return active >= maxActive ? [false, all] as const : [true, new Map(all).set(key.id, key)] as const
+        }),
+      revokeAllForUser: (userId, now) =>
+        Ref.modify(keys, (all) => {
+          const next = new Map(all)
+          let revoked = 0
+          for (const key of all.values()) {
+            if (key.userId !== userId || Option.isSome(key.revokedAt)) continue
+            next.set(key.id, new ApiKey({ ...key, revokedAt: Option.some(now) }))
+            revoked++
+          }
+          return [revoked, next] as const
+        }),
       findByHash: (hash) => Effect.map(Ref.get(keys), (all) => Option.fromNullishOr([...all.values()].find((k) => k.keyHash === hash))),
       listByUser: (userId, after, limit) =>
         Effect.map(Ref.get(keys), (all) =>

@@ -1,4 +1,4 @@
-import { Effect, Layer, Ref } from "effect"
+import { Effect, Layer, Option, Ref } from "effect"
 import { AuditLog } from "../../application/ports/audit-log.js"
 import type { AuditEvent } from "../../domain/identity/audit.js"
 import { newestFirstAfter } from "./keyset.js"
@@ -11,7 +11,7 @@ export const AuditLogMemory = Layer.effect(
     return AuditLog.of({
       record: (event) => Ref.update(events, (all) => [...all, event]),
       listByUser: (userId, after, limit) =>
-        Effect.map(Ref.get(events), (all) => newestFirstAfter(all.filter((e) => e.userId === userId), after, limit))
+        Effect.map(Ref.get(events), (all) => newestFirstAfter(all.filter((e) => Option.contains(e.userId, userId)), after, limit))
     })
   })
 )

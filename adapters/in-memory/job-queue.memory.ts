@@ -1,6 +1,6 @@
 import { DateTime, Effect, Equivalence, Layer, Option, Ref } from "effect"
 import { JobQueue, type JobProgressUpdate } from "../../application/ports/job-queue.js"
-import { Job, type JobError, MAX_JOB_ERRORS } from "../../domain/jobs/job.js"
+import { Job, type JobError, jobKind, MAX_JOB_ERRORS } from "../../domain/jobs/job.js"
 import { newestFirstAfter } from "./keyset.js"
 
 /** For tests only: the same lease rules as the SQL queue, over a Ref (one process, so no locking). */
@@ -92,9 +92,19 @@ export const JobQueueMemory = Layer.effect(
               sameOwner(j.ownerId, ownerId)
             )
           )),
+      activeCount: (ownerId) =>
+        Effect.map(Ref.get(jobs), (all) =>
+          [...all.values()].filter((j) => Option.contains(j.ownerId, ownerId) && (j.status === "queued" || j.status === "running")).length),
       findById: (id) => Effect.map(Ref.get(jobs), (all) => Option.fromNullishOr(all.get(id))),
-      list: (ownerId, after, limit) =>
-        Effect.map(Ref.get(jobs), (all) => newestFirstAfter([...all.values()].filter((j) => Option.contains(j.ownerId, ownerId)), after, limit))
+      list: (ownerId, after, limit, kinds) =>
+        Effect.map(Ref.get(jobs), (all) =>
+          newestFirstAfter(
+            [...all.values()].filter((j) =>
+              Option.contains(j.ownerId, ownerId) && Option.match(kinds, { onNone: () => true, onSome: (ks) => ks.includes(jobKind(j.type)) })
+            ),
+            after,
+            limit
+          ))
     })
   })
 )

@@ -9,5 +9,6 @@ const digest = (password: Redacted.Redacted<string>) =>
 export const PasswordHasherMemory = Layer.succeed(PasswordHasher, PasswordHasher.of({
   hash: (password) => Effect.succeed(digest(password)),
   verify: (hash, password) => Effect.succeed(hash === digest(password)),
-  simulateVerify: () => Effect.void
+  // The digest of a password nobody types: "memory$" and 64 characters that are not hex.
+  decoyHash: "memory$" + "x".repeat(64)
 }))

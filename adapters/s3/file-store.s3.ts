@@ -6,6 +6,7 @@ import { NodeStream } from "@effect/platform-node"
 import { Data, Duration, Effect, Layer, Option, Redacted, Stream } from "effect"
 import { StorageUnavailable } from "../../application/ports/errors.js"
 import { FileStore, isValidFileKey, type StoredFile } from "../../application/ports/file-store.js"
+import { attachmentDisposition, DOWNLOAD_CONTENT_TYPE } from "../files/delivery.js"
 
 export interface S3Options {
   readonly bucket: string
@@ -138,7 +139,10 @@ export const FileStoreS3 = (options: S3Options) =>
                   new GetObjectCommand({
                     Bucket: options.bucket,
                     Key,
-                    ResponseContentDisposition: `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`
+                    // Served from the bucket's origin, but still never rendered: see adapters/files/delivery.ts.
+                    ResponseContentDisposition: attachmentDisposition(filename),
+                    ResponseContentType: DOWNLOAD_CONTENT_TYPE,
+                    ResponseCacheControl: "private, no-store"
                   }),
                   { expiresIn: Math.max(1, Math.round(Duration.toSeconds(expiresIn))) }
                 ),

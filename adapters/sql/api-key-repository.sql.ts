@@ -4,7 +4,7 @@ import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { Scope } from "../../domain/identity/actor.js"
 import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
 import { UserId } from "../../domain/identity/user.js"
-import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
 
 const ApiKeyRow = Row({
@@ -21,6 +21,7 @@ const ApiKeyRow = Row({
 }).pipe(intoClass(ApiKey))
 const apiKey = firstRow(ApiKeyRow)
 const apiKeys = allRows(ApiKeyRow)
+const activeCount = firstRow(Row({ count: Int8 }))
 
 export const ApiKeyRepositorySql = Layer.effect(
   ApiKeyRepository,
@@ -29,6 +30,24 @@ export const ApiKeyRepositorySql = Layer.effect(
     const insert = SqlSchema.void({ Request: ApiKeyRow, execute: (row) => sql`INSERT INTO api_keys ${sql.insert(row)}` })
     return ApiKeyRepository.of({
       insert: (key) => insert(key).pipe(orStorageFailure),
+      insertWithinLimit: (key, maxActive) =>
+        sql.withTransaction(Effect.gen(function*() {
+          // The user's row is locked until the transaction ends: a concurrent insert for the same
+          // user waits here and then counts this key.
+          yield* sql`SELECT id FROM users WHERE id = ${key.userId} FOR UPDATE`
+          const at = DateTime.toDateUtc(key.createdAt)
+          const active = yield* activeCount(sql`SELECT count(*) AS count FROM api_keys
+            WHERE user_id = ${key.userId} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${at})`)
+          if (Option.match(active, { onNone: () => 0, onSome: (row) => row.count }) >= maxActive) return false
+          yield* insert(key)
+          return true
+        })).pipe(orStorageFailure),
+      revokeAllForUser: (userId, now) =>
+        sql`UPDATE api_keys SET revoked_at = ${DateTime.toDateUtc(now)}
+            WHERE user_id = ${userId} AND revoked_at IS NULL RETURNING id`.pipe(
+          Effect.map((rows) => rows.length),
+          orStorageFailure
+        ),
       findByHash: (hash) => apiKey(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`).pipe(orStorageFailure),
       listByUser: (userId, after, limit) =>
         apiKeys(Option.match(after, {

@@ -8,7 +8,7 @@ import { orStorageFailure } from "./storage-errors.js"
 
 const AuditRow = Row({
   id: AuditEventId,
-  userId: UserId,
+  userId: Schema.OptionFromNullOr(UserId),
   type: AuditEventType,
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),

@@ -3,7 +3,7 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { JobQueue } from "../../application/ports/job-queue.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Job, JobError, JobId, JobStatus, MAX_JOB_ERRORS } from "../../domain/jobs/job.js"
-import { allRows, firstRow, intoClass, Jsonb, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { allRows, firstRow, Int8, intoClass, Jsonb, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
 
 const JobRow = Row({
@@ -30,6 +30,7 @@ const JobRow = Row({
 const job = firstRow(JobRow)
 const jobs = allRows(JobRow)
 const statusOf = firstRow(Row({ status: JobStatus }))
+const countOf = firstRow(Row({ count: Int8 }))
 
 const date = DateTime.toDateUtc
 const json = (value: unknown) => JSON.stringify(value ?? null)
@@ -96,11 +97,18 @@ export const JobQueueSql = Layer.effect(
         job(sql`SELECT * FROM jobs WHERE type = ${type} AND status IN ('queued', 'running') AND ${
           Option.match(ownerId, { onNone: () => sql`owner_id IS NULL`, onSome: (o) => sql`owner_id = ${o}` })
         } ORDER BY created_at LIMIT 1`).pipe(orStorageFailure),
+      activeCount: (ownerId) =>
+        countOf(sql`SELECT count(*) AS count FROM jobs WHERE owner_id = ${ownerId} AND status IN ('queued', 'running')`).pipe(
+          Effect.map(Option.match({ onNone: () => 0, onSome: (row) => row.count })),
+          orStorageFailure
+        ),
       findById: (id) => job(sql`SELECT * FROM jobs WHERE id = ${id}`).pipe(orStorageFailure),
-      list: (ownerId, after, limit) =>
+      list: (ownerId, after, limit, kinds) =>
         jobs(sql`SELECT * FROM jobs WHERE ${
           sql.and([
             sql`owner_id = ${ownerId}`,
+            // The kind is the type up to its first dot (domain jobKind); a type without a dot is its own kind.
+            ...Option.toArray(Option.map(kinds, (ks) => sql`split_part(type, '.', 1) IN ${sql.in(ks.length > 0 ? [...ks] : ["-"])}`)),
             ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))
           ])
         } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`).pipe(orStorageFailure)

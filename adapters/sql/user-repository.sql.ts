@@ -8,7 +8,8 @@ import { orConflictOnUnique, orStorageFailure } from "./storage-errors.js"
 
 const UserRow = Row({
   id: UserId,
-  email: Email,
+  // Stored addresses were normalised on the way in: read as they are, not decoded from input again.
+  email: Schema.toType(Email),
   name: Schema.String,
   role: Role,
   passwordHash: Schema.String,

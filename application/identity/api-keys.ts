@@ -1,11 +1,20 @@
 import { DateTime, Effect, Option } from "effect"
 import { type Actor, type Scope } from "../../domain/identity/actor.js"
-import { API_KEY_MARK, ApiKey, ApiKeyId, InvalidApiKeyRequest, isUsable } from "../../domain/identity/api-key.js"
+import {
+  API_KEY_MARK,
+  ApiKey,
+  ApiKeyId,
+  InvalidApiKeyRequest,
+  isUsable,
+  MAX_ACTIVE_API_KEYS,
+  TooManyApiKeys
+} from "../../domain/identity/api-key.js"
 import { Unauthenticated } from "../../domain/identity/errors.js"
 import { NotFound } from "../../domain/shared/errors.js"
 import { ApiKeyRepository } from "../ports/api-key-repository.js"
 import { Ids } from "../ports/ids.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
+import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
 import { recordAudit } from "./audit.js"
@@ -19,7 +28,9 @@ export interface CreateApiKeyInput {
 
 /**
  * A new key: `bo_` + an 8-character prefix + a 256-bit secret. The key is answered once; only its
- * SHA-256 is kept. Keys are made from a signed-in session only: a key cannot mint keys.
+ * SHA-256 is kept. Keys are made from a signed-in session only: a key cannot mint keys. A user holds
+ * at most MAX_ACTIVE_API_KEYS active keys. The key and its audit entry are written in one
+ * transaction: a key is never stored without its audit entry, nor kept when anything after it fails.
  */
 export const createApiKey = Effect.fn("Identity.createApiKey")(function*(actor: Actor, input: CreateApiKeyInput) {
   yield* requireSession(actor)
@@ -42,8 +53,13 @@ export const createApiKey = Effect.fn("Identity.createApiKey")(function*(actor: 
     createdAt: now,
     revokedAt: Option.none()
   })
-  yield* (yield* ApiKeyRepository).insert(apiKey)
-  yield* recordAudit(actor.userId, "api_key.created", { api_key_id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes.join(" ") })
+  const keys = yield* ApiKeyRepository
+  yield* (yield* UnitOfWork).transaction(
+    Effect.gen(function*() {
+      if (!(yield* keys.insertWithinLimit(apiKey, MAX_ACTIVE_API_KEYS))) return yield* new TooManyApiKeys({ limit: MAX_ACTIVE_API_KEYS })
+      yield* recordAudit(actor.userId, "api_key.created", { api_key_id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes.join(" ") })
+    })
+  )
   return { apiKey, key }
 })
 

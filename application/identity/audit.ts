@@ -1,4 +1,4 @@
-import { DateTime, Effect } from "effect"
+import { DateTime, Effect, Option } from "effect"
 import { AuditEvent, AuditEventId, type AuditEventType } from "../../domain/identity/audit.js"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { UserId } from "../../domain/identity/user.js"
@@ -7,8 +7,9 @@ import { Ids } from "../ports/ids.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
 import { currentClient } from "./client.js"
 
-export const recordAudit = Effect.fn("Identity.recordAudit")(function*(
-  userId: UserId,
+/** Records a security event of an account, or (none) of an attempt on an email no account has. */
+export const recordAuditOf = Effect.fn("Identity.recordAudit")(function*(
+  userId: Option.Option<UserId>,
   type: AuditEventType,
   details: Record<string, string> = {}
 ) {
@@ -25,6 +26,9 @@ export const recordAudit = Effect.fn("Identity.recordAudit")(function*(
     })
   )
 })
+
+export const recordAudit = (userId: UserId, type: AuditEventType, details: Record<string, string> = {}) =>
+  recordAuditOf(Option.some(userId), type, details)
 
 /** The actor's own security events, newest first. */
 export const listAuditLog = Effect.fn("Identity.listAuditLog")(function*(actor: Actor, page: PageRequest) {

@@ -4,7 +4,7 @@ import { enforce } from "../shared/rate-limit.js"
 import { RequestClient } from "./client.js"
 
 export class RateLimitSettings extends Context.Service<RateLimitSettings, {
-  /** Requests a minute for one user or API key, over the whole authenticated API. */
+  /** Requests a minute for one user over the whole authenticated API: its sessions and API keys share them. */
   readonly apiPerMinute: number
   /** Login attempts a minute from one address. */
   readonly loginPerMinutePerIp: number
@@ -25,6 +25,9 @@ export const policies = Effect.map(RateLimitSettings, (s) => ({
   forgotPerEmail: { name: "password reset requests for this email", limit: 3, window: Duration.hours(1) },
   twoFactorPerIp: { name: "two-factor attempts from this address", limit: 30, window: Duration.minutes(1) },
   twoFactorFailuresPerUser: { name: "wrong two-factor codes for this account", limit: 10, window: Duration.minutes(15) },
+  // A session that asks again for the password or a code (change password, 2FA on and off): a stolen
+  // session must not become an unlimited oracle for them.
+  reauthFailuresPerUser: { name: "failed re-authentications for this account", limit: 10, window: Duration.minutes(15) },
   resendPerUser: { name: "verification mails for this account", limit: 3, window: Duration.hours(1) }
 } satisfies Record<string, RateLimitPolicy>))
 

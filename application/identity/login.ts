@@ -1,12 +1,12 @@
 import { Effect, Option, type Redacted } from "effect"
 import { InvalidCredentials } from "../../domain/identity/errors.js"
 import type { Email, User } from "../../domain/identity/user.js"
-import { check, count, forget } from "../shared/rate-limit.js"
+import { check, forget } from "../shared/rate-limit.js"
 import { enforcePerAddress, policies } from "./limits.js"
-import { lockAccount } from "./lockout.js"
+import { countSignInFailure } from "./lockout.js"
 import { PasswordHasher } from "../ports/password-hasher.js"
 import { UserRepository } from "../ports/user-repository.js"
-import { recordAudit } from "./audit.js"
+import { recordAudit, recordAuditOf } from "./audit.js"
 import { startSession, type TokenPair } from "./tokens.js"
 import { isTwoFactorEnabled, issueLoginChallenge } from "./two-factor.js"
 
@@ -26,12 +26,7 @@ export type LoginOutcome =
  * against the owner.
  */
 const signInFailed = (email: Email, user: Option.Option<User>) =>
-  Effect.gen(function*() {
-    const { lockout } = yield* policies
-    const verdict = yield* count(lockout, email)
-    if (verdict.count === lockout.limit && Option.isSome(user)) yield* lockAccount(user.value, lockout)
-    return yield* new InvalidCredentials()
-  })
+  Effect.andThen(countSignInFailure(email, user), Effect.fail(new InvalidCredentials()))
 
 export const login = Effect.fn("Identity.login")(function*(input: LoginInput) {
   const limits = yield* policies
@@ -39,16 +34,17 @@ export const login = Effect.fn("Identity.login")(function*(input: LoginInput) {
   yield* check(limits.lockout, input.email)
   const hasher = yield* PasswordHasher
   const found = yield* (yield* UserRepository).findByEmail(input.email)
-  if (Option.isNone(found)) {
-    yield* hasher.simulateVerify(input.password)
+  // The unknown-email path does the wrong-password path's work, step for step (one argon2 verify,
+  // against a decoy hash; one audit write; one lockout count), so its timing tells nothing apart.
+  const passwordHash = Option.match(found, { onNone: () => hasher.decoyHash, onSome: (user) => user.passwordHash })
+  const matches = yield* hasher.verify(passwordHash, input.password)
+  if (Option.isNone(found) || !matches) {
+    const reason = Option.isNone(found) ? "unknown email" : "wrong password"
+    yield* Effect.logInfo(`login refused: ${reason}`).pipe(Effect.annotateLogs({ user_id: Option.getOrNull(Option.map(found, (u) => u.id)) }))
+    yield* recordAuditOf(Option.map(found, (user) => user.id), "login.failed", { reason })
     return yield* signInFailed(input.email, found)
   }
   const user = found.value
-  if (!(yield* hasher.verify(user.passwordHash, input.password))) {
-    yield* Effect.logInfo("login refused: wrong password").pipe(Effect.annotateLogs({ user_id: user.id }))
-    yield* recordAudit(user.id, "login.failed", { reason: "wrong password" })
-    return yield* signInFailed(input.email, found)
-  }
   yield* forget(limits.lockout, input.email)
   if (yield* isTwoFactorEnabled(user.id)) {
     // The password was right, but no tokens until the second factor: only a challenge for it.

@@ -7,7 +7,8 @@ import type { Email, User } from "../../domain/identity/user.js"
 import { Forbidden } from "../../domain/shared/errors.js"
 import { MailSettings } from "../mail/settings.js"
 import { queueMail } from "../mail/queue-mail.js"
-import { passwordResetMail, securityNoticeMail } from "../mail/templates.js"
+import { passwordResetMail, passwordWasResetMail, securityNoticeMail } from "../mail/templates.js"
+import { ApiKeyRepository } from "../ports/api-key-repository.js"
 import { OneTimeTokens } from "../ports/one-time-tokens.js"
 import { PasswordHasher } from "../ports/password-hasher.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
@@ -15,7 +16,8 @@ import { SessionRepository } from "../ports/session-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { UserRepository } from "../ports/user-repository.js"
 import { recordAudit } from "./audit.js"
-import { enforce, forget } from "../shared/rate-limit.js"
+import { check, count, enforce, forget } from "../shared/rate-limit.js"
+import { countSignInFailure } from "./lockout.js"
 import { enforcePerAddress, policies } from "./limits.js"
 import { issueOneTimeToken } from "./one-time-token.js"
 import { IdentitySettings } from "./settings.js"
@@ -58,8 +60,9 @@ const setNewPassword = (user: User, newPassword: Redacted.Redacted<string>) =>
   })
 
 /**
- * Sets a new password from a reset link and ends every session of the account (whoever had it may be
- * the reason for the reset). Two-factor stays as it is: a mailbox alone must not be able to turn it off.
+ * Sets a new password from a reset link and ends every session and revokes every API key of the account
+ * (whoever had them may be the reason for the reset); the mail tells how many keys went. Two-factor
+ * stays as it is: a mailbox alone must not be able to turn it off.
  */
 export const resetPassword = Effect.fn("Identity.resetPassword")(function*(token: string, newPassword: Redacted.Redacted<string>) {
   const secrets = yield* SecretTokens
@@ -78,10 +81,11 @@ export const resetPassword = Effect.fn("Identity.resetPassword")(function*(token
       if (Option.isNone(consumed)) return yield* new InvalidOneTimeToken()
       yield* (yield* UserRepository).setPasswordHash(user.id, passwordHash, now)
       yield* (yield* SessionRepository).revokeAllForUser(user.id, now, Option.none())
+      const revokedApiKeys = yield* (yield* ApiKeyRepository).revokeAllForUser(user.id, now)
       // Whoever reset the password controls the mailbox: a lockout on the account ends with it.
       yield* forget((yield* policies).lockout, user.email)
-      yield* recordAudit(user.id, "password.reset")
-      yield* queueMail(securityNoticeMail(user.email, user.name, "Your password was reset", "The password of your account was reset and every session was signed out."))
+      yield* recordAudit(user.id, "password.reset", { api_keys_revoked: String(revokedApiKeys) })
+      yield* queueMail(passwordWasResetMail(user.email, user.name, revokedApiKeys))
     })
   )
 })
@@ -93,12 +97,34 @@ export const requireSession = (actor: Actor) =>
     onSome: Effect.succeed
   })
 
-/** Checks the caller's current password before a sensitive change. */
+/**
+ * Before a signed-in user proves again who they are (password or code): refused while the account is
+ * locked, or once its re-authentication failures reach their limit.
+ */
+export const guardReauthentication = (user: User) =>
+  Effect.gen(function*() {
+    const limits = yield* policies
+    yield* check(limits.reauthFailuresPerUser, user.id)
+    yield* check(limits.lockout, user.email)
+  })
+
+/** A failed re-authentication: counted per user, in the audit log, and toward the account's lockout. */
+export const reauthenticationFailed = (user: User, reason: string) =>
+  Effect.gen(function*() {
+    yield* count((yield* policies).reauthFailuresPerUser, user.id)
+    yield* recordAudit(user.id, "reauthentication.failed", { reason })
+    yield* countSignInFailure(user.email, Option.some(user))
+  })
+
+/** Checks the caller's current password before a sensitive change; attempts are limited and counted. */
 export const reauthenticate = (user: User, password: Redacted.Redacted<string>) =>
-  Effect.flatMap(PasswordHasher, (hasher) => hasher.verify(user.passwordHash, password)).pipe(
-    Effect.filterOrFail((ok) => ok, () => new WrongPassword()),
-    Effect.asVoid
-  )
+  Effect.gen(function*() {
+    yield* guardReauthentication(user)
+    if (!(yield* (yield* PasswordHasher).verify(user.passwordHash, password))) {
+      yield* reauthenticationFailed(user, "wrong password")
+      return yield* new WrongPassword()
+    }
+  })
 
 /** Changes the password and ends every other session of the account; the current one stays signed in. */
 export const changePassword = Effect.fn("Identity.changePassword")(function*(

@@ -23,7 +23,7 @@ import { Totp } from "../ports/totp.js"
 import { TwoFactorRepository, type TwoFactorState } from "../ports/two-factor-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { recordAudit } from "./audit.js"
-import { reauthenticate, requireSession } from "./password.js"
+import { reauthenticate, reauthenticationFailed, requireSession } from "./password.js"
 import { check, count } from "../shared/rate-limit.js"
 import { enforcePerAddress, policies } from "./limits.js"
 import { startSession } from "./tokens.js"
@@ -102,7 +102,7 @@ export const confirmTwoFactor = Effect.fn("Identity.confirmTwoFactor")(function*
   return codes
 })
 
-/** Turns 2FA off: needs the password and a current code (or a recovery code). */
+/** Turns 2FA off: needs the password and a current code (or a recovery code); wrong ones are limited and counted. */
 export const disableTwoFactor = Effect.fn("Identity.disableTwoFactor")(function*(
   actor: Actor,
   password: Redacted.Redacted<string>,
@@ -110,12 +110,19 @@ export const disableTwoFactor = Effect.fn("Identity.disableTwoFactor")(function*
 ) {
   yield* requireSession(actor)
   const user = yield* requireUser(actor.userId)
+  const limits = yield* policies
+  // Codes guessed here and at the login's second step share one budget.
+  yield* check(limits.twoFactorFailuresPerUser, user.id)
   yield* reauthenticate(user, password)
   const repo = yield* TwoFactorRepository
   const state = yield* repo.find(user.id)
   if (Option.isNone(activeSecret(state))) return yield* new TwoFactorNotEnabled()
   const accepted = (yield* acceptTotp(user, Option.getOrThrow(state), code)) || (yield* acceptRecoveryCode(user, code))
-  if (!accepted) return yield* new InvalidTwoFactorCode()
+  if (!accepted) {
+    yield* count(limits.twoFactorFailuresPerUser, user.id)
+    yield* reauthenticationFailed(user, "wrong two-factor code")
+    return yield* new InvalidTwoFactorCode()
+  }
   yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
       yield* repo.disable(user.id)

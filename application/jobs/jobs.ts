@@ -2,8 +2,8 @@ import { DateTime, Duration, Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { UserId } from "../../domain/identity/user.js"
 import { JobAlreadyFinished } from "../../domain/jobs/errors.js"
-import { isFinished, Job, JobId } from "../../domain/jobs/job.js"
-import { NotFound } from "../../domain/shared/errors.js"
+import { isFinished, Job, JobId, JOB_KIND_SCOPES, jobScopes } from "../../domain/jobs/job.js"
+import { Forbidden, NotFound } from "../../domain/shared/errors.js"
 import { FileStore } from "../ports/file-store.js"
 import { Ids } from "../ports/ids.js"
 import { JobQueue } from "../ports/job-queue.js"
@@ -43,12 +43,33 @@ export const enqueueJob = Effect.fn("Jobs.enqueue")(function*(
   return job
 })
 
-/** The actor's own job; anyone else's answers NotFound. */
-const ownJob = (actor: Actor, id: JobId) =>
+const isSession = (actor: Actor) => Option.isSome(actor.sessionId)
+
+/**
+ * Whether the actor may read (or start and cancel) a job of this type: a session may do anything
+ * with its own jobs; an API key needs the scope of the job's kind, and reaches no job of a kind
+ * that declares none.
+ */
+export const jobAccess = (actor: Actor, type: string, access: "read" | "write"): Effect.Effect<void, Forbidden> => {
+  if (isSession(actor)) return Effect.void
+  return Option.match(jobScopes(type), {
+    onNone: () => Effect.fail(new Forbidden({ reason: `API keys cannot reach ${type} jobs; use a signed-in session` })),
+    onSome: (scopes) =>
+      actor.scopes.has(scopes[access]) ? Effect.void : Effect.fail(new Forbidden({ reason: `This API key lacks the scope ${scopes[access]}` }))
+  })
+}
+
+/** The actor's own job, if it may `access` it; anyone else's answers NotFound (its own, with a missing scope: Forbidden). */
+const ownJob = (actor: Actor, id: JobId, access: "read" | "write") =>
   Effect.flatMap(JobQueue, (q) => q.findById(id)).pipe(
     Effect.flatMap((found) =>
-      Option.isSome(found) && Option.contains(found.value.ownerId, actor.userId) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Job" })))
+      Option.isSome(found) && Option.contains(found.value.ownerId, actor.userId) ? Effect.succeed(found.value) : Effect.fail(new NotFound({ resource: "Job" }))),
+    Effect.tap((job) => jobAccess(actor, job.type, access))
   )
+
+/** The job kinds the actor may list: every kind for a session, else those whose read scope its API key carries. */
+const readableKinds = (actor: Actor): Option.Option<ReadonlyArray<string>> =>
+  isSession(actor) ? Option.none() : Option.some([...JOB_KIND_SCOPES].filter(([, scopes]) => actor.scopes.has(scopes.read)).map(([kind]) => kind))
 
 /** How long a job's download link lasts; each read of the job hands out a fresh one. */
 export const DOWNLOAD_LINK_TTL = Duration.minutes(15)
@@ -64,17 +85,23 @@ const withDownload = (job: Job) =>
     return new Job({ ...job, result: { ...result, download_url: url, download_expires_at: DateTime.formatIso(expiresAt) } })
   })
 
-export const getJob = Effect.fn("Jobs.get")((actor: Actor, id: JobId) => Effect.flatMap(ownJob(actor, id), withDownload))
+export const getJob = Effect.fn("Jobs.get")((actor: Actor, id: JobId) => Effect.flatMap(ownJob(actor, id, "read"), withDownload))
 
+/** The actor's jobs of the kinds it may read; an API key that may read none is refused (403), not shown an empty list. */
 export const listJobs = Effect.fn("Jobs.list")(function*(actor: Actor, page: PageRequest) {
+  const kinds = readableKinds(actor)
+  if (Option.isSome(kinds) && kinds.value.length === 0) {
+    const scopes = [...JOB_KIND_SCOPES.values()].map((s) => s.read).join(" or ")
+    return yield* Effect.fail(new Forbidden({ reason: `This API key lacks the scope ${scopes}` }))
+  }
   const after = yield* decodeCursor(page.cursor)
-  const rows = yield* (yield* JobQueue).list(actor.userId, after, page.limit)
+  const rows = yield* (yield* JobQueue).list(actor.userId, after, page.limit, kinds)
   return toPage(rows, page.limit, (j) => ({ at: DateTime.toEpochMillis(j.createdAt), id: j.id }))
 })
 
 /** Cancels the actor's queued or running job; a running one stops at its worker's next heartbeat. */
 export const cancelJob = Effect.fn("Jobs.cancel")(function*(actor: Actor, id: JobId) {
-  const job = yield* ownJob(actor, id)
+  const job = yield* ownJob(actor, id, "write")
   if (isFinished(job.status)) return yield* Effect.fail(new JobAlreadyFinished({ status: job.status }))
   const cancelled = yield* (yield* JobQueue).cancel(id, yield* DateTime.now)
   return Option.getOrElse(cancelled, () => job)

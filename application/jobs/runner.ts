@@ -9,6 +9,13 @@ export class JobFailed extends Schema.TaggedError<JobFailed>()("JobFailed", {
   retryable: Schema.Boolean
 }) {}
 
+/**
+ * The job is no longer this worker's: its lease ran out and another worker took it, or it was
+ * cancelled. A `save` that finds this fails, so the transaction around it (the work of the batch)
+ * rolls back instead of committing work the new holder will do again.
+ */
+export class LeaseLost extends Schema.TaggedError<LeaseLost>()("LeaseLost", {}) {}
+
 /** What a running handler sees of its job. */
 export interface JobRun {
   readonly job: Job
@@ -16,9 +23,10 @@ export interface JobRun {
   readonly progress: (done: number, total: Option.Option<number>, checkpoint: unknown) => Effect.Effect<void>
   /**
    * Stores progress and checkpoint now. Inside the transaction that did the work, the two commit
-   * together: a job resumed after a crash starts exactly where the committed work ends.
+   * together: a job resumed after a crash starts exactly where the committed work ends. Fails with
+   * LeaseLost when the job is no longer this worker's (nothing of that transaction may commit).
    */
-  readonly save: (done: number, total: Option.Option<number>, checkpoint: unknown) => Effect.Effect<void, StorageUnavailable>
+  readonly save: (done: number, total: Option.Option<number>, checkpoint: unknown) => Effect.Effect<void, StorageUnavailable | LeaseLost>
   /** Problems worth reporting that do not stop the job (a bad input line). */
   readonly report: (errors: ReadonlyArray<JobError>) => Effect.Effect<void, StorageUnavailable>
 }
@@ -74,8 +82,9 @@ const execute = (settings: WorkerSettings, job: Job) =>
       progress: (done, total, checkpoint) => Ref.set(state, { done, total, checkpoint }),
       save: (done, total, checkpoint) =>
         Effect.gen(function*() {
+          const status = yield* queue.heartbeat(job.id, settings.workerId, DateTime.addDuration(yield* at, settings.lease), { done, total, checkpoint })
+          if (Option.isNone(status) || status.value !== "running") return yield* new LeaseLost()
           yield* Ref.set(state, { done, total, checkpoint })
-          yield* queue.heartbeat(job.id, settings.workerId, DateTime.addDuration(yield* at, settings.lease), { done, total, checkpoint })
         }),
       report: (errors) => queue.addErrors(job.id, errors)
     }
@@ -88,8 +97,8 @@ const execute = (settings: WorkerSettings, job: Job) =>
       return
     }
     const error = outcome.failure
-    if (error._tag === "Stop") {
-      yield* Effect.logInfo(`job stopped: ${(error as Stop).reason}`).pipe(log)
+    if (error._tag === "Stop" || error._tag === "LeaseLost") {
+      yield* Effect.logInfo(`job stopped: ${error._tag === "Stop" ? (error as Stop).reason : "lease lost or cancelled"}`).pipe(log)
       return
     }
     // Progress made before the failure is kept, so a resumable job starts again from there.
@@ -123,7 +132,9 @@ export const runWorkers = (settings: WorkerSettings) =>
   Effect.forEach(
     Array.from({ length: settings.concurrency }, (_, i) => i),
     (slot) =>
-      runOnce(settings).pipe(
+      // Each loop claims under an id of its own: a job whose lease ran out and that another loop of
+      // this process took is then fenced off from the first (its heartbeats and saves fail).
+      runOnce({ ...settings, workerId: `${settings.workerId}/${slot}` }).pipe(
         Effect.catch((error) => Effect.as(Effect.logWarning("job queue unavailable", error.message), false)),
         Effect.flatMap((found) => (found ? Effect.void : Effect.sleep(settings.pollInterval))),
         Effect.forever,

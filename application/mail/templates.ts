@@ -50,6 +50,19 @@ export const passwordResetMail = (to: string, name: string, base: string, token:
     action: { label: "Choose a new password", url: link(base, "/reset-password", token) }
   })
 
+/** After a reset, the owner learns what it ended: every session, and how many API keys. */
+export const passwordWasResetMail = (to: string, name: string, revokedApiKeys: number) =>
+  render(to, name, {
+    subject: "Your password was reset",
+    paragraphs: [
+      "The password of your account was reset and every session was signed out.",
+      revokedApiKeys === 0
+        ? "You had no active API keys, so none were revoked."
+        : `${revokedApiKeys} API ${revokedApiKeys === 1 ? "key was" : "keys were"} revoked: create new ones for the tools that used them.`,
+      "If this was not you, reset your password again now and review your sessions."
+    ]
+  })
+
 export const accountLockedMail = (to: string, name: string, base: string, token: string, minutes: number) =>
   render(to, name, {
     subject: "Your account was locked after failed sign-ins",

@@ -17,7 +17,7 @@ import {
 } from "../../domain/marketplace/order.js"
 import type { ProductId } from "../../domain/marketplace/product.js"
 import { Forbidden, NotFound } from "../../domain/shared/errors.js"
-import { FileStore } from "../ports/file-store.js"
+import { FileLinks } from "../ports/file-links.js"
 import { Ids } from "../ports/ids.js"
 import { MarketplaceSettings, OrderRepository, PaymentProviderFailed, Payments } from "../ports/orders.js"
 import { ProductRepository } from "../ports/product-repository.js"
@@ -281,6 +281,14 @@ export const downloadLink = Effect.fn("Marketplace.downloadLink")(function*(acto
   if (order.status !== "paid") return yield* Effect.fail(new Forbidden({ reason: `the order is ${order.status}: downloads need a paid order` }))
   const product = Option.getOrThrow(yield* (yield* ProductRepository).findById(order.productId))
   const file = yield* Option.match(product.file, { onNone: () => Effect.fail(new NotFound({ resource: "File" })), onSome: Effect.succeed })
-  const url = yield* (yield* FileStore).downloadUrl(file.key, "15 minutes", file.name)
+  // The link is served by the API and bound to the order, whatever the file store: a refund must
+  // end it before it expires, which a presigned store URL could not do.
+  const url = yield* (yield* FileLinks).sign(file.key, "15 minutes", file.name, order.id)
   return { url, expiresAt: DateTime.add(yield* DateTime.now, { minutes: 15 }) }
+})
+
+/** Whether an order-bound download link may still be served: only while its order is paid. */
+export const orderStillGrantsDownload = Effect.fn("Marketplace.orderStillGrantsDownload")(function*(id: OrderId) {
+  const order = yield* (yield* OrderRepository).findById(id)
+  return Option.isSome(order) && order.value.status === "paid"
 })

@@ -124,10 +124,16 @@ export const catalogue = Effect.fn("Marketplace.catalogue")(function*(filter: Ca
   return toPage(rows, page.limit, (p) => ({ at: sortKey(p, sort), id: p.id }))
 })
 
-/** A product anyone may see: approved ones only (sellers see their others through their own list). */
-export const publicProduct = Effect.fn("Marketplace.publicProduct")(function*(id: ProductId) {
+/**
+ * A product by id: an approved one for anyone; the seller's own in any state (draft, pending,
+ * rejected with its reason, archived), to a session or a key with marketplace:read. Anything else
+ * answers NotFound, as a missing product does.
+ */
+export const publicProduct = Effect.fn("Marketplace.publicProduct")(function*(id: ProductId, caller: Option.Option<Actor> = Option.none()) {
   const product = yield* load(id)
-  return product.status === "approved" ? product : yield* Effect.fail(new NotFound({ resource: "Product" }))
+  if (product.status === "approved") return product
+  const isSeller = Option.exists(caller, (a) => a.userId === product.sellerId && a.scopes.has("marketplace:read"))
+  return isSeller ? product : yield* Effect.fail(new NotFound({ resource: "Product" }))
 })
 
 export const categories = Effect.fn("Marketplace.categories")(function*() {

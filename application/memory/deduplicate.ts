@@ -9,7 +9,7 @@ import { ContentHash } from "../ports/content-hash.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
-import { embedMemory } from "./indexing.js"
+import { embedMemory, patiently } from "./indexing.js"
 
 export const DEDUPLICATE_JOB = "memory.deduplicate"
 export const DEFAULT_SIMILARITY = 0.95
@@ -112,7 +112,7 @@ export const runDeduplicate = (run: JobRun) =>
       if (loaded.length < 2) continue
       const [keeper, ...others] = [...loaded].sort((a, b) => DateTime.toEpochMillis(a.createdAt) - DateTime.toEpochMillis(b.createdAt) || (a.id < b.id ? -1 : 1))
       const merged = mergeInto(keeper!, others, yield* DateTime.now)
-      const entries = yield* embedMemory(merged)
+      const entries = yield* patiently(embedMemory(merged))
       yield* uow.transaction(
         Effect.gen(function*() {
           yield* memories.update(merged)

@@ -1,7 +1,7 @@
-import { Effect } from "effect"
+import { Duration, Effect } from "effect"
 import { chunkText } from "../../domain/memory/chunking.js"
 import type { Memory } from "../../domain/memory/memory.js"
-import { Embedder } from "../ports/embedder.js"
+import { Embedder, EmbedderBusy } from "../ports/embedder.js"
 import type { VectorEntry } from "../ports/vector-index.js"
 
 /** The text a memory is found by: its title, then its content. */
@@ -31,3 +31,13 @@ export const embedMemories = Effect.fn("Memory.embedMany")(function*(memories: R
     }))
   )
 })
+
+/**
+ * For jobs: a full embedding queue (EmbedderBusy) is waited out, as long as it asks, instead of
+ * failing the attempt; a request, by contrast, is refused at once (503 with Retry-After).
+ */
+export const patiently = <A, E, R>(embed: Effect.Effect<A, E | EmbedderBusy, R>): Effect.Effect<A, Exclude<E, EmbedderBusy>, R> =>
+  Effect.catch(embed, (error) =>
+    error instanceof EmbedderBusy
+      ? Effect.andThen(Effect.sleep(Duration.seconds(error.retryAfterSeconds)), Effect.suspend(() => patiently(embed)))
+      : Effect.fail(error as Exclude<E, EmbedderBusy>))

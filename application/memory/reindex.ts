@@ -8,7 +8,7 @@ import { JobQueue } from "../ports/job-queue.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
 import { VectorIndex } from "../ports/vector-index.js"
-import { embedMemories } from "./indexing.js"
+import { embedMemories, patiently } from "./indexing.js"
 
 export const REINDEX_JOB = "memory.reindex"
 const BATCH = 64
@@ -47,7 +47,7 @@ export const runReindex = (run: JobRun) =>
     for (;;) {
       const batch = yield* memories.pageById(owner, Option.map(Option.fromNullishOr(state.after), (a) => MemoryId.make(a)), BATCH)
       if (batch.length === 0) break
-      const entries = yield* embedMemories(batch)
+      const entries = yield* patiently(embedMemories(batch))
       const next = { after: batch.at(-1)!.id as string, done: state.done + batch.length }
       yield* uow.transaction(
         Effect.gen(function*() {

@@ -16,7 +16,8 @@ import { VectorIndex } from "../ports/vector-index.js"
 import { jsonArrayElements, jsonLines, type RawRecord } from "../shared/json-records.js"
 import { fieldIssues } from "../shared/schema-issues.js"
 import { ownedCollection } from "./access.js"
-import { embedMemories } from "./indexing.js"
+import { embedMemories, patiently } from "./indexing.js"
+import { jsonProblem } from "../shared/text-policy.js"
 
 export const IMPORT_JOB = "memory.import"
 export const EXPORT_JOB = "memory.export"
@@ -74,6 +75,9 @@ const checkRecord = (raw: RawRecord): { readonly record?: PortableMemory; readon
   } catch {
     return { error: { line: raw.line, message: "not valid JSON" } }
   }
+  // The same text policy as the HTTP boundary: NUL or an unpaired surrogate is a bad record, skipped.
+  const refused = jsonProblem(parsed, "record")
+  if (refused !== undefined) return { error: { line: raw.line, message: `invalid record: ${refused.path}: ${refused.message}` } }
   const decoded = decodePortable(parsed, { errors: "all" })
   if (Result.isFailure(decoded)) {
     const issues = fieldIssues(decoded.failure, "record").slice(0, 3).map((i) => `${i.path}: ${i.message}`)
@@ -160,7 +164,7 @@ export const runImport = (run: JobRun) =>
         })
         const existing = yield* memories.existingImportKeys(owner, firstOfKey.flatMap((m) => Option.toArray(m.importKey)))
         const fresh = firstOfKey.filter((m) => !existing.has(Option.getOrThrow(m.importKey)))
-        const entries = yield* embedMemories(fresh)
+        const entries = yield* patiently(embedMemories(fresh))
         // The batch, its vectors and the checkpoint that says it is done commit together.
         state = yield* uow.transaction(
           Effect.gen(function*() {

@@ -6,6 +6,13 @@ import type { StorageUnavailable } from "./errors.js"
 
 export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
   readonly insert: (key: ApiKey) => Effect.Effect<void, StorageUnavailable>
+  /**
+   * Inserts the key unless its user already holds `maxActive` usable (unrevoked, unexpired at the
+   * key's `createdAt`) keys; false then. Two concurrent inserts for one user cannot both pass.
+   */
+  readonly insertWithinLimit: (key: ApiKey, maxActive: number) => Effect.Effect<boolean, StorageUnavailable>
+  /** Revokes every unrevoked key of the user; answers how many. */
+  readonly revokeAllForUser: (userId: UserId, now: DateTime.Utc) => Effect.Effect<number, StorageUnavailable>
   /** One indexed lookup by the hash of the whole key. */
   readonly findByHash: (keyHash: string) => Effect.Effect<Option.Option<ApiKey>, StorageUnavailable>
   /** A user's unrevoked keys, newest first, after `after`; limit + 1 rows. */

@@ -5,6 +5,14 @@ export class EmbeddingFailed extends Schema.TaggedError<EmbeddingFailed>()("Embe
 }) {}
 
 /**
+ * The embedder has more work waiting than it takes (its queue is full): nothing was embedded, and
+ * the caller may try again after `retryAfterSeconds`. Refusing is what keeps the queue bounded.
+ */
+export class EmbedderBusy extends Schema.TaggedError<EmbedderBusy>()("EmbedderBusy", {
+  retryAfterSeconds: Schema.Int
+}) {}
+
+/**
  * Turns texts into vectors of one model. Every stored vector records `model` and `dimensions`, so a
  * change of model is detected rather than mixing incomparable vectors.
  */
@@ -12,5 +20,5 @@ export class Embedder extends Context.Service<Embedder, {
   readonly model: string
   readonly dimensions: number
   /** One unit-length vector per text, in order. */
-  readonly embed: (texts: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed>
+  readonly embed: (texts: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed | EmbedderBusy>
 }>()("Embedder") {}

@@ -52,7 +52,17 @@ export class JobQueue extends Context.Service<JobQueue, {
   readonly cancel: (id: JobId, at: DateTime.Utc) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   /** A queued or running job of this type and owner (none: a system job), if there is one. */
   readonly active: (type: string, ownerId: Option.Option<UserId>) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
+  /** How many of a user's jobs are queued or running (of any type): what the per-user cap counts. */
+  readonly activeCount: (ownerId: UserId) => Effect.Effect<number, StorageUnavailable>
   readonly findById: (id: JobId) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
-  /** A user's jobs, newest first; limit + 1 rows. */
-  readonly list: (ownerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>
+  /**
+   * A user's jobs, newest first; limit + 1 rows. `kinds` keeps only jobs of these kinds (the part of
+   * the type before its first dot; none: every kind).
+   */
+  readonly list: (
+    ownerId: UserId,
+    after: Option.Option<Position>,
+    limit: number,
+    kinds: Option.Option<ReadonlyArray<string>>
+  ) => Effect.Effect<ReadonlyArray<Job>, StorageUnavailable>
 }>()("JobQueue") {}

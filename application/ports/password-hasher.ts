@@ -5,8 +5,9 @@ export class PasswordHasher extends Context.Service<PasswordHasher, {
   /** Never fails on a wrong password or a malformed hash: it answers false. */
   readonly verify: (hash: string, password: Redacted.Redacted<string>) => Effect.Effect<boolean>
   /**
-   * Spend the time a verify would, for a login whose email matches no account: without it the
-   * answer's speed tells which emails are registered.
+   * A fixed hash of a password nobody knows, made like every other hash of this adapter: a login
+   * whose email matches no account verifies against it, so that it does the same work as a login
+   * with a wrong password and its answer's speed does not tell which emails are registered.
    */
-  readonly simulateVerify: (password: Redacted.Redacted<string>) => Effect.Effect<void>
+  readonly decoyHash: string
 }>()("PasswordHasher") {}

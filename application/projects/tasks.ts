@@ -18,9 +18,9 @@ import {
 import { NotFound } from "../../domain/shared/errors.js"
 import { Ids } from "../ports/ids.js"
 import { ProjectRepository } from "../ports/project-repository.js"
-import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort } from "../ports/task-repository.js"
+import { type TaskFilter, type TaskPosition, TaskRepository, type TaskSort, TaskSorts } from "../ports/task-repository.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
+import { CursorId, cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
 import { recordActivity } from "./activity.js"
 
@@ -36,7 +36,8 @@ export interface TaskInput {
   readonly blockedBy: ReadonlyArray<TaskId>
 }
 
-export type TaskPatch = { readonly [K in keyof TaskInput]?: TaskInput[K] } & { readonly version: number }
+/** The fields to change, and optionally the version the caller read (then a stale one is refused). */
+export type TaskPatch = { readonly [K in keyof TaskInput]?: TaskInput[K] } & { readonly version?: number }
 
 const fieldsOf = (t: Task) => ({
   title: t.title,
@@ -119,11 +120,29 @@ export const getTask = Effect.fn("Projects.getTask")(function*(actor: Actor, pro
   return yield* findTask(projectId, taskId)
 })
 
-/** Applies a patch if the caller read the current version; a stale one is refused (409), never silently lost. */
+/**
+ * Applies a patch. With a `version` (the one the caller read) a stale one is refused (409), never
+ * silently lost; without one the patch applies to whatever the task is now (last write wins), as
+ * API.md allows.
+ */
 export const updateTask = Effect.fn("Projects.updateTask")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, patch: TaskPatch) {
   yield* accessForChange(actor, projectId, can.writeTasks, "edit tasks")
+  // An unversioned patch that loses a race to another write is applied again over the newer task:
+  // its caller did not ask for a check, so it gets no conflict unless the task keeps changing.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = yield* applyPatch(actor, projectId, taskId, patch)
+    if (outcome._tag === "Applied") return outcome.task
+    if (patch.version !== undefined || attempt >= 3) return yield* new StaleVersion({ current: outcome.current })
+  }
+})
+
+type PatchOutcome = { readonly _tag: "Applied"; readonly task: Task } | { readonly _tag: "LostRace"; readonly current: number }
+const applied = (task: Task): PatchOutcome => ({ _tag: "Applied", task })
+const lostRace = (current: number): PatchOutcome => ({ _tag: "LostRace", current })
+
+const applyPatch = Effect.fnUntraced(function*(actor: Actor, projectId: ProjectId, taskId: TaskId, patch: TaskPatch) {
   const current = yield* findTask(projectId, taskId)
-  if (patch.version !== current.version) return yield* new StaleVersion({ current: current.version })
+  if (patch.version !== undefined && patch.version !== current.version) return yield* new StaleVersion({ current: current.version })
   const assigneeIds = patch.assigneeIds !== undefined ? sorted(patch.assigneeIds) : current.assigneeIds
   const blockedBy = patch.blockedBy !== undefined ? sorted(patch.blockedBy) : current.blockedBy
   yield* validateLinks(projectId, taskId, patch.assigneeIds !== undefined ? assigneeIds : [], patch.blockedBy !== undefined ? blockedBy : [])
@@ -145,18 +164,18 @@ export const updateTask = Effect.fn("Projects.updateTask")(function*(actor: Acto
     version: current.version + 1
   })
   const changes = diff(fieldsOf(current), fieldsOf(updated))
-  if (Object.keys(changes).length === 0) return current
+  if (Object.keys(changes).length === 0) return applied(current)
   const tasks = yield* TaskRepository
-  yield* (yield* UnitOfWork).transaction(
+  return yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
       if (!(yield* tasks.update(updated, current.version))) {
         const latest = yield* tasks.findById(projectId, taskId)
-        return yield* new StaleVersion({ current: Option.match(latest, { onNone: () => current.version + 1, onSome: (t) => t.version }) })
+        return lostRace(Option.match(latest, { onNone: () => current.version + 1, onSome: (t) => t.version }))
       }
       yield* recordActivity(actor, projectId, "task.updated", "task", taskId, changes)
+      return applied(updated)
     })
   )
-  return updated
 })
 
 export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Actor, projectId: ProjectId, taskId: TaskId) {
@@ -170,7 +189,27 @@ export const deleteTask = Effect.fn("Projects.deleteTask")(function*(actor: Acto
   )
 })
 
-const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Number, id: Schema.String, s: Schema.String }))
+const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Finite, id: CursorId, s: Schema.Literals(TaskSorts) }))
+
+/** Where tasks without a due date sort (last): the largest 4-byte integer, as the SQL adapter's COALESCE. */
+const NO_DUE_DATE = 2_147_483_647
+
+// The times of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, and their days since 1970-01-01.
+const [FIRST_MS, LAST_MS] = [-62_135_596_800_000, 253_402_300_799_999]
+const [FIRST_DAY, LAST_DAY] = [-719_162, 2_932_896]
+const isTime = (k: number) => Number.isInteger(k) && k >= FIRST_MS && k <= LAST_MS
+
+/**
+ * Whether `k` is a number `sortNumber` gives for `sort`. A cursor is the client's to send back, so
+ * its number is checked like any input before it becomes a timestamp, an integer or a date in SQL.
+ */
+const isSortNumber: Record<TaskSort, (k: number) => boolean> = {
+  "-created_at": isTime,
+  "created_at": isTime,
+  "position": Number.isFinite,
+  "-priority": (k) => Number.isInteger(k) && k >= 1 && k <= 4,
+  "due_date": (k) => Number.isInteger(k) && ((k >= FIRST_DAY && k <= LAST_DAY) || k === NO_DUE_DATE)
+}
 
 export const listTasks = Effect.fn("Projects.listTasks")(function*(
   actor: Actor,
@@ -189,7 +228,7 @@ export const listTasks = Effect.fn("Projects.listTasks")(function*(
     onSome: (raw) =>
       Schema.decodeEffect(TaskCursor)(raw).pipe(
         // A cursor belongs to one sort order: reusing it with another would skip or repeat rows.
-        Effect.filterOrFail((c) => c.s === sort, () => new InvalidCursor()),
+        Effect.filterOrFail((c) => c.s === sort && isSortNumber[sort](c.k), () => new InvalidCursor()),
         Effect.map((c) => Option.some({ k: c.k, id: c.id })),
         Effect.mapError(() => new InvalidCursor())
       )
@@ -216,6 +255,6 @@ export const sortNumber = (sort: TaskSort, task: Task): number => {
     case "-priority":
       return PRIORITY_RANK[task.priority]
     case "due_date":
-      return Option.match(task.dueDate, { onNone: () => 2147483647, onSome: (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000 })
+      return Option.match(task.dueDate, { onNone: () => NO_DUE_DATE, onSome: (d) => Date.parse(`${d}T00:00:00Z`) / 86_400_000 })
   }
 }

@@ -10,8 +10,18 @@ export interface Page<A> {
   readonly nextCursor: Option.Option<string>
 }
 
+/**
+ * A number a cursor carries: a timestamp in epoch milliseconds, or a sort key (a price, a rating, a
+ * day number, a rank). Bounded to the instants of years 0001–9999, which every store can hold: a
+ * cursor is client input, and `1e400` (Infinity), NaN or `-1e20` must be refused, not reach SQL.
+ */
+export const CursorNumber = Schema.Finite.check(Schema.isBetween({ minimum: -62_135_596_800_000, maximum: 253_402_300_799_999 }))
+
+/** The id half of a keyset position: every id of BrainOps is a UUID. */
+export const CursorId = Schema.String.check(Schema.isUUID())
+
 /** Keyset position: newest first by (created_at, id). Opaque to clients (base64url JSON). */
-export const Position = Schema.Struct({ at: Schema.Number, id: Schema.String })
+export const Position = Schema.Struct({ at: CursorNumber, id: CursorId })
 export type Position = typeof Position.Type
 
 /** A cursor carrying `position`: base64url of its JSON. Every list's cursor is one of these. */

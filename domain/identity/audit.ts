@@ -3,6 +3,7 @@ import { UserId } from "./user.js"
 
 export const AuditEventType = Schema.Literals(["login.succeeded",
   "login.failed",
+  "reauthentication.failed",
   "account.locked",
   "account.unlocked",
   "email.verified",
@@ -22,7 +23,8 @@ export type AuditEventId = typeof AuditEventId.Type
 /** A security-relevant thing that happened to an account, kept for its owner to review. */
 export class AuditEvent extends Schema.Class<AuditEvent>("AuditEvent")({
   id: AuditEventId,
-  userId: UserId,
+  /** None for a failed sign-in to an email no account has: it is written all the same (see login). */
+  userId: Schema.OptionFromNullOr(UserId),
   type: AuditEventType,
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),

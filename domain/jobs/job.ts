@@ -1,4 +1,5 @@
-import { Schema } from "effect"
+import { Option, Schema } from "effect"
+import type { Scope } from "../identity/actor.js"
 import { UserId } from "../identity/user.js"
 
 export const JobId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("JobId"))
@@ -47,3 +48,22 @@ export const isFinished = (status: JobStatus) => status === "succeeded" || statu
 
 /** Retry delay after `attempts` failed attempts: 5 s, 10 s, 20 s… capped at 10 minutes. */
 export const retryDelayMillis = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1))
+
+/** The scopes an API key needs for a job: `read` to see it (and its result), `write` to start or cancel it. */
+export interface JobScopes {
+  readonly read: Scope
+  readonly write: Scope
+}
+
+/**
+ * Jobs carry the scopes of their kind, the part of the type before the first dot: an export holds a
+ * memory dump, so a key that may not read memories may not read the export job either.
+ */
+export const JOB_KIND_SCOPES: ReadonlyMap<string, JobScopes> = new Map([
+  ["memory", { read: "memories:read", write: "memories:write" }]
+])
+
+export const jobKind = (type: string): string => type.split(".", 1)[0] ?? type
+
+/** The scopes a job of this type asks of an API key; none for a kind not listed, which only sessions reach. */
+export const jobScopes = (type: string): Option.Option<JobScopes> => Option.fromNullishOr(JOB_KIND_SCOPES.get(jobKind(type)))

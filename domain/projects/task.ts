@@ -1,5 +1,6 @@
 import { DateTime, Option, Schema } from "effect"
 import { UserId } from "../identity/user.js"
+import { CalendarDate } from "../shared/calendar-date.js"
 import { ProjectId } from "./project.js"
 
 export const TaskId = Schema.String.check(Schema.isUUID()).pipe(Schema.brand("TaskId"))
@@ -12,13 +13,9 @@ export const TaskPriority = Schema.Literals(["low", "medium", "high", "urgent"])
 export type TaskPriority = typeof TaskPriority.Type
 export const PRIORITY_RANK: Record<TaskPriority, number> = { low: 1, medium: 2, high: 3, urgent: 4 }
 
-/** A calendar date, `YYYY-MM-DD`. */
-export const DueDate = Schema.String.pipe(
-  Schema.check(Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/, { message: "due_date must be a date such as 2026-12-31" })),
-  Schema.check(Schema.makeFilter((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) || "due_date must be a real date")),
-  Schema.brand("DueDate")
-)
-export type DueDate = typeof DueDate.Type
+/** The day a task is due: a calendar date, checked as every date from a client is. */
+export const DueDate = CalendarDate
+export type DueDate = CalendarDate
 
 export class Task extends Schema.Class<Task>("Task")({
   id: TaskId,

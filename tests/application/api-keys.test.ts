@@ -3,7 +3,7 @@ import { DateTime, Effect, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "../../application/identity/api-keys.js"
 import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
-import { ApiKeyId } from "../../domain/identity/api-key.js"
+import { ApiKeyId, MAX_ACTIVE_API_KEYS } from "../../domain/identity/api-key.js"
 import { loginAnn, reasonOf, registerAnn, UseCaseLayer } from "../support/identity-helpers.js"
 
 const page = { limit: 20, cursor: Option.none() }
@@ -70,5 +70,27 @@ describe("API keys", () => {
       yield* TestClock.adjust("31 seconds")
       yield* authenticateApiKey(key)
       expect(yield* lastUsed).not.toEqual(first)
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("a user holds at most 25 active keys: the 26th is refused until one is revoked or expires", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      const { actor } = yield* loginAnn()
+      const now = yield* DateTime.now
+      const make = (name: string, expiresAt = Option.none<DateTime.Utc>()) => createApiKey(actor, { name, scopes: ["projects:read"], expiresAt })
+      expect(MAX_ACTIVE_API_KEYS).toBe(25)
+      const first = yield* make("expiring", Option.some(DateTime.add(now, { hours: 1 })))
+      const second = yield* make("k1")
+      for (let i = 2; i < 25; i++) yield* make(`k${i}`)
+      const refused = yield* Effect.flip(make("k25"))
+      expect(refused).toMatchObject({ _tag: "TooManyApiKeys", limit: 25 })
+      // A refused key is not stored.
+      expect((yield* listApiKeys(actor, { limit: 100, cursor: Option.none() })).items).toHaveLength(25)
+      yield* revokeApiKey(actor, second.apiKey.id)
+      yield* make("after a revoke")
+      expect((yield* Effect.flip(make("again")))._tag).toBe("TooManyApiKeys")
+      yield* TestClock.adjust("1 hour")
+      expect(reasonOf(yield* Effect.flip(authenticateApiKey(first.key)))).toBe("invalid, revoked or expired API key")
+      yield* make("after an expiry")
     }).pipe(Effect.provide(UseCaseLayer)))
 })

@@ -29,6 +29,16 @@ const TestHandlers = Layer.effect(
           yield* run.report([{ message: "line 2 is odd", line: 2 }])
           return { counted: to - from, resumedFrom: from }
         }),
+      // Like a batch import: each step's work "commits" only after its save, in the same flow.
+      "test.saves": (run) =>
+        Effect.gen(function*() {
+          const log = run.job.payload as { committed: Ref.Ref<number> }
+          for (let i = 1; i <= 100; i++) {
+            yield* Effect.sleep("1 second")
+            yield* run.save(i, Option.some(100), { at: i })
+            yield* Ref.update(log.committed, (n) => n + 1)
+          }
+        }),
       "test.flaky": () => Effect.flatMap(Ref.updateAndGet(calls, (n) => n + 1), (n) => Effect.fail(new JobFailed({ message: `attempt ${n} broke`, retryable: true }))),
       "test.hopeless": () => Effect.fail(new JobFailed({ message: "the file is not JSON", retryable: false }))
     }
@@ -91,6 +101,38 @@ describe("job runner", () => {
       expect(stopped.status).toBe("cancelled")
       expect(stopped.progressDone).toBeLessThan(30)
       expect((yield* Effect.result(cancelJob(actor, job.id)))._tag).toBe("Failure")
+    }).pipe(Effect.provide(JobsLayer)))
+
+  it.effect("a save after the job was cancelled fails (LeaseLost): the step's work does not commit", () =>
+    Effect.gen(function*() {
+      const { actor } = yield* person("ann")
+      const committed = yield* Ref.make(0)
+      const job = yield* enqueueJob("test.saves", Option.some(actor.userId), { committed })
+      const fiber = yield* Effect.forkChild(runOnce(settings()))
+      yield* TestClock.adjust("5 seconds")
+      yield* cancelJob(actor, job.id)
+      yield* TestClock.adjust("20 seconds")
+      yield* Fiber.join(fiber)
+      // Steps 1-5 saved before the cancel; the save of step 6 found it and nothing more committed.
+      expect(yield* Ref.get(committed)).toBe(5)
+      expect((yield* load(job.id)).status).toBe("cancelled")
+    }).pipe(Effect.provide(JobsLayer)))
+
+  it.effect("a worker whose lease another worker took cannot save: only the new holder's work commits", () =>
+    Effect.gen(function*() {
+      const committed = yield* Ref.make(0)
+      const job = yield* enqueueJob("test.saves", Option.none(), { committed })
+      const first = yield* Effect.forkChild(runOnce(settings("w1")))
+      yield* TestClock.adjust("3 seconds")
+      // As if w1 had stalled past its lease: w2 claims the job at a time when the lease has run out.
+      const queue = yield* JobQueue
+      const later = DateTime.add(yield* DateTime.now, { seconds: 31 })
+      const taken = yield* queue.claim("w2", ["test.saves"], later, DateTime.add(later, { seconds: 30 }))
+      expect(Option.map(taken, (j) => [j.id, j.attempts])).toEqual(Option.some([job.id, 2]))
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(first)
+      expect(yield* Ref.get(committed)).toBe(3)
+      expect((yield* load(job.id)).progressDone).toBe(3)
     }).pipe(Effect.provide(JobsLayer)))
 
   it.effect("a job whose worker died is taken again when the lease runs out, and resumes from its checkpoint", () =>

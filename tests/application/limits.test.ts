@@ -6,10 +6,13 @@ import { unlockAccount } from "../../application/identity/lockout.js"
 import { login } from "../../application/identity/login.js"
 import { forgotPassword, resetPassword } from "../../application/identity/password.js"
 import { register } from "../../application/identity/register.js"
-import { confirmTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../application/identity/two-factor.js"
+import { confirmTwoFactor, disableTwoFactor, enableTwoFactor, verifyLoginChallenge } from "../../application/identity/two-factor.js"
+import { changePassword } from "../../application/identity/password.js"
+import { listAuditLog } from "../../application/identity/audit.js"
 import { RequestClient } from "../../application/identity/client.js"
 import { Email } from "../../domain/identity/user.js"
 import { IdentityTestLayer, TEST_RATE_LIMITS } from "../support/identity-layer.js"
+import { RateLimitSettings } from "../../application/identity/limits.js"
 import { ann, loginAnn, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
 import { currentCode } from "../support/totp.js"
 import { tagOf } from "../support/fixtures.js"
@@ -121,4 +124,60 @@ describe("per-address and per-account limits", () => {
       yield* TestClock.adjust("15 minutes")
       expect(yield* tagOf(verifyLoginChallenge(yield* freshChallenge, { _tag: "Totp", code: yield* currentCode(secret) }))).toBe("ok")
     }).pipe(Effect.provide(UseCaseLayer)))
+
+  // The attack: behind one stolen session, 15 wrong passwords each on change-password and
+  // two-factor/disable, and 30 wrong codes on two-factor/disable, were all answered and never counted.
+  describe("re-authentication behind a session", () => {
+    const newPassword = Redacted.make("a brand new passphrase")
+    const attempts = <A, E extends { readonly _tag: string }, R>(n: number, attempt: Effect.Effect<A, E, R>) =>
+      Effect.forEach(Array.from({ length: n }), () => tagOf(attempt))
+    const expectLimited = (tags: ReadonlyArray<string>, failure: string, limit = 10) => {
+      expect(tags.slice(0, limit)).toEqual(Array(limit).fill(failure))
+      expect(tags.slice(limit)).toEqual(Array(tags.length - limit).fill("RateLimited"))
+    }
+    // The lockout threshold (TEST_RATE_LIMITS: 5) is below the re-authentication limit (10) here.
+    const WideLockout = Layer.succeed(RateLimitSettings, { ...TEST_RATE_LIMITS, lockoutThreshold: 1000 })
+
+    it.effect("15 wrong passwords on change-password: limited per user after 10 (429), each counted", () =>
+      Effect.gen(function*() {
+        yield* registerAnn
+        const { actor } = yield* loginAnn()
+        const tags = yield* attempts(15, changePassword(actor, wrong, newPassword))
+        expectLimited(tags, "WrongPassword")
+        const limited = yield* Effect.flip(changePassword(actor, ann.password, newPassword))
+        expect(limited._tag === "RateLimited" && limited.retryAfterSeconds).toBeGreaterThan(0)
+        const log = yield* listAuditLog(actor, { limit: 100, cursor: Option.none() })
+        expect(log.items.filter((e) => e.type === "reauthentication.failed")).toHaveLength(10)
+        yield* TestClock.adjust("15 minutes")
+        yield* changePassword(actor, ann.password, newPassword)
+      }).pipe(Effect.provide(WideLockout), Effect.provide(UseCaseLayer)))
+
+    it.effect("15 wrong passwords and 30 wrong codes on two-factor/disable are limited after 10", () =>
+      Effect.gen(function*() {
+        yield* registerAnn
+        const { actor } = yield* loginAnn()
+        const { secret } = yield* enableTwoFactor(actor, ann.password)
+        yield* confirmTwoFactor(actor, yield* currentCode(secret))
+        expectLimited(yield* attempts(15, disableTwoFactor(actor, wrong, "000000")), "WrongPassword")
+        yield* TestClock.adjust("15 minutes")
+        expectLimited(yield* attempts(30, disableTwoFactor(actor, ann.password, "000000")), "InvalidTwoFactorCode")
+        // A right code does not pass the limit either, and the login's second step shares the budget.
+        expect(yield* tagOf(disableTwoFactor(actor, ann.password, yield* currentCode(secret, 1)))).toBe("RateLimited")
+        const challenge = yield* login({ email: ann.email, password: ann.password })
+        const token = challenge._tag === "TwoFactorRequired" ? challenge.challengeToken : ""
+        expect(yield* tagOf(verifyLoginChallenge(token, { _tag: "Totp", code: yield* currentCode(secret, 1) }))).toBe("RateLimited")
+      }).pipe(Effect.provide(WideLockout), Effect.provide(UseCaseLayer)))
+
+    it.effect("each failure counts toward the login lockout: at the threshold, login is locked and the owner mailed", () =>
+      Effect.gen(function*() {
+        yield* registerAnn
+        const { actor } = yield* loginAnn()
+        const tags = yield* attempts(TEST_RATE_LIMITS.lockoutThreshold, changePassword(actor, wrong, newPassword))
+        expect(tags).toEqual(Array(TEST_RATE_LIMITS.lockoutThreshold).fill("WrongPassword"))
+        expect(yield* tagOf(login({ email: ann.email, password: ann.password }))).toBe("RateLimited")
+        // A locked account cannot be re-authenticated either, even with the right password.
+        expect(yield* tagOf(changePassword(actor, ann.password, newPassword))).toBe("RateLimited")
+        expect((yield* tokenFromLastMail).subject).toBe("Your account was locked after failed sign-ins")
+      }).pipe(Effect.provide(UseCaseLayer)))
+  })
 })

@@ -7,6 +7,9 @@ import { changePassword, resetPassword } from "../../application/identity/passwo
 import { refresh } from "../../application/identity/refresh.js"
 import { listSessions, revokeOtherSessions, revokeSession } from "../../application/identity/sessions.js"
 import { MailOutbox } from "../../application/ports/mail-outbox.js"
+import { authenticateApiKey, createApiKey } from "../../application/identity/api-keys.js"
+import { DeliveredMail } from "../../adapters/in-memory/mailer.memory.js"
+import { dispatchDueMail } from "../../application/mail/dispatch.js"
 import { Email, UserId } from "../../domain/identity/user.js"
 import { SessionId } from "../../domain/identity/session.js"
 import { ann, loginAnn, loginTokens, reasonOf, registerAnn, tokenFromLastMail, UseCaseLayer, forgotPasswordAndWait } from "../support/identity-helpers.js"
@@ -28,6 +31,26 @@ describe("forgot and reset password", () => {
       expect((yield* Effect.flip(loginTokens({ email: ann.email, password: ann.password })))._tag).toBe("InvalidCredentials")
       yield* loginTokens({ email: ann.email, password: newPassword })
       expect((yield* Effect.flip(resetPassword(token, Redacted.make("yet another passphrase"))))._tag).toBe("InvalidOneTimeToken")
+    }).pipe(Effect.provide(UseCaseLayer)))
+
+  it.effect("a reset also revokes every API key of the account, and the mail says how many", () =>
+    Effect.gen(function*() {
+      yield* registerAnn
+      const { actor } = yield* loginAnn()
+      const keys = yield* Effect.forEach(["ci", "laptop"], (name) =>
+        createApiKey(actor, { name, scopes: ["memories:read"], expiresAt: Option.none() }))
+      yield* authenticateApiKey(keys[0]!.key)
+      yield* forgotPasswordAndWait(ann.email)
+      yield* resetPassword((yield* tokenFromLastMail).token, newPassword)
+      for (const { key } of keys) {
+        expect(reasonOf(yield* Effect.flip(authenticateApiKey(key)))).toBe("invalid, revoked or expired API key")
+      }
+      yield* dispatchDueMail(100)
+      const notice = (yield* (yield* DeliveredMail).all).find((m) => m.subject === "Your password was reset")
+      expect(notice?.text).toContain("every session was signed out")
+      expect(notice?.text).toContain("2 API keys were revoked")
+      const log = yield* listAuditLog(yield* Effect.map(loginAnn(newPassword), (l) => l.actor), page)
+      expect(log.items.find((e) => e.type === "password.reset")?.details).toEqual({ api_keys_revoked: "2" })
     }).pipe(Effect.provide(UseCaseLayer)))
 
   it.effect("says nothing for an unknown email, and mails nothing", () =>

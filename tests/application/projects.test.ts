@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { TestClock } from "effect/testing"
 import { listActivity } from "../../application/projects/activity.js"
 import { addComment, deleteComment, editComment } from "../../application/projects/comments.js"
@@ -15,12 +15,31 @@ import {
   updateProject
 } from "../../application/projects/projects.js"
 import { createTask, deleteTask, getTask, listTasks, updateTask } from "../../application/projects/tasks.js"
-import type { TaskFilter } from "../../application/ports/task-repository.js"
-import { DueDate, TaskId } from "../../domain/projects/task.js"
+import { type TaskFilter, TaskRepository } from "../../application/ports/task-repository.js"
+import { DueDate, Task, TaskId } from "../../domain/projects/task.js"
 import { person, ProjectsTestLayer, taskInput, team } from "../support/projects-helpers.js"
 import { tagOf } from "../support/fixtures.js"
 
 const page = { limit: 50, cursor: Option.none() }
+
+/** Tasks whose every other write loses a race: another writer adds a label between its read and its write. */
+const RacingTasks = Layer.effect(
+  TaskRepository,
+  Effect.gen(function*() {
+    const tasks = yield* TaskRepository
+    let writes = 0
+    return TaskRepository.of({
+      ...tasks,
+      update: (task, expectedVersion) =>
+        writes++ % 2 === 0
+          ? Effect.andThen(
+            tasks.update(new Task({ ...task, title: `${task.title}?`, labels: ["concurrent"] }), expectedVersion),
+            tasks.update(task, expectedVersion)
+          )
+          : tasks.update(task, expectedVersion)
+    })
+  })
+)
 const noFilter: TaskFilter = {
   status: Option.none(),
   assigneeId: Option.none(),
@@ -152,6 +171,28 @@ describe("tasks", () => {
       expect(stale._tag === "StaleVersion" && stale.current).toBe(2)
       expect((yield* getTask(t.owner.actor, t.project.id, task.id)).title).toBe("First edit")
     }).pipe(Effect.provide(ProjectsTestLayer)))
+
+  it.effect("without a version a patch applies to the task as it is now, even one that lost a race", () =>
+    Effect.gen(function*() {
+      const t = yield* team
+      const task = yield* createTask(t.member.actor, t.project.id, taskInput())
+      yield* updateTask(t.member.actor, t.project.id, task.id, { version: 1, title: "First edit" })
+      const plain = yield* updateTask(t.admin.actor, t.project.id, task.id, { priority: "high" })
+      expect(plain).toMatchObject({ title: "First edit", priority: "high", version: 3 })
+      expect((yield* getTask(t.owner.actor, t.project.id, task.id)).version).toBe(3)
+    }).pipe(Effect.provide(ProjectsTestLayer)))
+
+  it.effect("an unversioned patch that loses a race is applied again over the newer task; a versioned one is refused", () =>
+    Effect.gen(function*() {
+      const t = yield* team
+      const task = yield* createTask(t.member.actor, t.project.id, taskInput())
+      const raced = yield* updateTask(t.admin.actor, t.project.id, task.id, { title: "Mine" })
+      expect(raced).toMatchObject({ title: "Mine", labels: ["concurrent"], version: 3 })
+      const stored = yield* getTask(t.owner.actor, t.project.id, task.id)
+      expect(stored).toMatchObject({ title: "Mine", labels: ["concurrent"], version: 3 })
+      const refused = yield* Effect.flip(updateTask(t.admin.actor, t.project.id, task.id, { version: 3, title: "Checked" }))
+      expect(refused._tag === "StaleVersion" && refused.current).toBe(4)
+    }).pipe(Effect.provide(RacingTasks.pipe(Layer.provideMerge(ProjectsTestLayer)))))
 
   it.effect("completed_at follows the status in and out of done", () =>
     Effect.gen(function*() {

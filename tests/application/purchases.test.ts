@@ -1,8 +1,10 @@
 import { expect, layer, type Vitest } from "@effect/vitest"
-import { Context, Duration, Effect, Layer, Option } from "effect"
-import { applyPayment, downloadLink, getOrder, markPaid, purchase } from "../../application/marketplace/orders.js"
+import { Context, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { applyPayment, downloadLink, getOrder, markPaid, orderStillGrantsDownload, purchase } from "../../application/marketplace/orders.js"
 import { MarketplaceSettings, OrderRepository, type Payments } from "../../application/ports/orders.js"
+import type { FileLinks } from "../../application/ports/file-links.js"
 import type { FileStore } from "../../application/ports/file-store.js"
+import { FileLinksHmac } from "../../adapters/local-files/signed-links.js"
 import type { Ids } from "../../application/ports/ids.js"
 import type { SecretTokens } from "../../application/ports/secret-tokens.js"
 import type { UnitOfWork } from "../../application/ports/unit-of-work.js"
@@ -28,11 +30,12 @@ import { approvedProduct, asAdmin, someone } from "../support/marketplace.js"
 const licensesOf = (actor: { readonly userId: Parameters<Context.Service.Shape<typeof OrderRepository>["licensesOf"]>[0] }) =>
   Effect.flatMap(OrderRepository, (orders) => orders.licensesOf(actor.userId))
 
-const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
+const links = FileLinksHmac({ secret: Redacted.make("purchase-test-link-secret-0123456789"), publicBaseUrl: "https://api.example.com" })
+const Common = Layer.mergeAll(ManualPayments, FileStoreMemory, links, Layer.succeed(MarketplaceSettings, { feePercent: 10, pendingOrderTtl: Duration.hours(24) }), IdsUuidV7, SecretTokensNode)
 const InMemory = Layer.mergeAll(OrderRepositoryMemory, Common, UserRepositoryMemory, UnitOfWorkMemory).pipe(Layer.provideMerge(ProductRepositoryMemory))
 const OnPglite = Layer.mergeAll(OrderRepositorySql, ProductRepositorySql, UserRepositorySql, UnitOfWorkSql, Common).pipe(Layer.provide(PgliteTestDatabase))
 
-type Ports = FileStore | Ids | MarketplaceSettings | OrderRepository | Payments | ProductRepository | SecretTokens | UnitOfWork | UserRepository
+type Ports = FileLinks | FileStore | Ids | MarketplaceSettings | OrderRepository | Payments | ProductRepository | SecretTokens | UnitOfWork | UserRepository
 const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
   it.effect("purchase → pending; mark-paid → paid, a license, the ledger's sale; repeats change nothing; a refund revokes and reverses", () =>
     Effect.gen(function*() {
@@ -56,7 +59,10 @@ const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
       const ledger = yield* (yield* OrderRepository).ledgerOf(seller.userId)
       expect(ledger.map((e) => [e.kind, e.gross, e.fee, e.net])).toEqual([["sale", 1999, 200, 1799]])
       expect(Option.map(yield* (yield* ProductRepository).findById(product.id), (p) => p.salesCount)).toEqual(Option.some(1))
-      expect((yield* downloadLink(buyer, order.id)).url).toBe(`memory://products/${product.id}/f`)
+      // The link is the API's own, bound to the order (so that a refund can end it), not the store's.
+      const link = new URL((yield* downloadLink(buyer, order.id)).url)
+      expect([link.pathname, link.searchParams.get("order"), link.searchParams.get("name")]).toEqual(["/api/v1/files", order.id, "budget.xlsx"])
+      expect(yield* orderStillGrantsDownload(order.id)).toBe(true)
       expect(yield* tagOf(purchase(buyer, product.id))).toBe("PurchaseRefused")
       expect(yield* tagOf(purchase(seller, product.id))).toBe("PurchaseRefused")
       expect(yield* tagOf(getOrder(seller, order.id))).toBe("NotFound")
@@ -69,6 +75,7 @@ const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
       const after = yield* (yield* OrderRepository).ledgerOf(seller.userId)
       expect(after.map((e) => [e.kind, e.net])).toEqual([["sale", 1799], ["reversal", -1799]])
       expect(yield* tagOf(downloadLink(buyer, order.id))).toBe("Forbidden")
+      expect(yield* orderStillGrantsDownload(order.id)).toBe(false)
     }))
 
 layer(InMemory)("purchases with the manual provider, in memory", scenario)

@@ -35,7 +35,8 @@ const start = async (embeddingsUrl: string) => {
     EMBEDDINGS_URL: embeddingsUrl,
     EMBEDDINGS_MODEL: "test-hash-16",
     EMBEDDINGS_DIMENSIONS: String(DIMS),
-    JOB_LEASE: "4 seconds",
+    // Long enough that heartbeats queued behind import batches on a loaded machine still renew it.
+    JOB_LEASE: "10 seconds",
     JOB_POLL_INTERVAL: "200 millis",
     MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
     RATE_LIMIT_API_PER_MINUTE: "100000"

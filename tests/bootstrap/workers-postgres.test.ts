@@ -83,7 +83,10 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
     EMBEDDINGS_MODEL: "test-hash-16",
     EMBEDDINGS_DIMENSIONS: "16",
     JOB_POLL_INTERVAL: "100 millis",
-    RATE_LIMIT_API_PER_MINUTE: "100000"
+    RATE_LIMIT_API_PER_MINUTE: "100000",
+    // One user queues all 24 jobs at once: above the default cap on a user's active jobs.
+    RATE_LIMIT_JOBS_PER_HOUR: "1000",
+    JOBS_MAX_ACTIVE_PER_USER: "1000"
   }
   // The API alone (no workers in it) queues the jobs.
   const port = await freePort()
@@ -94,6 +97,13 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
   const credentials = { email: "w@example.com", password: "a worker test password" }
   await call("/api/v1/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...credentials, name: "W" }) })
   const token = ((await (await call("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(credentials) })).json()) as any).access_token
+  // The three workers first, each up and polling, so that the jobs are shared out and not all
+  // taken by whichever process happens to boot first.
+  const workers = Array.from({ length: 3 }, () => spawnEntry("bootstrap/worker.ts", [], { ...env, WORKER_CONCURRENCY: "2" }))
+  running.push(...workers)
+  const started = Date.now() + 90_000
+  while (!workers.every((w) => w.output().includes("workers started")) && Date.now() < started) await new Promise((r) => setTimeout(r, 200))
+  expect(workers.map((w) => w.output().includes("workers started"))).toEqual([true, true, true])
   const jobIds: Array<string> = []
   for (let j = 0; j < 24; j++) {
     const body = Array.from({ length: 20 }, (_, i) => JSON.stringify({ content: `file ${j} record ${i} about subject ${i % 7}` })).join("\n")
@@ -101,7 +111,6 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
     jobIds.push(((await accepted.json()) as any).job_id)
   }
 
-  for (let w = 0; w < 3; w++) running.push(spawnEntry("bootstrap/worker.ts", [], { ...env, WORKER_CONCURRENCY: "2" }))
   const db = connect(url.toString())
   cleanups.unshift(db.close)
   const deadline = Date.now() + 180_000

@@ -52,4 +52,34 @@ export const apiKeyRepositoryContract = (it: Vitest.MethodsNonLive<ApiKeyReposit
         yield* keys.touch(key.id, at("12 minutes"))
         expect(Option.getOrThrow(yield* keys.findByHash(key.keyHash)).lastUsedAt).toEqual(Option.some(at("12 minutes")))
       }))
+  
+    it.effect("inserts within a limit of usable keys (revoked and expired ones do not count); revokes all of a user's keys", () =>
+      Effect.gen(function*() {
+        const keys = yield* ApiKeyRepository
+        const [owner, other] = [makeUser(), makeUser()]
+        yield* Effect.forEach([owner, other], (u) => Effect.flatMap(UserRepository, (r) => r.insert(u)))
+        const now = at("1 hour")
+        const expired = makeKey(owner.id, 20, { expiresAt: Option.some(at("30 minutes")) })
+        const revoked = makeKey(owner.id, 21, { revokedAt: Option.some(at("40 minutes")) })
+        yield* Effect.forEach([expired, revoked], keys.insert)
+        const fresh = (minutes: number) => makeKey(owner.id, minutes, { createdAt: now })
+        expect(yield* keys.insertWithinLimit(fresh(30), 2)).toBe(true)
+        expect(yield* keys.insertWithinLimit(fresh(31), 2)).toBe(true)
+        const refused = fresh(32)
+        expect(yield* keys.insertWithinLimit(refused, 2)).toBe(false)
+        expect(yield* keys.findByHash(refused.keyHash)).toEqual(Option.none())
+        const theirs = makeKey(other.id, 33, { createdAt: now })
+        expect(yield* keys.insertWithinLimit(theirs, 2)).toBe(true)
+        // Concurrent inserts for one user cannot pass the limit together.
+        const racers = [34, 35, 36, 37].map(fresh)
+        const outcomes = yield* Effect.forEach(racers, (k) => keys.insertWithinLimit(k, 4), { concurrency: "unbounded" })
+        expect(outcomes.filter(Boolean)).toHaveLength(2)
+
+        expect(yield* keys.revokeAllForUser(owner.id, at("2 hours"))).toBe(5)
+        expect(yield* keys.revokeAllForUser(owner.id, at("3 hours"))).toBe(0)
+        expect((yield* keys.listByUser(owner.id, Option.none(), 100))).toEqual([])
+        expect(Option.getOrThrow(yield* keys.findByHash(revoked.keyHash)).revokedAt).toEqual(Option.some(at("40 minutes")))
+        expect(Option.getOrThrow(yield* keys.findByHash(expired.keyHash)).revokedAt).toEqual(Option.some(at("2 hours")))
+        expect((yield* keys.listByUser(other.id, Option.none(), 100)).map((k) => k.id)).toEqual([theirs.id])
+      }))
   })

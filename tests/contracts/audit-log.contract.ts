@@ -17,7 +17,7 @@ export const auditLogContract = (it: Vitest.MethodsNonLive<AuditLog | UserReposi
         const event = (userId: typeof ann.id, minutes: number, type: AuditEvent["type"]) =>
           new AuditEvent({
             id: AuditEventId.make(uuidV7(DateTime.toEpochMillis(at(`${minutes} minutes`)))),
-            userId,
+            userId: Option.some(userId),
             type,
             ip: Option.some("198.51.100.1"),
             userAgent: Option.none(),
@@ -33,5 +33,23 @@ export const auditLogContract = (it: Vitest.MethodsNonLive<AuditLog | UserReposi
         const rest = yield* audit.listByUser(ann.id, Option.some({ at: DateTime.toEpochMillis(last.createdAt), id: last.id }), 2)
         expect(rest).toEqual([events[0]])
         expect(yield* audit.listByUser(bob.id, Option.none(), 10)).toEqual([events[3]])
+      }))
+  
+    it.effect("keeps an event of no account (a sign-in to an unknown email), listed for nobody", () =>
+      Effect.gen(function*() {
+        const audit = yield* AuditLog
+        const ann = makeUser()
+        yield* (yield* UserRepository).insert(ann)
+        const nobody = new AuditEvent({
+          id: AuditEventId.make(uuidV7(DateTime.toEpochMillis(at("10 minutes")))),
+          userId: Option.none(),
+          type: "login.failed",
+          ip: Option.some("198.51.100.9"),
+          userAgent: Option.none(),
+          details: { reason: "unknown email" },
+          createdAt: at("10 minutes")
+        })
+        yield* audit.record(nobody)
+        expect(yield* audit.listByUser(ann.id, Option.none(), 10)).toEqual([])
       }))
   })

@@ -46,4 +46,19 @@ layer(LocalS3, { timeout: "60 seconds" })("S3 file store (s3rver)", (it) => {
       expect(Buffer.from(bytes.subarray(0, part.length)).equals(Buffer.from(part))).toBe(true)
       expect(Buffer.from(bytes.subarray(19 * part.length)).equals(Buffer.from(part))).toBe(true)
     }), 60_000)
+
+  it.effect("a presigned GET of a seller's evil.html comes back as an attachment of type application/octet-stream, whatever was stored", () =>
+    Effect.gen(function*() {
+      const files = yield* FileStore
+      const page = "<html><script>alert(document.domain)</script></html>"
+      yield* files.put("t/evil.html", Stream.make(new TextEncoder().encode(page)), "text/html")
+      const url = new URL(yield* files.downloadUrl("t/evil.html", "5 minutes", "evil.html"))
+      expect(url.searchParams.get("response-content-type")).toBe("application/octet-stream")
+      expect(url.searchParams.get("response-content-disposition")).toBe("attachment; filename=\"evil.html\"; filename*=UTF-8''evil.html")
+      const response = yield* Effect.promise(() => fetch(url))
+      expect(response.status).toBe(200)
+      expect(response.headers.get("content-type")).toBe("application/octet-stream")
+      expect(response.headers.get("content-disposition")).toBe("attachment; filename=\"evil.html\"; filename*=UTF-8''evil.html")
+      expect(yield* Effect.promise(() => response.text())).toBe(page)
+    }))
 })

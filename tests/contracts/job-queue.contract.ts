@@ -128,9 +128,46 @@ export const jobQueueContract = (it: Vitest.MethodsNonLive<JobQueue | UserReposi
         const [a, b] = [newJob({ ownerId: Option.some(user.id), type: `t.${++seq}` }), newJob({ ownerId: Option.some(user.id), type: `t.${seq}` })]
         yield* queue.enqueue(a)
         yield* queue.enqueue(b)
-        const first = yield* queue.list(user.id, Option.none(), 1)
+        const first = yield* queue.list(user.id, Option.none(), 1, Option.none())
         expect(first.map((j) => j.id)).toEqual([b.id, a.id])
-        const rest = yield* queue.list(user.id, Option.some({ at: DateTime.toEpochMillis(b.createdAt), id: b.id }), 1)
+        const rest = yield* queue.list(user.id, Option.some({ at: DateTime.toEpochMillis(b.createdAt), id: b.id }), 1, Option.none())
         expect(rest.map((j) => j.id)).toEqual([a.id])
+      }))
+
+    it.effect("lists only the jobs of the kinds asked for (the type up to its first dot)", () =>
+      Effect.gen(function*() {
+        const queue = yield* JobQueue
+        const user = makeUser()
+        yield* (yield* UserRepository).insert(user)
+        const kind = `k${++seq}`
+        const otherKind = `other${seq}`
+        const mine = newJob({ ownerId: Option.some(user.id), type: `${kind}.export` })
+        const nested = newJob({ ownerId: Option.some(user.id), type: `${kind}.a.b` })
+        const other = newJob({ ownerId: Option.some(user.id), type: `${otherKind}.import` })
+        const bare = newJob({ ownerId: Option.some(user.id), type: kind })
+        for (const job of [mine, nested, other, bare]) yield* queue.enqueue(job)
+        const ids = (kinds: ReadonlyArray<string>) => Effect.map(queue.list(user.id, Option.none(), 10, Option.some(kinds)), (js) => js.map((j) => j.id).sort())
+        expect(yield* ids([kind])).toEqual([mine.id, nested.id, bare.id].sort())
+        expect(yield* ids([otherKind])).toEqual([other.id])
+        expect(yield* ids([])).toEqual([])
+        expect(yield* ids([`${kind}.export`])).toEqual([])
+        expect((yield* queue.list(user.id, Option.none(), 10, Option.none())).length).toBe(4)
+      }))
+
+    it.effect("counts a user's queued and running jobs of every type, not finished ones nor others'", () =>
+      Effect.gen(function*() {
+        const queue = yield* JobQueue
+        const [user, other] = [makeUser(), makeUser()]
+        for (const u of [user, other]) yield* (yield* UserRepository).insert(u)
+        expect(yield* queue.activeCount(user.id)).toBe(0)
+        const mine = (type: string) => newJob({ ownerId: Option.some(user.id), type })
+        const [a, b, c] = [mine(`t.${++seq}`), mine(`t.${++seq}`), mine(`t.${++seq}`)]
+        for (const j of [a, b, c, newJob({ ownerId: Option.some(other.id), type: `t.${++seq}` })]) yield* queue.enqueue(j)
+        const claimed = yield* queue.claim("w1", [b.type], later(0), later(1))
+        expect(Option.map(claimed, (j) => j.id)).toEqual(Option.some(b.id))
+        expect(yield* queue.activeCount(user.id)).toBe(3)
+        yield* queue.cancel(c.id, later(0))
+        expect(yield* queue.activeCount(user.id)).toBe(2)
+        expect(yield* queue.activeCount(other.id)).toBe(1)
       }))
   })

@@ -20,6 +20,24 @@ describe("Email", () => {
   )
 })
 
+describe("Email, Unicode (issue 13)", () => {
+  it("is NFKC-normalised before it is lower-cased: fullwidth and compatibility forms are one account", () => {
+    expect(decodeEmail("Ａlice@Example.com")).toEqual(Result.succeed("alice@example.com"))
+    expect(decodeEmail("ﬁona@example.com")).toEqual(Result.succeed("fiona@example.com"))
+  })
+
+  it.each([
+    "al\u200bice@example.com", "al\u200cice@example.com", "al\u200dice@example.com", "al\u2060ice@example.com",
+    "\ufeffalice@example.com", "alice@example.com\u202e", "\u202aalice@example.com", "al\u2066ice@example.com",
+    "al\u2069ice@example.com", "al\u200eice@example.com", "al\u200fice@example.com", "a\u0000@x.io", "a\u0007@x.io",
+    "a\ud800@x.io"
+  ])("refuses invisible, control and broken characters: %j", (input) => {
+    const decoded = decodeEmail(input)
+    expect(Result.isFailure(decoded)).toBe(true)
+    expect(String(Result.isFailure(decoded) && decoded.failure)).toContain("email must not contain invisible or control characters")
+  })
+})
+
 describe("password policy", () => {
   const email = "ann@example.com"
   const reason = (password: string) =>

@@ -35,6 +35,25 @@ layer(
       expect(limited.headers.get("x-request-id")).toBeTruthy()
     }))
 
+  it.effect("the limit is per user, shared by all of its API keys and its sessions (minting keys buys nothing)", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const email = uniqueEmail("many-keys")
+      yield* register(email, password)
+      yield* awayFromMinuteEdge
+      const { access_token } = yield* loginAs(email, password)
+      const keys: Array<string> = []
+      for (const name of ["one", "two"]) {
+        const created = yield* request(server.url("/api/v1/auth/api-keys"), { method: "POST", token: access_token, json: { name, scopes: ["memories:read"] } })
+        expect(created.status).toBe(201)
+        keys.push(created.body.key)
+      }
+      // Two requests spent minting; three more, one from each credential, reach the user's 5.
+      const me = (token: string) => Effect.map(request(server.url("/api/v1/auth/me"), { token }), (r) => r.status)
+      expect([yield* me(keys[0]!), yield* me(keys[1]!), yield* me(access_token)]).toEqual([200, 200, 200])
+      expect([yield* me(keys[0]!), yield* me(keys[1]!), yield* me(access_token)]).toEqual([429, 429, 429])
+    }))
+
   it.effect("repeated failed sign-ins lock the account (429), the mailed link unlocks it", () =>
     Effect.gen(function*() {
       const server = yield* TestServer

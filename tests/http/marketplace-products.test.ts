@@ -102,7 +102,9 @@ layer(TestServerLive(MAIL_ENV), { timeout: "90 seconds", excludeTestServices: tr
       const empty = new FormData()
       empty.append("note", "no file here")
       expect((yield* request(market(`/products/${created.id}/files`), { method: "POST", token: seller, body: empty })).status).toBe(400)
-      expect((yield* request(market(`/products/${created.id}`), { token: seller })).status).toBe(404)
+      // Changed by issue 13: the seller reads its own draft by id (it was 404); anyone else still gets 404.
+      expect((yield* request(market(`/products/${created.id}`), { token: seller })).body).toMatchObject({ id: created.id, status: "draft" })
+      expect((yield* request(market(`/products/${created.id}`))).status).toBe(404)
     }))
 
   it.effect("purchase with the manual provider: pending, admin mark-paid (twice), download link, license; own product and re-buying refused", () =>

@@ -63,6 +63,10 @@ layer(TestServerLive(STRIPE_ENV), { timeout: "90 seconds", excludeTestServices: 
       expect(stripe.requests.filter((r) => r.path === "/v1/refunds" && r.form["metadata[order_id]"] === order.body.id)).toHaveLength(1)
       expect((yield* webhook(signedEvent("charge.refunded", objects.refunded))).status).toBe(200)
       expect((yield* request(yield* marketUrl(`/orders/${order.body.id}/download`), { token: buyer })).status).toBe(403)
+      // The link handed out before the refund, still inside its 15 minutes, no longer serves the file.
+      const stale = yield* Effect.promise(() => fetch(server.url(`${url.pathname}${url.search}`)).then(async (r) => ({ status: r.status, text: await r.text() })))
+      expect(stale.status).toBe(404)
+      expect(stale.text).not.toContain("PK fake zip")
       expect((yield* request(yield* marketUrl("/licenses"), { token: buyer })).body.items.map((l: any) => l.status)).toEqual(["revoked"])
       expect((yield* request(yield* marketUrl(`/products/${productId}`))).body.sales_count).toBe(0)
     }))

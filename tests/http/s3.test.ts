@@ -2,7 +2,8 @@ import * as fs from "node:fs"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Schedule } from "effect"
 import S3rver from "s3rver"
-import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { loginAs, MAIL_ENV, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { adminToken, approvedProduct, marketCall, verifiedUser } from "../support/marketplace-http.js"
 import { scratchDir } from "../support/scratch.js"
 
 /** The server with S3_BUCKET set, against s3rver: uploads and exports go to the bucket, links are presigned. */
@@ -13,6 +14,7 @@ const ServerOnS3 = Layer.unwrap(
     const address = yield* Effect.acquireRelease(Effect.promise(() => server.run()), () =>
       Effect.promise(() => server.close()).pipe(Effect.andThen(Effect.sync(() => fs.rmSync(directory, { recursive: true, force: true })))))
     return TestServerLive({
+      ...MAIL_ENV,
       S3_BUCKET: "exports",
       S3_ENDPOINT: `http://127.0.0.1:${address.port}`,
       S3_FORCE_PATH_STYLE: "true",
@@ -47,5 +49,23 @@ layer(ServerOnS3, { timeout: "90 seconds", excludeTestServices: true })("HTTP: f
       expect(job.result.download_url).toContain("X-Amz-Signature")
       const file = yield* Effect.promise(() => fetch(job.result.download_url).then((r) => r.text()))
       expect(JSON.parse(file.trim())).toMatchObject({ content: "Stored by way of S3." })
+    }))
+
+  it.effect("with S3_BUCKET set, an order's download link is still the API's (not presigned): it serves the file from the bucket until a refund, then 404", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const seller = yield* verifiedUser("s3-seller")
+      const buyer = yield* verifiedUser("s3-buyer")
+      const admin = yield* adminToken
+      const productId = yield* approvedProduct(seller, {}, "PK from the bucket")
+      const order = (yield* marketCall(`/products/${productId}/purchase`, { method: "POST", token: buyer })).body.id
+      expect((yield* marketCall(`/admin/orders/${order}/mark-paid`, { method: "POST", token: admin })).body.status).toBe("paid")
+      const link = new URL((yield* marketCall(`/orders/${order}/download`, { token: buyer })).body.url)
+      expect([link.pathname, link.searchParams.get("order"), link.searchParams.has("X-Amz-Signature")]).toEqual(["/api/v1/files", order, false])
+      const get = () =>
+        Effect.promise(() => fetch(server.url(`${link.pathname}${link.search}`)).then(async (r) => ({ status: r.status, type: r.headers.get("content-type"), text: await r.text() })))
+      expect(yield* get()).toEqual({ status: 200, type: "application/octet-stream", text: "PK from the bucket" })
+      expect((yield* marketCall(`/admin/orders/${order}/refund`, { method: "POST", token: admin })).body.status).toBe("refunded")
+      expect((yield* get()).status).toBe(404)
     }))
 })

@@ -86,6 +86,10 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       const other = yield* preflight("https://evil.example.com")
       // The browser compares this header with its origin: any value but its own blocks the call.
       expect(other.headers.get("access-control-allow-origin")).not.toBe("https://evil.example.com")
+      // Optimistic concurrency from another origin: If-Match may be sent and the ETag read.
+      expect(allowed.headers.get("access-control-allow-headers")).toContain("if-match")
+      const health = yield* request(server.url("/health"), { headers: { origin: "https://app.example.com" } })
+      expect(health.headers.get("access-control-expose-headers")).toContain("etag")
     }))
 })
 

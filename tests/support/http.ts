@@ -21,9 +21,15 @@ export const TEST_ENV: Record<string, string> = {
   RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
   RATE_LIMIT_REGISTER_PER_HOUR: "10000",
   RATE_LIMIT_API_PER_MINUTE: "10000",
+  RATE_LIMIT_SEARCH_PER_MINUTE: "10000",
+  RATE_LIMIT_RAG_PER_MINUTE: "10000",
+  RATE_LIMIT_JOBS_PER_HOUR: "10000",
+  JOBS_MAX_ACTIVE_PER_USER: "10000",
   // Uploads and exports of HTTP tests go to a temporary folder of this run.
   FILES_DIR: path.join(inject("testScratch"), `files-${process.pid}`),
-  JOB_POLL_INTERVAL: "100 millis"
+  JOB_POLL_INTERVAL: "100 millis",
+  // One embedding worker a test server: two cores are shared by every test process.
+  EMBEDDING_WORKERS: "1"
 }
 
 export class TestServer extends Context.Service<TestServer, {

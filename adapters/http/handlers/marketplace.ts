@@ -17,6 +17,7 @@ import {
 } from "../../../application/marketplace/products.js"
 import { type Product, ProductId } from "../../../domain/marketplace/product.js"
 import { BrainOpsApi } from "../api.js"
+import { optionalCaller } from "../optional-caller.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
@@ -73,7 +74,8 @@ export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "mark
         maxPrice: Option.fromNullishOr(query.max_price),
         currency: Option.fromNullishOr(query.currency)
       }, query.sort, toPageRequest(query)).pipe(Effect.map((page) => toPageResponse(page, toProductResponse)), httpErrors))
-    .handle("product", ({ params }) => publicProduct(ProductId.make(params.id)).pipe(Effect.map(toProductResponse), httpErrors))
+    .handle("product", ({ params }) =>
+      Effect.flatMap(optionalCaller, (caller) => publicProduct(ProductId.make(params.id), caller).pipe(Effect.map(toProductResponse), httpErrors)))
     .handle("categories", () => categories().pipe(Effect.map((items) => new CategoriesResponse({ items })), httpErrors)))
 
 export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>

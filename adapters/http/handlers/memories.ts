@@ -27,8 +27,11 @@ import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "../errors.js"
 import { startExport, startImport } from "../../../application/memory/transfer.js"
 import { startReindex } from "../../../application/memory/reindex.js"
 import { startDeduplicate } from "../../../application/memory/deduplicate.js"
+import { admitJob, admitQuery, type MemoryLimitSettings } from "../../../application/memory/limits.js"
 import type { TransferFormat } from "../../../domain/memory/portable.js"
-import type { Forbidden, NotFound } from "../../../domain/shared/errors.js"
+import type { Forbidden, NotFound, RateLimited } from "../../../domain/shared/errors.js"
+import type { TooManyActiveJobs } from "../../../domain/jobs/errors.js"
+import type { RateLimiter } from "../../../application/ports/rate-limiter.js"
 import type { StorageUnavailable } from "../../../application/ports/errors.js"
 import type { CollectionRepository } from "../../../application/ports/memory-repository.js"
 import type { FileStore } from "../../../application/ports/file-store.js"
@@ -119,18 +122,22 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
         }, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toMemoryResponse)), httpErrors))
     .handle("search", ({ payload }) =>
       asActor((a) =>
-        searchMemories(a, {
+        Effect.andThen(admitQuery(a, "search"), searchMemories(a, {
           query: payload.query,
           limit: payload.limit,
           mode: payload.mode,
           collectionId: collectionOf(payload.collection_id),
           tags: payload.tags
-        })).pipe(
+        }))).pipe(
           Effect.map((results) => new SearchResponse({ results: results.map((r) => ({ memory: toMemoryResponse(r.memory), score: r.score, snippet: r.snippet })) })),
           httpErrors
         ))
     .handle("rag", ({ payload }) =>
-      asActor((a) => answerQuestion(a, { question: payload.question, limit: payload.limit, collectionId: collectionOf(payload.collection_id) })).pipe(
+      asActor((a) =>
+        Effect.andThen(
+          admitQuery(a, "rag"),
+          answerQuestion(a, { question: payload.question, limit: payload.limit, collectionId: collectionOf(payload.collection_id) })
+        )).pipe(
         Effect.map((r) => new RagResponse({ answer: r.answer, citations: r.citations.map((c) => ({ memory_id: c.memoryId, snippet: c.snippet, score: c.score })) })),
         httpErrors
       ))
@@ -147,25 +154,29 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
     .handleRaw("import", ({ request, query }) =>
       Effect.flatMap(CurrentActor, (a): Effect.Effect<
         { readonly job_id: string },
-        UnsupportedMediaType | BadRequest | PayloadTooLarge | HttpErrorOf<Forbidden | NotFound | StorageUnavailable>,
-        CollectionRepository | FileStore | Ids | JobQueue | MemoryShareRepository
+        UnsupportedMediaType | BadRequest | PayloadTooLarge | HttpErrorOf<Forbidden | NotFound | StorageUnavailable | RateLimited | TooManyActiveJobs>,
+        CollectionRepository | FileStore | Ids | JobQueue | MemoryShareRepository | MemoryLimitSettings | RateLimiter
       > =>
         Result.match(uploadOf(request, query.format), {
           onFailure: (refused) => Effect.fail(refused),
           onSuccess: (upload) =>
-            startImport(a, { ...upload, collectionId: collectionOf(query.collection_id) }).pipe(
-              Effect.map((job) => ({ job_id: job.id })),
-              Effect.mapError((e) => e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e))
+            // Admitted before the body is read: a refused import stores nothing and queues no job.
+            Effect.andThen(
+              httpErrors(admitJob(a)),
+              startImport(a, { ...upload, collectionId: collectionOf(query.collection_id) }).pipe(
+                Effect.map((job) => ({ job_id: job.id })),
+                Effect.mapError((e) => e instanceof BadRequest || e instanceof PayloadTooLarge ? e : toHttpError(e))
+              )
             )
         })))
     .handle("export", ({ payload }) =>
-      asActor((a) => startExport(a, { format: payload.format, collectionId: collectionOf(payload.collection_id) })).pipe(
+      asActor((a) => Effect.andThen(admitJob(a), startExport(a, { format: payload.format, collectionId: collectionOf(payload.collection_id) }))).pipe(
         Effect.map((job) => ({ job_id: job.id })),
         httpErrors
       ))
-    .handle("reindex", () => asActor((a) => startReindex(a)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
+    .handle("reindex", () => asActor((a) => Effect.andThen(admitJob(a), startReindex(a))).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
     .handle("deduplicate", ({ payload }) =>
-      asActor((a) => startDeduplicate(a, payload.threshold)).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
+      asActor((a) => Effect.andThen(admitJob(a), startDeduplicate(a, payload.threshold))).pipe(Effect.map((job) => ({ job_id: job.id })), httpErrors))
     .handle("analytics", ({ query }) =>
       asActor((a) => memoryAnalytics(a, query.days)).pipe(
         Effect.map((r) =>

@@ -24,6 +24,7 @@ import { type Task, TaskId } from "../../../domain/projects/task.js"
 import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
+import { expectedVersion, withETag } from "../etag.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 import {
   ActivityResponse,
@@ -151,7 +152,7 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
           dueDate: Option.fromNullishOr(payload.due_date),
           position: Option.fromNullishOr(payload.position),
           blockedBy: payload.blocked_by.map((id) => TaskId.make(id))
-        })).pipe(Effect.map(toTaskResponse), httpErrors))
+        })).pipe(Effect.map((t) => withETag(toTaskResponse(t))), httpErrors))
     .handle("listTasks", ({ params, query }) =>
       asActor((a) =>
         listTasks(
@@ -168,21 +169,23 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
           query.sort ?? "-created_at",
           toPageRequest(query)
         )).pipe(Effect.map((page) => toPageResponse(page, toTaskResponse)), httpErrors))
-    .handle("getTask", ({ params }) => asActor((a) => getTask(a, pid(params), tid(params))).pipe(Effect.map(toTaskResponse), httpErrors))
-    .handle("updateTask", ({ params, payload }) =>
-      asActor((a) =>
-        updateTask(a, pid(params), tid(params), {
-          version: payload.version,
-          ...(payload.title !== undefined ? { title: payload.title } : {}),
-          ...(payload.description !== undefined ? { description: payload.description } : {}),
-          ...(payload.status !== undefined ? { status: payload.status } : {}),
-          ...(payload.priority !== undefined ? { priority: payload.priority } : {}),
-          ...(payload.assignee_ids !== undefined ? { assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)) } : {}),
-          ...(payload.labels !== undefined ? { labels: payload.labels } : {}),
-          ...(payload.due_date !== undefined ? { dueDate: Option.fromNullishOr(payload.due_date) } : {}),
-          ...(payload.position !== undefined ? { position: Option.some(payload.position) } : {}),
-          ...(payload.blocked_by !== undefined ? { blockedBy: payload.blocked_by.map((id) => TaskId.make(id)) } : {})
-        })).pipe(Effect.map(toTaskResponse), httpErrors))
+    .handle("getTask", ({ params }) =>
+      asActor((a) => getTask(a, pid(params), tid(params))).pipe(Effect.map((t) => withETag(toTaskResponse(t))), httpErrors))
+    .handle("updateTask", ({ headers, params, payload }) =>
+      Effect.flatMap(expectedVersion(headers["if-match"], payload.version), (version) =>
+        asActor((a) =>
+          updateTask(a, pid(params), tid(params), {
+            ...(version !== undefined ? { version } : {}),
+            ...(payload.title !== undefined ? { title: payload.title } : {}),
+            ...(payload.description !== undefined ? { description: payload.description } : {}),
+            ...(payload.status !== undefined ? { status: payload.status } : {}),
+            ...(payload.priority !== undefined ? { priority: payload.priority } : {}),
+            ...(payload.assignee_ids !== undefined ? { assigneeIds: payload.assignee_ids.map((id) => UserId.make(id)) } : {}),
+            ...(payload.labels !== undefined ? { labels: payload.labels } : {}),
+            ...(payload.due_date !== undefined ? { dueDate: Option.fromNullishOr(payload.due_date) } : {}),
+            ...(payload.position !== undefined ? { position: Option.some(payload.position) } : {}),
+            ...(payload.blocked_by !== undefined ? { blockedBy: payload.blocked_by.map((id) => TaskId.make(id)) } : {})
+          })).pipe(Effect.map((t) => withETag(toTaskResponse(t))), httpErrors)))
     .handle("deleteTask", ({ params }) => asActor((a) => deleteTask(a, pid(params), tid(params))).pipe(httpErrors))
     .handle("listComments", ({ params, query }) =>
       asActor((a) => listComments(a, pid(params), tid(params), toPageRequest(query))).pipe(

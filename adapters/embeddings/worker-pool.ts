@@ -1,0 +1,211 @@
+import { Worker } from "node:worker_threads"
+import { Effect, type Scope } from "effect"
+import { EmbedderBusy, EmbeddingFailed } from "../../application/ports/embedder.js"
+
+export interface EmbeddingPoolOptions {
+  /** The worker script: answers {type:"ready"} once loaded, then {type:"result", id, vectors} per {id, texts}. */
+  readonly script: URL
+  /** Worker threads. */
+  readonly size: number
+  /** Texts that may wait for a worker; an embed call that would pass it is refused with EmbedderBusy. */
+  readonly queueLimit: number
+  /** Texts a worker embeds per message. */
+  readonly batchSize: number
+}
+
+export interface EmbeddingPool {
+  /** Raw vectors of the worker (not normalised), one per text, in order. */
+  readonly embed: (texts: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed | EmbedderBusy>
+  /** Texts waiting for a worker now. */
+  readonly queued: () => number
+}
+
+type Outcome = { readonly vectors: ReadonlyArray<ReadonlyArray<number>> } | { readonly error: EmbeddingFailed }
+
+interface Task {
+  readonly id: number
+  readonly texts: ReadonlyArray<string>
+  settled: boolean
+  /** Kept until the caller listens (a worker may answer before the caller's fiber has registered). */
+  outcome: Outcome | undefined
+  listener: ((outcome: Outcome) => void) | undefined
+}
+
+interface Slot {
+  state: "dead" | "starting" | "idle" | "busy"
+  worker: Worker | undefined
+  task: Task | undefined
+}
+
+type FromWorker =
+  | { readonly type: "ready" }
+  | { readonly type: "fatal"; readonly message: string }
+  | { readonly type: "result"; readonly id: number; readonly vectors: ReadonlyArray<ReadonlyArray<number>> }
+  | { readonly type: "error"; readonly id: number; readonly message: string }
+
+/**
+ * A pool of worker threads that embed off the event loop: a long embedding no longer holds every
+ * other request. The queue is bounded (in texts): past it a caller is refused at once with
+ * EmbedderBusy rather than piling up work and memory without end; a call that finds the queue
+ * empty is always taken, so no text is too long to embed. A worker that dies fails the batch it
+ * held with EmbeddingFailed (never hangs it) and is replaced. Scoped: closing the scope terminates
+ * the workers and fails whatever still waits.
+ */
+export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<EmbeddingPool, EmbeddingFailed, Scope.Scope> =>
+  Effect.gen(function*() {
+    const slots: Array<Slot> = Array.from({ length: Math.max(1, options.size) }, () => ({ state: "dead", worker: undefined, task: undefined }))
+    const waiting: Array<Task> = []
+    let queuedTexts = 0
+    let nextId = 0
+    let closed = false
+    // Milliseconds a batch takes, smoothed: how long a refused caller should wait.
+    let batchMillis = 1000
+    const startedAt = new Map<number, number>()
+    const readyWaiters = new Set<{ resolve: () => void; reject: (e: EmbeddingFailed) => void; slot: Slot }>()
+
+    const settle = (task: Task, outcome: Outcome) => {
+      if (task.settled) return
+      task.settled = true
+      task.outcome = outcome
+      task.listener?.(outcome)
+    }
+
+    const spawn = (slot: Slot) => {
+      slot.state = "starting"
+      const worker = new Worker(options.script)
+      slot.worker = worker
+      let everReady = false
+      let lastMessage = ""
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "ready") {
+          everReady = true
+          slot.state = "idle"
+          for (const w of readyWaiters) if (w.slot === slot) (readyWaiters.delete(w), w.resolve())
+          pump()
+        } else if (message.type === "fatal") {
+          lastMessage = message.message
+        } else if (slot.task !== undefined && slot.task.id === message.id) {
+          const task = slot.task
+          const began = startedAt.get(task.id)
+          if (began !== undefined) batchMillis = 0.7 * batchMillis + 0.3 * (performance.now() - began)
+          startedAt.delete(task.id)
+          slot.task = undefined
+          slot.state = "idle"
+          settle(task, message.type === "result" ? { vectors: message.vectors } : { error: new EmbeddingFailed({ message: message.message }) })
+          pump()
+        }
+      })
+      worker.on("error", (error) => {
+        lastMessage = String(error)
+      })
+      worker.on("exit", (code) => {
+        if (slot.worker !== worker) return
+        slot.worker = undefined
+        slot.state = "dead"
+        const reason = lastMessage || `exit code ${code}`
+        if (slot.task !== undefined) {
+          startedAt.delete(slot.task.id)
+          settle(slot.task, { error: new EmbeddingFailed({ message: `an embedding worker stopped: ${reason}` }) })
+          slot.task = undefined
+        }
+        if (closed) return
+        for (const w of readyWaiters) if (w.slot === slot) (readyWaiters.delete(w), w.reject(new EmbeddingFailed({ message: reason })))
+        if (everReady) {
+          // A crash: a fresh worker takes its place (its model loaded once more).
+          spawn(slot)
+        } else if (slots.every((s) => s.state === "dead")) {
+          // No worker can start (the model does not load): fail the waiting callers instead of hanging them.
+          for (const task of waiting.splice(0)) settle(task, { error: new EmbeddingFailed({ message: `no embedding worker could start: ${reason}` }) })
+          queuedTexts = 0
+        }
+      })
+    }
+
+    function pump() {
+      if (closed) return
+      for (const slot of slots) {
+        if (waiting.length === 0) return
+        if (slot.state === "dead") spawn(slot)
+        if (slot.state !== "idle") continue
+        const task = waiting.shift()!
+        queuedTexts -= task.texts.length
+        if (task.settled) continue
+        slot.task = task
+        slot.state = "busy"
+        startedAt.set(task.id, performance.now())
+        slot.worker!.postMessage({ id: task.id, texts: task.texts })
+      }
+    }
+
+    yield* Effect.addFinalizer(() =>
+      Effect.promise(async () => {
+        closed = true
+        const stopped = new EmbeddingFailed({ message: "the embedding pool was closed" })
+        for (const task of waiting.splice(0)) settle(task, { error: stopped })
+        for (const slot of slots) if (slot.task !== undefined) settle(slot.task, { error: stopped })
+        for (const w of readyWaiters) w.reject(stopped)
+        await Promise.all(slots.map((slot) => slot.worker?.terminate()))
+      })
+    )
+
+    // The model is loaded once per worker, now: a model that cannot load stops startup, as before.
+    yield* Effect.tryPromise({
+      try: () =>
+        Promise.all(slots.map((slot) =>
+          new Promise<void>((resolve, reject) => {
+            readyWaiters.add({ slot, resolve, reject })
+            spawn(slot)
+          })
+        )),
+      catch: (error) => error instanceof EmbeddingFailed ? error : new EmbeddingFailed({ message: String(error) })
+    })
+
+    const runTask = (texts: ReadonlyArray<string>) => {
+      const task: Task = { id: nextId++, texts, settled: false, outcome: undefined, listener: undefined }
+      const result = Effect.callback<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed>((resume) => {
+        const deliver = (outcome: Outcome) => resume("vectors" in outcome ? Effect.succeed(outcome.vectors) : Effect.fail(outcome.error))
+        if (task.outcome !== undefined) return deliver(task.outcome)
+        task.listener = deliver
+        // Interrupted (the request went away): a waiting batch leaves the queue; a running one is
+        // let finish and its vectors dropped.
+        return Effect.sync(() => {
+          task.settled = true
+          const at = waiting.indexOf(task)
+          if (at >= 0) {
+            waiting.splice(at, 1)
+            queuedTexts -= texts.length
+          }
+        })
+      })
+      return { task, result }
+    }
+
+    const embed = (texts: ReadonlyArray<string>) =>
+      Effect.suspend((): Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed | EmbedderBusy> => {
+        if (texts.length === 0) return Effect.succeed([])
+        if (closed) return Effect.fail(new EmbeddingFailed({ message: "the embedding pool was closed" }))
+        if (queuedTexts > 0 && queuedTexts + texts.length > options.queueLimit) {
+          const batches = Math.ceil(queuedTexts / options.batchSize)
+          return Effect.fail(new EmbedderBusy({ retryAfterSeconds: Math.max(1, Math.ceil((batches * batchMillis) / slots.length / 1000)) }))
+        }
+        const runs = Array.from({ length: Math.ceil(texts.length / options.batchSize) }, (_, i) =>
+          runTask(texts.slice(i * options.batchSize, (i + 1) * options.batchSize)))
+        for (const { task } of runs) waiting.push(task)
+        queuedTexts += texts.length
+        pump()
+        return Effect.forEach(runs, (r) => r.result, { concurrency: "unbounded" }).pipe(
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              for (const { task } of runs) {
+                task.settled = true
+                const at = waiting.indexOf(task)
+                if (at >= 0) (waiting.splice(at, 1), queuedTexts -= task.texts.length)
+              }
+            })
+          ),
+          Effect.map((batches) => batches.flat())
+        )
+      })
+
+    return { embed, queued: () => queuedTexts }
+  })
