@@ -1,17 +1,12 @@
 import { createHash } from "node:crypto"
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import { loginAs, MAIL_ENV, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { MAIL_ENV, register, request, signedIn, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
 import { approvedProduct, verifiedUser } from "../support/marketplace-http.js"
 
 const password = "correct horse battery staple"
 
-const signIn = (name: string) =>
-  Effect.gen(function*() {
-    const email = uniqueEmail(name)
-    yield* register(email, password)
-    return (yield* loginAs(email, password)).access_token
-  })
+const signIn = (name: string) => signedIn(name, password)
 
 const base64url = (json: string) => Buffer.from(json).toString("base64url")
 

@@ -1,15 +1,10 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
-import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { request, signedIn, TestServer, TestServerLive } from "../support/http.js"
 
 const password = "correct horse battery staple"
 
-const signIn = (name: string) =>
-  Effect.gen(function*() {
-    const email = uniqueEmail(name)
-    yield* register(email, password)
-    return (yield* loginAs(email, password)).access_token
-  })
+const signIn = (name: string) => signedIn(name, password)
 
 /** Polls a job until it has finished. */
 const finished = (token: string, jobId: string) =>

@@ -144,3 +144,11 @@ export const register = (email: string, password: string, name = "Test") =>
     request(server.url("/api/v1/auth/register"), { method: "POST", json: { email, password, name } }))
 
 export const uniqueEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@example.com`
+
+/** A new user, registered and signed in: its access token. */
+export const signedIn = (name: string, password = "correct horse battery staple") =>
+  Effect.gen(function*() {
+    const email = uniqueEmail(name)
+    yield* register(email, password)
+    return (yield* loginAs(email, password)).access_token
+  })
