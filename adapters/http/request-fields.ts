@@ -1,11 +1,9 @@
 import { DateTime, Effect, Schema } from "effect"
+import { FIRST_INSTANT_MS, LAST_INSTANT_MS } from "../../domain/shared/calendar-date.js"
 
 /** A request field that may be left out, and the value it then takes. */
 export const withDefault = <S extends Schema.Top>(schema: S, value: S["Type"]) =>
   schema.pipe(Schema.withDecodingDefaultTypeKey(Effect.succeed(value)))
-
-// The instants of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z.
-const [FIRST_MS, LAST_MS] = [-62_135_596_800_000, 253_402_300_799_999]
 
 /**
  * A time a client sends (ISO 8601), within the years 0001–9999: JavaScript reads times from
@@ -14,6 +12,6 @@ const [FIRST_MS, LAST_MS] = [-62_135_596_800_000, 253_402_300_799_999]
 export const RequestTimestamp = Schema.DateTimeUtcFromString.check(
   Schema.makeFilter((time) => {
     const ms = DateTime.toEpochMillis(time)
-    return (ms >= FIRST_MS && ms <= LAST_MS) || "must be a time between the years 0001 and 9999"
+    return (ms >= FIRST_INSTANT_MS && ms <= LAST_INSTANT_MS) || "must be a time between the years 0001 and 9999"
   })
 )

@@ -23,6 +23,7 @@ import { UnitOfWork } from "../ports/unit-of-work.js"
 import { CursorId, cursorOf, InvalidCursor, type PageRequest } from "../shared/pagination.js"
 import { accessForChange, accessProject } from "./access.js"
 import { recordActivity } from "./activity.js"
+import { FIRST_DAY, FIRST_INSTANT_MS, LAST_DAY, LAST_INSTANT_MS } from "../../domain/shared/calendar-date.js"
 
 export interface TaskInput {
   readonly title: string
@@ -194,10 +195,7 @@ const TaskCursor = cursorOf(Schema.Struct({ k: Schema.Finite, id: CursorId, s: S
 /** Where tasks without a due date sort (last): the largest 4-byte integer, as the SQL adapter's COALESCE. */
 const NO_DUE_DATE = 2_147_483_647
 
-// The times of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, and their days since 1970-01-01.
-const [FIRST_MS, LAST_MS] = [-62_135_596_800_000, 253_402_300_799_999]
-const [FIRST_DAY, LAST_DAY] = [-719_162, 2_932_896]
-const isTime = (k: number) => Number.isInteger(k) && k >= FIRST_MS && k <= LAST_MS
+const isTime = (k: number) => Number.isInteger(k) && k >= FIRST_INSTANT_MS && k <= LAST_INSTANT_MS
 
 /**
  * Whether `k` is a number `sortNumber` gives for `sort`. A cursor is the client's to send back, so

@@ -1,4 +1,5 @@
 import { Effect, Option, Schema } from "effect"
+import { FIRST_INSTANT_MS, LAST_INSTANT_MS } from "../../domain/shared/calendar-date.js"
 
 export interface PageRequest {
   readonly limit: number
@@ -15,7 +16,7 @@ export interface Page<A> {
  * day number, a rank). Bounded to the instants of years 0001–9999, which every store can hold: a
  * cursor is client input, and `1e400` (Infinity), NaN or `-1e20` must be refused, not reach SQL.
  */
-export const CursorNumber = Schema.Finite.check(Schema.isBetween({ minimum: -62_135_596_800_000, maximum: 253_402_300_799_999 }))
+export const CursorNumber = Schema.Finite.check(Schema.isBetween({ minimum: FIRST_INSTANT_MS, maximum: LAST_INSTANT_MS }))
 
 /** The id half of a keyset position: every id of BrainOps is a UUID. */
 export const CursorId = Schema.String.check(Schema.isUUID())

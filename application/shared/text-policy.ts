@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from "../../domain/shared/text.js"
 import type { FieldIssue } from "./schema-issues.js"
 
 /**
@@ -12,13 +13,12 @@ import type { FieldIssue } from "./schema-issues.js"
 export const MAX_JSON_DEPTH = 32
 
 const NUL = "\u0000"
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** Why `text` is refused, or undefined when it is acceptable. */
 export const textProblem = (text: string): string | undefined =>
   text.includes(NUL)
     ? "must not contain the NUL character (U+0000)"
-    : LONE_SURROGATE.test(text)
+    : hasLoneSurrogate(text)
     ? "must not contain an unpaired UTF-16 surrogate (U+D800–U+DFFF)"
     : undefined
 

@@ -1,13 +1,11 @@
 import { Schema } from "effect"
+import { hasLoneSurrogate } from "../shared/text.js"
 
 /**
  * NUL and the other C0 and C1 control characters: no name or address needs them, and PostgreSQL
  * refuses NUL in text outright.
  */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
-
-/** Half of a UTF-16 surrogate pair without its other half: not text, and not valid in jsonb. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /**
  * Characters that render as nothing (zero-width space, joiners, word joiner, byte order mark) or
@@ -16,7 +14,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/
 
-export const hasControlOrBrokenText = (s: string) => CONTROL.test(s) || LONE_SURROGATE.test(s)
+export const hasControlOrBrokenText = (s: string) => CONTROL.test(s) || hasLoneSurrogate(s)
 
 /** Text a person typed as one line: no control characters, no lone surrogates. */
 export const isPlainText = (field: string) =>

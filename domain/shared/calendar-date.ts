@@ -1,5 +1,15 @@
 import { Schema } from "effect"
 
+/**
+ * The first and last instants of the years 0001–9999 (0001-01-01T00:00:00Z, 9999-12-31T23:59:59.999Z)
+ * in epoch milliseconds, and their days since 1970-01-01: the range of every date and time BrainOps
+ * takes from a client, which JavaScript and PostgreSQL both hold.
+ */
+export const FIRST_INSTANT_MS = -62_135_596_800_000
+export const LAST_INSTANT_MS = 253_402_300_799_999
+export const FIRST_DAY = Math.floor(FIRST_INSTANT_MS / 86_400_000)
+export const LAST_DAY = Math.floor(LAST_INSTANT_MS / 86_400_000)
+
 const daysIn = (year: number, month: number): number =>
   month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
 
