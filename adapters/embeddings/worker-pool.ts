@@ -26,6 +26,8 @@ interface Task {
   readonly id: number
   readonly texts: ReadonlyArray<string>
   settled: boolean
+  /** When a worker took it (performance.now()), to learn how long a batch takes. */
+  startedAt: number | undefined
   /** Kept until the caller listens (a worker may answer before the caller's fiber has registered). */
   outcome: Outcome | undefined
   listener: ((outcome: Outcome) => void) | undefined
@@ -60,7 +62,6 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
     let closed = false
     // Milliseconds a batch takes, smoothed: how long a refused caller should wait.
     let batchMillis = 1000
-    const startedAt = new Map<number, number>()
     const readyWaiters = new Set<{ resolve: () => void; reject: (e: EmbeddingFailed) => void; slot: Slot }>()
 
     const settle = (task: Task, outcome: Outcome) => {
@@ -68,6 +69,16 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
       task.settled = true
       task.outcome = outcome
       task.listener?.(outcome)
+    }
+
+    /** A caller gave up on the task: it is no one's any more, and leaves the queue if it still waits there. */
+    const withdraw = (task: Task) => {
+      task.settled = true
+      const at = waiting.indexOf(task)
+      if (at >= 0) {
+        waiting.splice(at, 1)
+        queuedTexts -= task.texts.length
+      }
     }
 
     const spawn = (slot: Slot) => {
@@ -86,9 +97,7 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
           lastMessage = message.message
         } else if (slot.task !== undefined && slot.task.id === message.id) {
           const task = slot.task
-          const began = startedAt.get(task.id)
-          if (began !== undefined) batchMillis = 0.7 * batchMillis + 0.3 * (performance.now() - began)
-          startedAt.delete(task.id)
+          if (task.startedAt !== undefined) batchMillis = 0.7 * batchMillis + 0.3 * (performance.now() - task.startedAt)
           slot.task = undefined
           slot.state = "idle"
           settle(task, message.type === "result" ? { vectors: message.vectors } : { error: new EmbeddingFailed({ message: message.message }) })
@@ -104,7 +113,6 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
         slot.state = "dead"
         const reason = lastMessage || `exit code ${code}`
         if (slot.task !== undefined) {
-          startedAt.delete(slot.task.id)
           settle(slot.task, { error: new EmbeddingFailed({ message: `an embedding worker stopped: ${reason}` }) })
           slot.task = undefined
         }
@@ -132,7 +140,7 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
         if (task.settled) continue
         slot.task = task
         slot.state = "busy"
-        startedAt.set(task.id, performance.now())
+        task.startedAt = performance.now()
         slot.worker!.postMessage({ id: task.id, texts: task.texts })
       }
     }
@@ -161,21 +169,14 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
     })
 
     const runTask = (texts: ReadonlyArray<string>) => {
-      const task: Task = { id: nextId++, texts, settled: false, outcome: undefined, listener: undefined }
+      const task: Task = { id: nextId++, texts, settled: false, startedAt: undefined, outcome: undefined, listener: undefined }
       const result = Effect.callback<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed>((resume) => {
         const deliver = (outcome: Outcome) => resume("vectors" in outcome ? Effect.succeed(outcome.vectors) : Effect.fail(outcome.error))
         if (task.outcome !== undefined) return deliver(task.outcome)
         task.listener = deliver
         // Interrupted (the request went away): a waiting batch leaves the queue; a running one is
         // let finish and its vectors dropped.
-        return Effect.sync(() => {
-          task.settled = true
-          const at = waiting.indexOf(task)
-          if (at >= 0) {
-            waiting.splice(at, 1)
-            queuedTexts -= texts.length
-          }
-        })
+        return Effect.sync(() => withdraw(task))
       })
       return { task, result }
     }
@@ -194,15 +195,8 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
         queuedTexts += texts.length
         pump()
         return Effect.forEach(runs, (r) => r.result, { concurrency: "unbounded" }).pipe(
-          Effect.onInterrupt(() =>
-            Effect.sync(() => {
-              for (const { task } of runs) {
-                task.settled = true
-                const at = waiting.indexOf(task)
-                if (at >= 0) (waiting.splice(at, 1), queuedTexts -= task.texts.length)
-              }
-            })
-          ),
+          // Also the batches whose caller fiber was interrupted before it listened.
+          Effect.onInterrupt(() => Effect.sync(() => runs.forEach(({ task }) => withdraw(task)))),
           Effect.map((batches) => batches.flat())
         )
       })
