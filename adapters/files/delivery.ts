@@ -16,9 +16,8 @@ export const attachmentDisposition = (filename: string) => {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${rfc5987(filename === "" ? "download" : filename)}`
 }
 
-/** The headers of a file response served by the API itself. */
+/** The headers of a file response served by the API itself (nosniff comes with every response, server-middleware.ts). */
 export const downloadHeaders = (filename: string) => ({
   "content-disposition": attachmentDisposition(filename),
-  "x-content-type-options": "nosniff",
   "cache-control": "private, no-store"
 })
