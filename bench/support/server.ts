@@ -64,62 +64,90 @@ const groupAlive = (pid: number) => {
 export interface RunningServer {
   readonly base: string
   readonly stop: () => Promise<void>
+  /** Date.now() when the process was spawned (where a CPU profile of it starts, give or take Node's boot). */
+  readonly spawnedAt: number
 }
 
-let running: { child: ChildProcess; dataDir: string } | undefined
+interface Running { readonly child: ChildProcess; readonly dataDir?: string }
+const running = new Set<Running>()
 
-/** Stops the server and removes its data folder; safe to call twice, and from signal handlers. */
-export const stopServer = async () => {
-  const current = running
-  running = undefined
-  if (current === undefined) return
+const stopOne = async (current: Running) => {
+  if (!running.delete(current)) return
   const pid = current.child.pid
   if (pid !== undefined) {
     if (groupAlive(pid)) process.kill(-pid, "SIGTERM")
     for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100)
     if (groupAlive(pid)) process.kill(-pid, "SIGKILL")
   }
-  rmSync(current.dataDir, { recursive: true, force: true })
+  if (current.dataDir !== undefined) rmSync(current.dataDir, { recursive: true, force: true })
+}
+
+/** Stops every process started here (and removes their data folders); safe to call twice, and from signal handlers. */
+export const stopServer = async () => {
+  await Promise.all([...running].map(stopOne))
+}
+
+/**
+ * Spawns `tsx <script>` (on this Node) in a process group of its own, so tsx and the node process under
+ * it stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
+ */
+export const spawnTracked = (script: string, env: NodeJS.ProcessEnv, options: { readonly cwd?: string; readonly dataDir?: string; readonly profileDir?: string } = {}) => {
+  const [command, argv] = options.profileDir === undefined
+    ? [process.execPath, [TSX_CLI, script]]
+    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", options.profileDir, "--import", "tsx", script]]
+  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) })
+  const entry: Running = { child, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
+  running.add(entry)
+  const state = { output: "" }
+  // BENCH_SERVER_LOG=<file>: the server's whole output (JSON log lines at LOG_LEVEL, "warning" unless set) goes there too.
+  const logFile = process.env["BENCH_SERVER_LOG"]
+  const keep = (chunk: Buffer) => {
+    state.output = (state.output + chunk.toString()).slice(-4000)
+    if (logFile !== undefined) appendFileSync(logFile, chunk)
+  }
+  child.stdout?.on("data", keep)
+  child.stderr?.on("data", keep)
+  return { child, state, stop: () => stopOne(entry) }
+}
+
+export interface ServerOptions {
+  /** Another checkout of BrainOps to run (e.g. a worktree at an older commit); this one by default. */
+  readonly root?: string
+  /** BENCH_CPU_PROF's profiles of this server go to <BENCH_CPU_PROF>/<label>. */
+  readonly label?: string
 }
 
 /**
  * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
- * loopback port and waits for /health. It runs in its own process group, so tsx and the node process
- * under it stop together.
+ * loopback port and waits for /health. Several may run at once.
  */
-export const startServer = async (extraEnv: Record<string, string> = {}): Promise<RunningServer> => {
+export const startServer = async (extraEnv: Record<string, string> = {}, options: ServerOptions = {}): Promise<RunningServer> => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
   // The embedded profile unless the benchmark asks for a database itself.
   if (!("DATABASE_URL" in extraEnv)) delete env["DATABASE_URL"]
-  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools,
+  // or print its top frames with bench/support/profile-top.ts).
   const profile = process.env["BENCH_CPU_PROF"]
-  const [command, argv] = profile === undefined
-    ? [process.execPath, [TSX_CLI, "bootstrap/server.ts"]]
-    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", profile, "--import", "tsx", "bootstrap/server.ts"]]
-  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-  running = { child, dataDir }
-  let output = ""
-  // BENCH_SERVER_LOG=<file>: the server's whole output (JSON log lines at LOG_LEVEL, "warning" unless set) goes there too.
-  const logFile = process.env["BENCH_SERVER_LOG"]
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000)
-    if (logFile !== undefined) appendFileSync(logFile, chunk)
-  }
-  child.stdout?.on("data", keep)
-  child.stderr?.on("data", keep)
+  const profileDir = profile === undefined ? undefined : options.label === undefined ? profile : path.join(profile, options.label)
+  const spawnedAt = Date.now()
+  const { child, state, stop } = spawnTracked("bootstrap/server.ts", env, {
+    dataDir,
+    ...(options.root !== undefined ? { cwd: options.root } : {}),
+    ...(profileDir !== undefined ? { profileDir } : {})
+  })
   const base = `http://${HOST}:${port}`
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${output}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${state.output}`)
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })
-      if (res.status === 200) return { base, stop: stopServer }
+      if (res.status === 200) return { base, stop, spawnedAt }
     } catch { /* not listening yet */ }
     await sleep(250)
   }
-  throw new Error(`BrainOps did not answer GET /health with 200 within 60 s:\n${output}`)
+  throw new Error(`BrainOps did not answer GET /health with 200 within 60 s:\n${state.output}`)
 }
 
 /** POST JSON: the status, the text and the time to the full answer. */
