@@ -10,7 +10,7 @@ import { containsPattern } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
 /** A task's row with its links: its assignees and the tasks it waits for, aggregated from their tables. */
-const TaskRow = Row({
+export const TaskRows = Row({
   id: TaskId,
   projectId: ProjectId,
   title: Schema.String,
@@ -29,6 +29,7 @@ const TaskRow = Row({
   assigneeIds: Schema.Array(UserId),
   blockedBy: Schema.Array(TaskId)
 }).pipe(intoClass(Task))
+const TaskRow = TaskRows
 const tasks = allRows(TaskRow)
 
 /** The tasks table's own columns: the links live in tables of their own, and the priority's rank is stored to sort on. */

@@ -51,7 +51,7 @@ const toProjectResponse = ({ project, role }: { readonly project: Project; reado
 const toMemberResponse = (m: MemberView) =>
   new MemberResponse({ user_id: m.membership.userId, email: m.email, name: m.name, role: m.membership.role, joined_at: m.membership.createdAt })
 
-const toTaskResponse = (t: Task) =>
+export const toTaskResponse = (t: Task) =>
   new TaskResponse({
     id: t.id,
     project_id: t.projectId,
