@@ -24,7 +24,7 @@ import * as path from "node:path"
 import { isDeepStrictEqual, parseArgs } from "node:util"
 import { call, expectStatus, pool } from "./support/clients.js"
 import { createBenchDatabase, serverProfileEnv } from "./support/postgres.js"
-import { autocannon, type AutocannonResult, failedRun, guard, HOST, positiveInt, run, type RunningServer, sleep, spawnTracked, startServer } from "./support/server.js"
+import { autocannon, type AutocannonResult, failedRun, groupCpuMs, guard, HOST, positiveInt, run, type RunningServer, sleep, spawnTracked, startServer } from "./support/server.js"
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +74,7 @@ const LABEL: Record<SystemName, string> = {
 // Systems
 
 interface Seeded { readonly token: string; readonly projectId: string }
-interface System { readonly name: SystemName; readonly base: string; readonly seeded: Seeded; readonly spawnedAt?: number }
+interface System { readonly name: SystemName; readonly base: string; readonly pid: number; readonly seeded: Seeded; readonly spawnedAt?: number }
 
 const drops: Array<() => Promise<void>> = []
 
@@ -126,7 +126,7 @@ const startBare = async (env: Record<string, string>) => {
   })
   for (let i = 0; i < 300; i++) {
     const port = /listening (\d+)/.exec(state.output)?.[1]
-    if (port !== undefined) return `http://${HOST}:${port}`
+    if (port !== undefined) return { base: `http://${HOST}:${port}`, pid: child.pid! }
     if (child.exitCode !== null || child.signalCode !== null) break
     await sleep(100)
   }
@@ -175,7 +175,7 @@ const checkAnswers = async (all: ReadonlyArray<System>) => {
 // ---------------------------------------------------------------------------------------------------
 // Measuring and reporting
 
-interface Sample { readonly result: AutocannonResult; readonly fromS?: number; readonly toS?: number }
+interface Sample { readonly result: AutocannonResult; readonly cpuMsPerRequest: number; readonly fromS?: number; readonly toS?: number }
 const samples = new Map<string, Array<Sample>>()
 
 const once = async (system: System, target: TargetName, seconds: number) => {
@@ -188,13 +188,15 @@ const once = async (system: System, target: TargetName, seconds: number) => {
 
 const measure = async (system: System, target: TargetName) => {
   const startedAt = Date.now()
+  const cpuBefore = groupCpuMs(system.pid)
   const result = await once(system, target, duration)
+  const cpuMsPerRequest = (groupCpuMs(system.pid) - cpuBefore) / result.requests.total
   const sample: Sample = system.spawnedAt === undefined
-    ? { result }
-    : { result, fromS: (startedAt - system.spawnedAt) / 1000, toS: (Date.now() - system.spawnedAt) / 1000 }
+    ? { result, cpuMsPerRequest }
+    : { result, cpuMsPerRequest, fromS: (startedAt - system.spawnedAt) / 1000, toS: (Date.now() - system.spawnedAt) / 1000 }
   const key = `${system.name} ${target}`
   samples.set(key, [...(samples.get(key) ?? []), sample])
-  process.stderr.write(`  ${key}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`)
+  process.stderr.write(`  ${key}: ${result.requests.average.toFixed(0)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${cpuMsPerRequest.toFixed(2)} CPU ms/req\n`)
 }
 
 const median = (xs: ReadonlyArray<number>) => {
@@ -206,6 +208,8 @@ const reqPerS = (name: SystemName, target: TargetName) => {
   const xs = samples.get(`${name} ${target}`) ?? []
   return xs.reduce((sum, s) => sum + s.result.requests.average, 0) / xs.length
 }
+
+const cpuPerRequest = (name: SystemName, target: TargetName) => median((samples.get(`${name} ${target}`) ?? []).map((s) => s.cpuMsPerRequest))
 
 const table = (header: ReadonlyArray<string>, lines: ReadonlyArray<ReadonlyArray<string>>) => {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)))
@@ -237,17 +241,24 @@ const report = (loadBefore: ReadonlyArray<number>) => {
         xs.map((s) => s.result.requests.average.toFixed(0)).join(" "),
         String(median(xs.map((s) => s.result.latency.p50))),
         String(median(xs.map((s) => s.result.latency.p99))),
+        cpuPerRequest(name, target).toFixed(2),
         bare === undefined ? "" : `${bare.toFixed(2)}x${goal === undefined || name.startsWith("before-") ? "" : ` (goal ${goal}x: ${bare >= goal ? "met" : "not met"})`}`
       ])
     }
   }
-  table(["target", "system", "req/s", "per round", "p50 ms", "p99 ms", "vs bare"], lines)
-  console.log("(req/s: mean of the rounds; p50/p99: median of the rounds, 1 ms resolution)")
+  table(["target", "system", "req/s", "per round", "p50 ms", "p99 ms", "CPU ms/req", "vs bare"], lines)
+  console.log("(req/s: mean of the rounds; p50/p99: median of the rounds, 1 ms resolution; CPU ms/req: the server's own processes'")
+  console.log(" user+system time over the requests it answered, median of the rounds, 10 ms ticks; PostgreSQL's share is not in it)")
+  if (targets.includes("tasks50") && targets.includes("tasks1")) {
+    console.log("")
+    console.log(`the 49 more tasks of limit=50, in CPU ms per task: ${systems.map((n) => `${n} ${((cpuPerRequest(n, "tasks50") - cpuPerRequest(n, "tasks1")) / 49).toFixed(3)}`).join(", ")}`)
+  }
   const pairs = ([["server", "before-server"], ["embedded", "before-embedded"]] as const).filter(([a, b]) => systems.includes(a) && systems.includes(b))
   if (pairs.length > 0) {
     console.log("")
     for (const target of targets) {
-      console.log(`${target}: ${pairs.map(([a, b]) => `${a} after/before ${(reqPerS(a, target) / reqPerS(b, target)).toFixed(2)}x`).join(", ")}`)
+      console.log(`${target}: ${pairs.map(([a, b]) =>
+        `${a} after/before ${(reqPerS(a, target) / reqPerS(b, target)).toFixed(2)}x req/s, CPU ms/req ${cpuPerRequest(b, target).toFixed(2)} -> ${cpuPerRequest(a, target).toFixed(2)}`).join("; ")}`)
     }
   }
   if (process.env["BENCH_CPU_PROF"] !== undefined) {
@@ -277,12 +288,12 @@ const main = async () => {
       const { env, server } = await startBrainOps(name, root, onPostgres)
       if (name === "server") serverEnv = env
       const seeded = await seed(server.base)
-      if (systems.includes(name)) all.push({ name, base: server.base, seeded, spawnedAt: server.spawnedAt })
-      else all.push({ name, base: server.base, seeded })
+      if (systems.includes(name)) all.push({ name, base: server.base, pid: server.pid, seeded, spawnedAt: server.spawnedAt })
+      else all.push({ name, base: server.base, pid: server.pid, seeded })
     }
     if (systems.includes("bare")) {
       const seeded = all.find((s) => s.name === "server")!.seeded
-      all.push({ name: "bare", base: await startBare(serverEnv!), seeded })
+      all.push({ name: "bare", ...(await startBare(serverEnv!)), seeded })
     }
     const measured = systems.map((name) => all.find((s) => s.name === name)!)
     await checkAnswers(measured)

@@ -1,7 +1,7 @@
 // Shared by the HTTP benchmarks: the real server in a child process on a fresh embedded data folder,
 // autocannon (which ships no types), and small helpers.
 import { spawn, type ChildProcess } from "node:child_process"
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs"
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -61,7 +61,26 @@ const groupAlive = (pid: number) => {
   }
 }
 
+/**
+ * The CPU time (user + system, ms) used so far by the live processes of a process group, from /proc
+ * (Linux; 10 ms ticks). Unlike requests per second it hardly moves when other work shares the machine.
+ */
+export const groupCpuMs = (pgid: number): number => {
+  let ticks = 0
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8")
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ") // after "pid (comm) "
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]) // pgrp; utime, stime
+    } catch { /* gone meanwhile */ }
+  }
+  return ticks * 10
+}
+
 export interface RunningServer {
+  /** The process group of the server (its tsx and node processes). */
+  readonly pid: number
   readonly base: string
   readonly stop: () => Promise<void>
   /** Date.now() when the process was spawned (where a CPU profile of it starts, give or take Node's boot). */
@@ -143,7 +162,7 @@ export const startServer = async (extraEnv: Record<string, string> = {}, options
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${state.output}`)
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })
-      if (res.status === 200) return { base, stop, spawnedAt }
+      if (res.status === 200) return { pid: child.pid!, base, stop, spawnedAt }
     } catch { /* not listening yet */ }
     await sleep(250)
   }
