@@ -1,6 +1,6 @@
 // The authenticated read path on the server profile: GET /auth/me by access token and by API key,
-// req/s and p99 (autocannon), and what one such read costs the database: statements (transactions,
-// as every statement outside a transaction is one) and rows written, from pg_stat_database.
+// req/s and p99 (autocannon). The SQL statements of one such read are counted, exactly, by
+// tests/http/auth-statements.test.ts (it prints them).
 // With --compare <folder of another checkout>, that checkout's server runs the same, interleaved
 // (round by round), each on a database of its own: "before" vs "after" in one run.
 // Usage: npx tsx bench/auth-path.ts [--compare DIR] [--duration S] [--connections N] [--rounds N]
@@ -10,9 +10,6 @@ import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parseArgs } from "node:util"
-import { PgClient } from "@effect/sql-pg"
-import { Effect, Redacted } from "effect"
-import { SqlClient } from "effect/sql"
 import { createBenchDatabase, serverProfileEnv } from "./support/postgres.js"
 import { autocannon, type AutocannonResult, freePort, HOST, positiveInt, sleep } from "./support/server.js"
 
@@ -23,7 +20,6 @@ const duration = positiveInt("duration", args.duration, 5)
 const connections = positiveInt("connections", args.connections, 20)
 const rounds = positiveInt("rounds", args.rounds, 2)
 const adminUrl = process.env["BENCH_DATABASE_URL"] ?? "postgresql://postgres@127.0.0.1:5432/postgres"
-const COUNTED_READS = 200
 const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
 
 interface Target {
@@ -35,15 +31,7 @@ interface Target {
   token?: string
   key?: string
   readonly runs: Array<{ readonly kind: string; readonly result: AutocannonResult }>
-  cost?: { readonly token: { statements: number; writes: number }; readonly key: { statements: number; writes: number } }
 }
-
-const query = (url: string, statement: string) =>
-  Effect.runPromise(
-    Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<Record<string, unknown>>(statement)).pipe(
-      Effect.provide(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 }))
-    )
-  )
 
 const start = async (target: Target) => {
   target.database = await createBenchDatabase(adminUrl)
@@ -55,7 +43,7 @@ const start = async (target: Target) => {
     PORT: String(port),
     LOG_LEVEL: "warning",
     WORKER_IN_API: "false",
-    // No background polling to count with the requests.
+    // No background polling beside the requests measured.
     MAIL_POLL_INTERVAL: "1 hour",
     RATE_LIMIT_API_PER_MINUTE: "100000000",
     EMBEDDINGS_URL: "http://127.0.0.1:9/unused",
@@ -102,38 +90,11 @@ const stop = async (target: Target) => {
   await target.database?.drop()
 }
 
-const stats = async (target: Target) => {
-  const [row] = await query(adminUrl, `SELECT xact_commit + xact_rollback AS x, tup_inserted + tup_updated + tup_deleted AS w FROM pg_stat_database WHERE datname = '${target.database!.name}'`)
-  return { statements: Number(row!["x"]), writes: Number(row!["w"]) }
-}
-
-/** COUNTED_READS sequential reads, after the stats of earlier work have settled; idle time measured alike and subtracted. */
-const costOf = async (target: Target, credential: string) => {
-  const settle = async () => { await sleep(1200); return stats(target) }
-  const idleFrom = await settle()
-  const idleTo = await settle()
-  const from = await settle()
-  for (let i = 0; i < COUNTED_READS; i++) {
-    const res = await fetch(`${target.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${credential}` } })
-    if (res.status !== 200) throw new Error(`${target.name}: /auth/me answered ${res.status}`)
-    await res.arrayBuffer()
-  }
-  // Wait past the buffers' flush (last uses every 5 s, request counts every 1 s): their writes count too.
-  await sleep(6000)
-  const to = await settle()
-  const idle = { statements: idleTo.statements - idleFrom.statements, writes: idleTo.writes - idleFrom.writes }
-  return {
-    statements: (to.statements - from.statements - idle.statements) / COUNTED_READS,
-    writes: (to.writes - from.writes - idle.writes) / COUNTED_READS
-  }
-}
-
 const main = async () => {
   const targets: Array<Target> = [{ name: "this checkout", dir: process.cwd(), runs: [] }]
   if (args.compare !== undefined) targets.unshift({ name: `compare: ${args.compare}`, dir: path.resolve(args.compare), runs: [] })
   try {
     for (const t of targets) await start(t)
-    for (const t of targets) t.cost = { token: await costOf(t, t.token!), key: await costOf(t, t.key!) }
     for (let round = 0; round < rounds; round++) {
       for (const t of targets) {
         for (const [kind, credential] of [["token", t.token!], ["api key", t.key!]] as const) {
@@ -151,9 +112,6 @@ const main = async () => {
     for (const kind of ["token", "api key"]) {
       const runs = t.runs.filter((r) => r.kind === kind).map((r) => r.result)
       console.log(`  ${kind.padEnd(7)}: req/s ${runs.map((r) => r.requests.average.toFixed(0)).join(" / ")}  p99 ms ${runs.map((r) => r.latency.p99).join(" / ")}  non-2xx ${runs.reduce((n, r) => n + r.non2xx, 0)}`)
-    }
-    for (const [kind, cost] of [["token", t.cost!.token], ["api key", t.cost!.key]] as const) {
-      console.log(`  per read by ${kind}: ${cost.statements.toFixed(2)} SQL statements, ${cost.writes.toFixed(2)} rows written (pg_stat_database, ${COUNTED_READS} sequential reads, idle subtracted, buffers flushed)`)
     }
   }
 }
