@@ -1,5 +1,5 @@
 import { SqlClient } from "effect/sql"
-import { type Array as Arr, DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
+import { Array as Arr, DateTime, Duration, Effect, Layer, Option, Schema } from "effect"
 import { RateLimiter, windowOf } from "../../application/ports/rate-limiter.js"
 import { allRows, firstRow, Row, Timestamp } from "./rows.js"
 import { orStorageFailure } from "./storage-errors.js"
@@ -35,7 +35,6 @@ export const RateLimiterSql = Layer.effect(
       // One multi-row upsert for the whole batch (increments of one window summed first: a row may
       // appear once in an INSERT … ON CONFLICT DO UPDATE).
       add: (increments) => {
-        if (increments.length === 0) return Effect.succeed([])
         const rows = new Map<string, { key: string; window_start: Date; window_end: Date; count: number }>()
         const ids = increments.map(({ at, count, key, window }) => {
           const { end, start } = bounds(window, at)
@@ -45,8 +44,10 @@ export const RateLimiterSql = Layer.effect(
           else row.count += count
           return id
         })
+        const values = [...rows.values()]
+        if (!Arr.isArrayNonEmpty(values)) return Effect.succeed([])
         return totals(sql`
-          INSERT INTO rate_limit_windows ${sql.insert([...rows.values()] as unknown as Arr.NonEmptyReadonlyArray<Record<string, unknown>>)}
+          INSERT INTO rate_limit_windows ${sql.insert(values)}
           ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_windows.count + EXCLUDED.count
           RETURNING key, window_start, count`).pipe(
           Effect.map((returned) => {
