@@ -1,4 +1,5 @@
-import { Layer } from "effect"
+import * as NodeRedis from "@effect/platform-node/NodeRedis"
+import { Layer, Option, Redacted } from "effect"
 import { RateLimitSettings } from "../application/identity/limits.js"
 import { IdentitySettings } from "../application/identity/settings.js"
 import { PasswordHasherArgon2 } from "../adapters/argon2/password-hasher.argon2.js"
@@ -14,6 +15,10 @@ import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sq
 import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositorySql } from "../adapters/sql/api-key-repository.sql.js"
 import { RateLimiterSql } from "../adapters/sql/rate-limiter.sql.js"
+import { RateLimiterRedis } from "../adapters/rate-limits/rate-limiter.redis.js"
+import { RequestRateLimiterBuffered } from "../adapters/rate-limits/request-limiter.buffered.js"
+import { RequestRateLimiterDirect } from "../adapters/rate-limits/request-limiter.direct.js"
+import { LastUseRecorderBuffered } from "../adapters/last-use/last-use-recorder.buffered.js"
 import { ActivityLogSql } from "../adapters/sql/activity-log.sql.js"
 import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
 import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
@@ -40,6 +45,24 @@ import { MemoryLimitSettings } from "../application/memory/limits.js"
 import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
+/**
+ * Rate limits: with REDIS_URL, every policy counts in Redis, each request exactly; without it, in
+ * the database, and the general per-request limit counts in process and adds up in batches, so an
+ * authenticated read writes nothing.
+ */
+export const RateLimitsLive = (config: AppConfig) =>
+  Option.match(config.redisUrl, {
+    onNone: () => RequestRateLimiterBuffered(config.rateLimits.flushInterval).pipe(Layer.provideMerge(RateLimiterSql)),
+    onSome: (url) =>
+      RequestRateLimiterDirect.pipe(
+        Layer.provideMerge(RateLimiterRedis("brainops:rl:")),
+        Layer.provide(NodeRedis.layer({ url: Redacted.value(url) }))
+      )
+  })
+
+/** How often the last uses of sessions and API keys (buffered in process) are written. */
+const LAST_USE_FLUSH_INTERVAL = "5 seconds"
+
 /** Every port the use-cases need, wired for the configured profile. */
 export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
   const settings = Layer.succeed(IdentitySettings, {
@@ -57,7 +80,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AuditLogSql,
     TwoFactorRepositorySql,
     ApiKeyRepositorySql,
-    RateLimiterSql,
     ProjectRepositorySql,
     TaskRepositorySql,
     CommentRepositorySql,
@@ -76,7 +98,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
   )
   const embedder = EmbedderLive(config)
   return Layer.mergeAll(
-    repositories,
+    LastUseRecorderBuffered(LAST_USE_FLUSH_INTERVAL).pipe(Layer.provideMerge(repositories)),
+    RateLimitsLive(config),
     MailerLive(config),
     TotpOtplib,
     SecretBoxAesGcm(secrets.encryptionKey),
@@ -84,7 +107,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     IdsUuidV7,
     ContentHashNode,
     SecretTokensNode,
-    PasswordHasherArgon2,
+    PasswordHasherArgon2(config.hashConcurrency),
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
