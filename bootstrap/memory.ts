@@ -3,8 +3,6 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
-import { LocalEmbedderPool } from "../adapters/embeddings/local-use.js"
-import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
 import { VectorIndexQdrant } from "../adapters/qdrant/vector-index.qdrant.js"
@@ -12,23 +10,7 @@ import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
 
-/**
- * The local sentence encoder (no network), in EMBEDDING_WORKERS worker threads, unless EMBEDDINGS_URL
- * names an OpenAI-compatible endpoint.
- */
-export const EmbedderLive = (config: AppConfig) =>
-  Option.match(config.embeddings.url, {
-    onNone: () => LocalEmbedderPool({ workers: config.embeddings.workers, queueLimit: config.embeddings.queueLimit }),
-    onSome: (url) =>
-      OpenAiEmbedder({
-        url,
-        model: config.embeddings.model,
-        dimensions: config.embeddings.dimensions,
-        apiKey: config.embeddings.apiKey,
-        timeout: "30 seconds",
-        batchSize: 64
-      }).pipe(Layer.provide(FetchHttpClient.layer))
-  })
+export { EmbedderLive } from "./embedder.js"
 
 /** Extractive answers (quoting the passages, by the embedder) unless ANSWERS_URL names an OpenAI-compatible chat endpoint. */
 export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenerator, never, Embedder> =>
