@@ -5,10 +5,10 @@ import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
-import { VectorIndexQdrant } from "../adapters/qdrant/vector-index.qdrant.js"
 import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
+import { lazyLayer } from "./lazy.js"
 
 export { EmbedderLive } from "./embedder.js"
 
@@ -56,13 +56,17 @@ export const VectorIndexLive = (config: AppConfig) =>
         : "exact-sql"
       yield* Effect.logInfo("vector index").pipe(Effect.annotateLogs({ kind: chosen, model: embedder.model, dimensions: embedder.dimensions }))
       return chosen === "qdrant"
-        ? VectorIndexQdrant({
-          url: Option.getOrThrow(qdrantUrl),
-          apiKey: config.vectorIndex.qdrantApiKey,
-          collectionPrefix: config.vectorIndex.qdrantCollectionPrefix,
-          relayInterval: "1 second",
-          ...options
-        })
+        ? lazyLayer(() =>
+          import("../adapters/qdrant/vector-index.qdrant.js").then(({ VectorIndexQdrant }) =>
+            VectorIndexQdrant({
+              url: Option.getOrThrow(qdrantUrl),
+              apiKey: config.vectorIndex.qdrantApiKey,
+              collectionPrefix: config.vectorIndex.qdrantCollectionPrefix,
+              relayInterval: "1 second",
+              ...options
+            })
+          )
+        )
         : chosen === "pgvector"
         ? VectorIndexPgvector(options)
         : VectorIndexExactSql(options)
