@@ -1,7 +1,10 @@
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
-import { Worker } from "node:worker_threads"
+import { PGlite } from "@electric-sql/pglite"
+import { vector } from "@electric-sql/pglite-pgvector"
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket"
 import { PgClient } from "@effect/sql-pg"
 import { SqlClient } from "effect/sql"
 import { ConnectionError, SqlError } from "effect/sql/SqlError"
@@ -29,8 +32,7 @@ export interface PgliteOptions {
   /**
    * A folder for the dump of a freshly initialised database (initdb and pgvector, nothing of ours),
    * named for the PGlite and pgvector versions that made it. A new data folder starts from it,
-   * which skips initdb; without it, the first new folder makes it. See `freshDatabaseDump` in
-   * pglite-worker.mjs.
+   * which skips initdb; without it, the first new folder makes it. See `freshDatabaseDump`.
    */
   readonly initdbCache?: string | undefined
 }
@@ -96,66 +98,59 @@ const socketPathIn = (folder: string) =>
 
 const MEMORY = "memory://"
 
-/** The database's thread: plain JavaScript, so it needs no TypeScript loader (see the file). */
-const PGLITE_WORKER = new URL("./pglite-worker.mjs", import.meta.url)
+/**
+ * `memory://` is an empty in-memory database; `memory://<file>` one that starts from a dump of a
+ * PGlite data folder (`pglite.dumpDataDir()`), which skips initdb: the tests start every database
+ * from one dump, migrated once per run, in a third of the time a fresh one takes.
+ */
+const openPglite = async (dataDir: string, options: PgliteOptions) => {
+  if (!dataDir.startsWith(MEMORY)) {
+    const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"))
+    return isNew && options.initdbCache !== undefined
+      ? PGlite.create(dataDir, { extensions: { vector }, loadDataDir: await freshDatabaseDump(options.initdbCache) })
+      : PGlite.create(dataDir, { extensions: { vector } })
+  }
+  const dump = dataDir.slice(MEMORY.length)
+  return dump === ""
+    ? PGlite.create(MEMORY, { extensions: { vector } })
+    : PGlite.create(MEMORY, { extensions: { vector }, loadDataDir: new Blob([await fs.promises.readFile(dump)]) })
+}
 
-type FromPgliteWorker = { readonly type: "ready" } | { readonly type: "failed"; readonly message: string } | { readonly type: "closed" }
+const require = createRequire(import.meta.url)
+const versionOf = (pkg: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve(pkg)), "..", "package.json"), "utf8")) as { version: string }).version
+
+/** The dump's file name says what made it, so a dump of other versions is never loaded. */
+export const initdbDumpFile = (cacheDir: string) =>
+  path.join(cacheDir, `pglite-${versionOf("@electric-sql/pglite")}-pgvector-${versionOf("@electric-sql/pglite-pgvector")}.tar`)
 
 /**
- * PGlite, served on `socketPath`, in a worker thread (pglite-worker.mjs) for the life of the scope:
- * opening it (seconds of WASM) runs beside whatever the main thread does meanwhile, and so do its
- * queries afterwards. Closing asks the thread to stop the socket and close the database (so its files
- * are complete), then ends it.
+ * A dump of a database just initialised: initdb's catalogs and the vector extension, none of our
+ * schema (the migrations still make that, so a new migration needs nothing done here). On a new
+ * data folder, PGlite runs initdb itself and writes every file through to the folder as it goes,
+ * the slowest part of a first start; initdb in memory, dumped and unpacked into the folder, is the
+ * same database in a fraction of the time, and the dump, kept, saves the initdb of the next new folder.
+ * Written under a temporary name and renamed, so a reader never sees half a file; a cache that
+ * cannot be written only costs the next new folder its initdb.
  */
-const pgliteThread = (dataDir: string, socketPath: string, options: PgliteOptions) =>
-  Effect.acquireRelease(
-    Effect.callback<Worker, SqlError>((resume) => {
-      const dump = dataDir.startsWith(MEMORY) && dataDir.length > MEMORY.length ? dataDir.slice(MEMORY.length) : null
-      const worker = new Worker(PGLITE_WORKER, {
-        workerData: {
-          dataDir: dump === null ? dataDir : MEMORY,
-          dump,
-          initdbCache: options.initdbCache ?? null,
-          socketPath,
-          // The client below keeps one connection: pglite-socket feeds the statements of all its
-          // connections to the one backend, so two clients' concurrent transactions would interleave
-          // there (a load of them hung: tests/contracts/pglite-client.test.ts); with one, they queue
-          // in the pool. The server still takes more connections, for those sql-pg opens beside its
-          // own: when a running query is interrupted (its caller hung up) and does not stop within
-          // 10 ms, sql-pg sends a CancelRequest on a side connection (which PGlite cannot honour),
-          // then retires its connection once the query ends and connects again at once, before the
-          // server has let the old one go. A one-connection server refused that reconnect
-          // ("PgConnection: Failed to connect", EPIPE) and the request answered 503: seen in
-          // bench:catalogue, where autocannon hangs up on slow searches at the end of each run. None of
-          // these extra connections runs statements beside the client's one.
-          maxConnections: SOCKET_CONNECTIONS
-        }
-      })
-      let lastError = ""
-      const onMessage = (message: FromPgliteWorker) => {
-        if (message.type === "ready") {
-          worker.off("exit", onExit)
-          resume(Effect.succeed(worker))
-        } else if (message.type === "failed") {
-          lastError = message.message
-        }
-      }
-      const onExit = (code: number) => resume(Effect.fail(openFailure(lastError || `the PGlite thread stopped while opening (exit code ${code})`)(undefined)))
-      worker.on("message", onMessage)
-      worker.on("error", (error) => (lastError = String(error)))
-      worker.once("exit", onExit)
-      return Effect.promise(() => worker.terminate())
-    }),
-    (worker) =>
-      Effect.promise(() =>
-        new Promise<void>((resolve) => {
-          const done = () => void worker.terminate().then(() => resolve(), () => resolve())
-          worker.on("message", (message: FromPgliteWorker) => message.type === "closed" && done())
-          worker.once("exit", () => resolve())
-          worker.postMessage({ type: "close" })
-        })
-      )
-  )
+export const freshDatabaseDump = async (cacheDir: string): Promise<Blob> => {
+  const file = initdbDumpFile(cacheDir)
+  const kept = await fs.promises.readFile(file).catch(() => undefined)
+  if (kept !== undefined) return new Blob([kept])
+  const db = await PGlite.create(MEMORY, { extensions: { vector } })
+  try {
+    await db.exec("CREATE EXTENSION IF NOT EXISTS vector")
+    const dump = await db.dumpDataDir("none")
+    const partial = `${file}.${process.pid}.partial`
+    await fs.promises.mkdir(cacheDir, { recursive: true })
+      .then(async () => fs.promises.writeFile(partial, new Uint8Array(await dump.arrayBuffer())))
+      .then(() => fs.promises.rename(partial, file))
+      .catch(() => fs.promises.rm(partial, { force: true }))
+    return dump
+  } finally {
+    await db.close()
+  }
+}
 
 const servePglite = (dataDir: string, options: PgliteOptions) =>
   Effect.gen(function*() {
@@ -167,8 +162,42 @@ const servePglite = (dataDir: string, options: PgliteOptions) =>
       yield* privateFolder(dataDir)
       yield* lockDataDir(dataDir).pipe(Effect.mapError((error) => openFailure(error.message)(error)))
     }
-    // Scope finalizers run in reverse: the PgClient closes first, then the PGlite thread.
-    yield* pgliteThread(dataDir, socketPath, options)
+    // Scope finalizers run in reverse: the PgClient closes first, then the socket server, then PGlite.
+    const db = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => openPglite(dataDir, options),
+        catch: openFailure(`could not open PGlite in ${dataDir}`)
+      }),
+      (db) => Effect.promise(() => db.close())
+    )
+    yield* Effect.tryPromise({
+      try: () => db.exec("CREATE EXTENSION IF NOT EXISTS vector"),
+      catch: openFailure("could not load pgvector into PGlite")
+    })
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => {
+          // A socket left by a process that died: ours to replace, since we hold the folder's lock.
+          await fs.promises.rm(socketPath, { force: true })
+          // The client below keeps one connection: pglite-socket feeds the statements of all its
+          // connections to the one backend, so two clients' concurrent transactions would interleave
+          // there (a load of them hung: tests/contracts/pglite-client.test.ts); with one, they queue
+          // in the pool. The server still takes more connections, for those sql-pg opens beside its
+          // own: when a running query is interrupted (its caller hung up) and does not stop within
+          // 10 ms, sql-pg sends a CancelRequest on a side connection (which PGlite cannot honour),
+          // then retires its connection once the query ends and connects again at once, before the
+          // server has let the old one go. A one-connection server refused that reconnect
+          // ("PgConnection: Failed to connect", EPIPE) and the request answered 503: seen in
+          // bench:catalogue, where autocannon hangs up on slow searches at the end of each run. None of
+          // these extra connections runs statements beside the client's one.
+          const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: SOCKET_CONNECTIONS })
+          await server.start()
+          return server
+        },
+        catch: openFailure(`could not serve PGlite on ${socketPath}`)
+      }),
+      (server) => Effect.promise(() => server.stop())
+    )
     return yield* PgClient.make({
       path: socketPath,
       // PGlite's one role and database; pglite-socket asks for no password.
