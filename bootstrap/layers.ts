@@ -1,4 +1,3 @@
-import * as NodeRedis from "@effect/platform-node/NodeRedis"
 import { Layer, Option, Redacted } from "effect"
 import { RateLimitSettings } from "../application/identity/limits.js"
 import { IdentitySettings } from "../application/identity/settings.js"
@@ -36,13 +35,14 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
-import { DatabaseLive } from "./database.js"
+import { type Foundations, foundationsOf } from "./foundations.js"
+import { lazyLayer } from "./lazy.js"
 import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { MemoryLimitSettings } from "../application/memory/limits.js"
-import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
+import { AnswerGeneratorLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
 /**
@@ -56,15 +56,19 @@ export const RateLimitsLive = (config: AppConfig) =>
     onSome: (url) =>
       RequestRateLimiterDirect.pipe(
         Layer.provideMerge(RateLimiterRedis("brainops:rl:")),
-        Layer.provide(NodeRedis.layer({ url: Redacted.value(url) }))
+        Layer.provide(lazyLayer(() => import("@effect/platform-node/NodeRedis").then((NodeRedis) => NodeRedis.layer({ url: Redacted.value(url) }))))
       )
   })
 
 /** How often the last uses of sessions and API keys (buffered in process) are written. */
 const LAST_USE_FLUSH_INTERVAL = "5 seconds"
 
-/** Every port the use-cases need, wired for the configured profile. */
-export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
+/**
+ * Every port the use-cases need, wired for the configured profile. Built with the same `foundations`
+ * layers (the same values) as a caller that started building them already, it shares theirs: layers
+ * are memoised by identity within one build.
+ */
+export const AppServicesLive = (config: AppConfig, secrets: Secrets, foundations: Foundations = foundationsOf(config)) => {
   const settings = Layer.succeed(IdentitySettings, {
     accessTokenTtl: config.accessTokenTtl,
     sessionTtl: config.sessionTtl,
@@ -96,8 +100,8 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     SellerDashboardSql,
     ReviewRepositorySql
   )
-  const embedder = EmbedderLive(config)
-  return Layer.mergeAll(
+  const { database, embedder } = foundations
+  const services = Layer.mergeAll(
     LastUseRecorderBuffered(LAST_USE_FLUSH_INTERVAL).pipe(Layer.provideMerge(repositories)),
     RateLimitsLive(config),
     MailerLive(config),
@@ -112,8 +116,11 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
     Layer.succeed(MemoryLimitSettings, config.memoryLimits),
-    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
+    VectorIndexLive(config),
+    AnswerGeneratorLive(config),
     FileStoreLive(config, secrets),
     PaymentsLive(config)
-  ).pipe(Layer.provide(DatabaseLive(config)))
+  ).pipe(Layer.provide(Layer.merge(database, embedder)))
+  // The embedder is also a port of its own (the job handlers use it); the same layer, built once.
+  return Layer.merge(services, embedder)
 }

