@@ -95,6 +95,8 @@ export const OrderRepositorySql = Layer.effect(
           Effect.map((rows) => rows.length === 1),
           orStorageFailure
         ),
+      eventRecorded: (eventId) =>
+        sql`SELECT 1 AS found FROM payment_events WHERE id = ${eventId}`.pipe(Effect.map((rows) => rows.length > 0), orStorageFailure),
       issueLicense: (l) => issueLicense(l).pipe(orStorageFailure),
       revokeLicenses: (orderId) => sql`UPDATE licenses SET status = 'revoked' WHERE order_id = ${orderId}`.pipe(Effect.asVoid, orStorageFailure),
       licensesOf: (buyerId) => licenses(sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`).pipe(orStorageFailure),

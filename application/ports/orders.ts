@@ -30,6 +30,8 @@ export class OrderRepository extends Context.Service<OrderRepository, {
    * transaction as the event's effect, so each event takes effect exactly once.
    */
   readonly recordEvent: (eventId: string, orderId: OrderId) => Effect.Effect<boolean, StorageUnavailable>
+  /** Whether a provider's event was applied already (a read: recordEvent alone decides). */
+  readonly eventRecorded: (eventId: string) => Effect.Effect<boolean, StorageUnavailable>
   readonly issueLicense: (license: License) => Effect.Effect<void, StorageUnavailable>
   readonly revokeLicenses: (orderId: OrderId) => Effect.Effect<void, StorageUnavailable>
   readonly licensesOf: (buyerId: UserId) => Effect.Effect<ReadonlyArray<License>, StorageUnavailable>
