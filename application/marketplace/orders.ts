@@ -120,26 +120,28 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
         // The newer order is still waiting for its payment: this one is it.
         if (Option.isSome(other)) yield* orders.setStatus(other.value.id, "expired", now)
       }
-      if (next.status !== order.status) yield* orders.setStatus(orderId, next.status, now)
-      // The sale counter's product row is shared by every order of the product: it is updated last,
-      // so that its lock is held for the shortest time before the commit.
+      // What the event does, written in one go (one round trip) after the decisions.
+      let license = Option.none<License>()
+      let revokeLicenses = false
+      const ledgerEntries: Array<LedgerEntry> = []
+      let salesDelta = 0
       for (const consequence of next.consequences) {
         switch (consequence) {
           case "grant": {
             const product = Option.getOrThrow(yield* products.findById(order.productId))
             const key = formatLicenseKey(yield* tokens.randomString(LICENSE_ALPHABET, 25))
-            yield* orders.issueLicense(
+            license = Option.some(
               new License({ id: LicenseId.make(yield* ids.next), orderId, productId: order.productId, buyerId: order.buyerId, key, activationLimit: product.licenseActivationLimit, status: "active", createdAt: now })
             )
             break
           }
           case "revoke":
-            yield* orders.revokeLicenses(orderId)
+            revokeLicenses = true
             break
           case "record_sale":
           case "record_reversal": {
             const kind = consequence === "record_sale" ? "sale" : "reversal"
-            yield* orders.addLedgerEntry(
+            ledgerEntries.push(
               new LedgerEntry({
                 id: yield* ids.next,
                 sellerId: order.sellerId,
@@ -151,11 +153,20 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
                 createdAt: now
               })
             )
-            yield* orders.countSale(order.productId, kind === "sale" ? 1 : -1)
+            salesDelta += kind === "sale" ? 1 : -1
             break
           }
         }
       }
+      yield* orders.writeEffects({
+        orderId,
+        productId: order.productId,
+        status: next.status !== order.status ? Option.some({ status: next.status, at: now }) : Option.none(),
+        license,
+        revokeLicenses,
+        ledgerEntries,
+        salesDelta
+      })
       return { applied: true as const, status: next.status }
     })
   )
