@@ -1,6 +1,6 @@
 import { expect, layer } from "@effect/vitest"
 import { Effect, Layer, Option, Random, Stream } from "effect"
-import { JobHandlers, runOnce } from "../../application/jobs/runner.js"
+import { JobHandlers, type JobRun, runOnce } from "../../application/jobs/runner.js"
 import { IMPORT_JOB, runImport, startImport } from "../../application/memory/transfer.js"
 import { Embedder } from "../../application/ports/embedder.js"
 import { JobQueue } from "../../application/ports/job-queue.js"
@@ -29,7 +29,9 @@ const JitteryEmbedder = Layer.effect(
 
 const Handlers = Layer.effect(
   JobHandlers,
-  Effect.map(Effect.context<any>(), (context) => ({ [IMPORT_JOB]: (run) => Effect.provide(runImport(run), context) }))
+  Effect.map(Effect.context<Effect.Services<ReturnType<typeof runImport>>>(), (context) => ({
+    [IMPORT_JOB]: (run: JobRun) => Effect.provide(runImport(run), context)
+  }))
 )
 
 const ImportLayer = Handlers.pipe(
