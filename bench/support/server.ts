@@ -66,7 +66,7 @@ export interface RunningServer {
   readonly stop: () => Promise<void>
 }
 
-let running: { child: ChildProcess; dataDir: string } | undefined
+let running: { child: ChildProcess; dataDir: string; removeDir: boolean } | undefined
 
 /** Stops the server and removes its data folder; safe to call twice, and from signal handlers. */
 export const stopServer = async () => {
@@ -79,16 +79,20 @@ export const stopServer = async () => {
     for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100)
     if (groupAlive(pid)) process.kill(-pid, "SIGKILL")
   }
-  rmSync(current.dataDir, { recursive: true, force: true })
+  if (current.removeDir) rmSync(current.dataDir, { recursive: true, force: true })
 }
 
 /**
  * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
  * loopback port and waits for /health. It runs in its own process group, so tsx and the node process
- * under it stop together.
+ * under it stop together. `dataDir`: an existing data folder (kept when the server stops) instead of a
+ * fresh one; `cwd`: another checkout whose server to run (e.g. a worktree of the base commit).
  */
-export const startServer = async (extraEnv: Record<string, string> = {}): Promise<RunningServer> => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
+export const startServer = async (
+  extraEnv: Record<string, string> = {},
+  options: { readonly dataDir?: string; readonly cwd?: string; readonly timeoutMs?: number } = {}
+): Promise<RunningServer> => {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
   // The embedded profile unless the benchmark asks for a database itself.
@@ -98,8 +102,8 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
   const [command, argv] = profile === undefined
     ? [process.execPath, [TSX_CLI, "bootstrap/server.ts"]]
     : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", profile, "--import", "tsx", "bootstrap/server.ts"]]
-  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-  running = { child, dataDir }
+  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) })
+  running = { child, dataDir, removeDir: options.dataDir === undefined }
   let output = ""
   // BENCH_SERVER_LOG=<file>: the server's whole output (JSON log lines at LOG_LEVEL, "warning" unless set) goes there too.
   const logFile = process.env["BENCH_SERVER_LOG"]
@@ -110,7 +114,7 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
   child.stdout?.on("data", keep)
   child.stderr?.on("data", keep)
   const base = `http://${HOST}:${port}`
-  const deadline = Date.now() + 60_000
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${output}`)
     try {
@@ -119,7 +123,7 @@ export const startServer = async (extraEnv: Record<string, string> = {}): Promis
     } catch { /* not listening yet */ }
     await sleep(250)
   }
-  throw new Error(`BrainOps did not answer GET /health with 200 within 60 s:\n${output}`)
+  throw new Error(`BrainOps did not answer GET /health with 200 within ${(options.timeoutMs ?? 60_000) / 1000} s:\n${output}`)
 }
 
 /** POST JSON: the status, the text and the time to the full answer. */
