@@ -37,7 +37,7 @@ import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { MemoryLimitSettings } from "../application/memory/limits.js"
-import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
+import { AnswerGeneratorLive, EmbedderLive, QueryEmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
 /** Every port the use-cases need, wired for the configured profile. */
@@ -89,7 +89,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
     Layer.succeed(MemoryLimitSettings, config.memoryLimits),
-    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
+    Layer.mergeAll(VectorIndexLive(config), AnswerGeneratorLive(config), QueryEmbedderLive).pipe(Layer.provideMerge(embedder)),
     FileStoreLive(config, secrets),
     PaymentsLive(config)
   ).pipe(Layer.provide(DatabaseLive(config)))

@@ -3,6 +3,7 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
+import { CachedQueryEmbedder } from "../adapters/embeddings/cached-embedder.js"
 import { LocalEmbedderPool } from "../adapters/embeddings/local-use.js"
 import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
@@ -29,6 +30,13 @@ export const EmbedderLive = (config: AppConfig) =>
         batchSize: 64
       }).pipe(Layer.provide(FetchHttpClient.layer))
   })
+
+/**
+ * Queries go through a cache of the last QUERY_EMBEDDING_CACHE_ENTRIES texts (about 5 KB each for 512
+ * dimensions): a repeated search skips the model (or the endpoint's round trip).
+ */
+export const QUERY_EMBEDDING_CACHE_ENTRIES = 2000
+export const QueryEmbedderLive = CachedQueryEmbedder({ maxEntries: QUERY_EMBEDDING_CACHE_ENTRIES })
 
 /** Extractive answers (quoting the passages, by the embedder) unless ANSWERS_URL names an OpenAI-compatible chat endpoint. */
 export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenerator, never, Embedder> =>

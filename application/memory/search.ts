@@ -2,7 +2,7 @@ import { Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import type { Audience } from "../../domain/memory/sharing.js"
-import { Embedder } from "../ports/embedder.js"
+import { QueryEmbedder } from "../ports/embedder.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { audienceFor, readableCollectionIfAny } from "./access.js"
@@ -29,7 +29,7 @@ export interface SearchResult {
 
 const vectorSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
-    const [query] = yield* (yield* Embedder).embed([input.query])
+    const [query] = yield* (yield* QueryEmbedder).embed([input.query])
     return yield* (yield* VectorIndex).search(query!, {
       audience,
       collectionId: input.collectionId,

@@ -146,6 +146,10 @@ export const memoriesContract = (
         // One word of four is not enough to count as a match.
         expect(yield* ids("garden quantum physics lecture")).toEqual([])
         expect(yield* ids("report", 1)).toHaveLength(1)
+        // Long questions too: at least half of eight words (four), of nine (five).
+        expect(yield* ids("was the quarterly revenue report for the board numbers in the garden shed plan")).toEqual([ms[2]!.id])
+        expect(yield* ids("revenue report board numbers quarterly zebra quantum physics violin")).toEqual([ms[2]!.id])
+        expect(yield* ids("revenue report board numbers zebra quantum physics lecture violin")).toEqual([])
         const scored = yield* memories.keywordSearch(allOf(user.id), "quarterly report", 10)
         expect(scored[0]!.score).toBeGreaterThan(scored[1]!.score)
       }))
