@@ -30,6 +30,8 @@
 //                on the same data folder, interleaved with this checkout's: --rounds rounds, each starting
 //                both servers one after the other (PGlite takes one process at a time), the order alternating
 //   --keep       keep each size's data folder (its path is printed) instead of removing it
+//   --reuse      a data folder kept by an earlier run (same --real, --queries and --sizes): only the HTTP phase runs,
+//                on it (nothing is embedded or loaded again; the folder is left as it is)
 // Exits 0 on success, 1 on failure, 2 on bad arguments, 3 on the overall timeout.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import * as os from "node:os"
@@ -51,7 +53,7 @@ import { QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
 import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
 import { embedMemory } from "../application/memory/indexing.js"
 import { searchMemories, type SearchMode } from "../application/memory/search.js"
-import { Embedder } from "../application/ports/embedder.js"
+import { Embedder, QueryEmbedder } from "../application/ports/embedder.js"
 import { Ids } from "../application/ports/ids.js"
 import { MemoryRepository } from "../application/ports/memory-repository.js"
 import { UnitOfWork } from "../application/ports/unit-of-work.js"
@@ -121,7 +123,8 @@ const settings = (() => {
         popular: { type: "string" },
         "base-dir": { type: "string" },
         rounds: { type: "string" },
-        keep: { type: "boolean" }
+        keep: { type: "boolean" },
+        reuse: { type: "string" }
       }
     })
     const sizes = (args.sizes ?? "10000,100000").split(",").map((s) => positiveInt("--sizes", s.trim(), 0))
@@ -144,6 +147,7 @@ const settings = (() => {
       baseDir: args["base-dir"],
       rounds: positiveInt("--rounds", args.rounds, 2),
       keep: args.keep === true,
+      reuse: args.reuse,
       real: positiveInt("--real", args.real, 10_000),
       sigma,
       exactSql: positiveInt("--exact-sql", args["exact-sql"], 20),
@@ -249,7 +253,8 @@ const quiet = Layer.succeed(References.MinimumLogLevel, "Warn")
 type EmbedderService = Context.Service.Shape<typeof Embedder>
 
 const servicesLayer = (dataDir: string, embedder: EmbedderService) => {
-  const embedderLayer = Layer.succeed(Embedder, embedder)
+  // Queries embedded each time, as before the query cache (the HTTP phase measures the server, cache included).
+  const embedderLayer = Layer.merge(Layer.succeed(Embedder, embedder), Layer.succeed(QueryEmbedder, embedder))
   return Layer.mergeAll(
     MemoryRepositorySql,
     CollectionRepositorySql,
@@ -994,6 +999,26 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
   return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)]
 }
 
+const httpLines = (http: ReadonlyArray<HttpRow>): Array<string> => {
+  const out: Array<string> = []
+  if (http.length > 0) {
+    out.push(`HTTP:            POST /api/v1/memories/search through the real server (bootstrap/server.ts, embedded profile, this data folder), one request at a time, ` +
+      `limit ${LIMIT}; ${(settings.repeat * 100).toFixed(0)}% repeat one of ${settings.popular} popular queries, ${((1 - settings.repeat) * 100).toFixed(0)}% fresh; ` +
+      `${settings.rounds} round(s)${settings.baseDir !== undefined ? `, servers interleaved` : ""}; the reader sees 1 in ${SHARED_EVERY} memories (a shared collection) + ${SHARED_ONE_BY_ONE} shared one by one`)
+    out.push(...table(
+      ["  server / user / mode", "n", "p50 ms", "p95 ms", "p99 ms", "fresh n", "fresh p50", "fresh p95", "repeat p50", "repeat p95", `recall@${LIMIT}`, "source in top 10", "start s"],
+      http.map((h) => [
+        `  ${h.server} / ${h.user} / ${h.mode}`, String(h.all.n), fmtMs(h.all.p50), fmtMs(h.all.p95), fmtMs(h.all.p99),
+        String(h.fresh.n), fmtMs(h.fresh.p50), fmtMs(h.fresh.p95), fmtMs(h.repeated.p50), fmtMs(h.repeated.p95),
+        Number.isNaN(h.recall) ? "" : h.recall.toFixed(3), `${(h.found * 100).toFixed(0)}%`, (h.startMs / 1000).toFixed(1)
+      ])
+    ).map((l) => `  ${l}`))
+    out.push("                 (recall@10 over HTTP: vector mode, results as close as the exact 10th among the memories that user may read, with the query embedded by the server)")
+  }
+  return out
+}
+const printHttp = (http: ReadonlyArray<HttpRow>) => console.log(httpLines(http).join("\n"))
+
 const printSize = (r: SizeResult) => {
   const out: Array<string> = []
   out.push("")
@@ -1037,23 +1062,75 @@ const printSize = (r: SizeResult) => {
   out.push(`memory:          before open ${fmtMemory(r.memBefore)}; the bench itself holds ${mb(r.heldBytes)} of vectors (Float32Array) in these figures`)
   out.push(`                 after load  ${fmtMemory(r.memLoaded)}`)
   out.push(`                 after search ${fmtMemory(r.memSearched)}`)
-  if (r.http.length > 0) {
-    out.push(`HTTP:            POST /api/v1/memories/search through the real server (bootstrap/server.ts, embedded profile, this data folder), one request at a time, ` +
-      `limit ${LIMIT}; ${(settings.repeat * 100).toFixed(0)}% repeat one of ${settings.popular} popular queries, ${((1 - settings.repeat) * 100).toFixed(0)}% fresh; ` +
-      `${settings.rounds} round(s)${settings.baseDir !== undefined ? `, servers interleaved` : ""}; the reader sees 1 in ${SHARED_EVERY} memories (a shared collection) + ${SHARED_ONE_BY_ONE} shared one by one`)
-    out.push(...table(
-      ["  server / user / mode", "n", "p50 ms", "p95 ms", "p99 ms", "fresh n", "fresh p50", "fresh p95", "repeat p50", "repeat p95", `recall@${LIMIT}`, "source in top 10", "start s"],
-      r.http.map((h) => [
-        `  ${h.server} / ${h.user} / ${h.mode}`, String(h.all.n), fmtMs(h.all.p50), fmtMs(h.all.p95), fmtMs(h.all.p99),
-        String(h.fresh.n), fmtMs(h.fresh.p50), fmtMs(h.fresh.p95), fmtMs(h.repeated.p50), fmtMs(h.repeated.p95),
-        Number.isNaN(h.recall) ? "" : h.recall.toFixed(3), `${(h.found * 100).toFixed(0)}%`, (h.startMs / 1000).toFixed(1)
-      ])
-    ).map((l) => `  ${l}`))
-    out.push("                 (recall@10 over HTTP: vector mode, results as close as the exact 10th among the memories that user may read, with the query embedded by the server)")
-  }
+  out.push(...httpLines(r.http))
   out.push("plans (EXPLAIN ANALYZE of the captured adapter SQL, main lines):")
   out.push(...r.plans.map((l) => `  ${l}`))
   console.log(out.join("\n"))
+}
+
+// --reuse DIR: the HTTP phase only, on a data folder an earlier run kept (--keep), without embedding or
+// loading anything again. What the bench knew of the load is read back: ids and vectors from the
+// database (memories in load order), who may read what from the shares, and which base memory each
+// synthetic one varies by replaying the load's seeded generator.
+const reuseMain = async (dataDir: string) => {
+  const started = performance.now()
+  embedRuntime = ManagedRuntime.make(LocalEmbedder.pipe(Layer.provideMerge(quiet)))
+  const embedder = await embedRuntime.runPromise(Embedder)
+  const rt = ManagedRuntime.make(PgliteClient(dataDir).pipe(Layer.provideMerge(quiet)))
+  const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
+    rt.runPromise(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text, params)))
+  const [{ n: size } = { n: 0 }] = await query<{ n: number }>("SELECT count(*)::int AS n FROM memories")
+  progress(`reuse: ${fmtInt(size)} memories in ${dataDir}; reading ids and vectors back...`)
+  const dims = embedder.dimensions
+  const all = new Float32Array(size * dims)
+  const ids: Array<string> = []
+  const readable = new Uint8Array(size)
+  for (let offset = 0; offset < size; offset += 5000) {
+    const rows = await query<{ id: string; embedding: string; readable: boolean }>(
+      `SELECT m.id::text AS id, c.embedding::text AS embedding,
+              (m.collection_id IS NOT NULL OR EXISTS (SELECT 1 FROM memory_shares s WHERE s.memory_id = m.id AND s.user_id = $1)) AS readable
+       FROM memories m JOIN memory_chunks c ON c.memory_id = m.id AND c.chunk_index = 0
+       ORDER BY m.created_at, m.id OFFSET ${offset} LIMIT 5000`,
+      [READER_ID]
+    )
+    rows.forEach((r, j) => {
+      const n = offset + j
+      ids.push(r.id)
+      readable[n] = r.readable ? 1 : 0
+      const v = r.embedding.slice(1, -1).split(",")
+      for (let d = 0; d < dims; d++) all[n * dims + d] = Number(v[d])
+    })
+  }
+  await rt.dispose()
+  const real = Math.min(size, settings.real)
+  const memories = generateMemories(real, SEED)
+  const baseOf = new Int32Array(size)
+  const rng = makeRng(SEED + 2)
+  for (let n = 0; n < size; n++) {
+    if (n < real) {
+      baseOf[n] = n
+      continue
+    }
+    const b = rng.int(real)
+    baseOf[n] = b
+    variantOf(memories[b]!, rng)
+    for (let d = 0; d < dims; d++) rng.gaussian()
+  }
+  // The same queries as the run that loaded the folder (same seed), embedded again.
+  const qrng = makeRng(SEED + 1)
+  const queries: Array<Query> = []
+  for (let i = 0; i < settings.queries + WARMUP; i++) {
+    const source = qrng.int(Math.min(real, ...settings.sizes))
+    const text = queryFrom(memories[source]!, qrng)
+    const [v] = await embedRuntime.runPromise(embedder.embed([text]))
+    queries.push({ text, source, vector: Float32Array.from(v!) })
+  }
+  const base = { memories, queries } as unknown as BaseSet
+  console.log(`BrainOps memory search over HTTP on a kept data folder (${dataDir}): ${fmtInt(size)} memories, ${fmtInt(real)} real`)
+  console.log(`load avg:  ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (1/5/15 min) at the start`)
+  const http = await httpPhase({ dataDir, size, all, dims, idIndex: new Map(ids.map((id, n) => [id, n])), baseOf, readable, base })
+  printHttp(http)
+  console.log(`total run time: ${seconds(performance.now() - started)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
 }
 
 const main = async () => {
@@ -1128,7 +1205,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 try {
-  await main()
+  await (settings.reuse !== undefined ? reuseMain(settings.reuse) : main())
   await cleanup()
   process.exit(0)
 } catch (error) {
