@@ -673,7 +673,7 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
     return statements
   }
   const explain = async (label: string, statements: ReadonlyArray<Compiled>, table: RegExp) => {
-    const sets = statements.filter(([text]) => /^\s*SET\b/i.test(text))
+    const sets = statements.filter(([text]) => /^\s*SET\b/i.test(text) || /^\s*SELECT set_config\(/i.test(text))
     const main = statements.find(([text]) => /^\s*(SELECT|WITH)\b/i.test(text) && table.test(text))
     if (main === undefined) return [`--- ${label}: no SELECT captured`]
     const rows = await run(Effect.flatMap(SqlClient.SqlClient, (sql) =>

@@ -125,6 +125,16 @@ export const MemoryRepositorySql = Layer.effect(
             orStorageFailure
           ),
       findById: (id) => memory(sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id = ${id}`).pipe(orStorageFailure),
+      findByIds: (ids) =>
+        ids.length === 0
+          ? Effect.succeed([])
+          : memories(sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id IN ${sql.in([...new Set(ids)])}`).pipe(
+            Effect.map((rows) => {
+              const byId = new Map(rows.map((m) => [m.id as string, m]))
+              return [...new Set(ids)].flatMap((id) => Option.toArray(Option.fromNullishOr(byId.get(id))))
+            }),
+            orStorageFailure
+          ),
       update: (m) => update(m).pipe(orStorageFailure),
       delete: (id) => sql`DELETE FROM memories WHERE id = ${id} RETURNING id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
       keywordSearch: (filter, query, k) =>
