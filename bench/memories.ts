@@ -30,6 +30,7 @@
 //                on the same data folder, interleaved with this checkout's: --rounds rounds, each starting
 //                both servers one after the other (PGlite takes one process at a time), the order alternating
 //   --keep       keep each size's data folder (its path is printed) instead of removing it
+//   --timeout-min  overall time limit (default 20 min + 40 min per 100,000 memories)
 //   --reuse      a data folder kept by an earlier run (same --real, --queries and --sizes): only the HTTP phase runs,
 //                on it (nothing is embedded or loaded again; the folder is left as it is)
 // Exits 0 on success, 1 on failure, 2 on bad arguments, 3 on the overall timeout.
@@ -124,7 +125,8 @@ const settings = (() => {
         "base-dir": { type: "string" },
         rounds: { type: "string" },
         keep: { type: "boolean" },
-        reuse: { type: "string" }
+        reuse: { type: "string" },
+        "timeout-min": { type: "string" }
       }
     })
     const sizes = (args.sizes ?? "10000,100000").split(",").map((s) => positiveInt("--sizes", s.trim(), 0))
@@ -148,6 +150,7 @@ const settings = (() => {
       rounds: positiveInt("--rounds", args.rounds, 2),
       keep: args.keep === true,
       reuse: args.reuse,
+      timeoutMin: args["timeout-min"] === undefined ? undefined : positiveInt("--timeout-min", args["timeout-min"], 1),
       real: positiveInt("--real", args.real, 10_000),
       sigma,
       exactSql: positiveInt("--exact-sql", args["exact-sql"], 20),
@@ -1190,8 +1193,9 @@ const main = async () => {
   console.log(`total run time: ${seconds(performance.now() - started)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
 }
 
-// Watchdog: 20 min + 40 min per 100,000 memories loaded.
-const watchdogMs = (20 + Math.ceil(settings.sizes.reduce((a, b) => a + b, 0) / 100_000) * 40) * 60_000
+// Watchdog: 20 min + 40 min per 100,000 memories loaded, or --timeout-min (a busy 2-core machine took 30 min
+// to embed the base set and over 60 min to load and index 100,000).
+const watchdogMs = (settings.timeoutMin ?? (20 + Math.ceil(settings.sizes.reduce((a, b) => a + b, 0) / 100_000) * 40)) * 60_000
 setTimeout(() => {
   console.error(`bench: overall timeout (${watchdogMs / 60_000} min)`)
   void cleanup().finally(() => process.exit(3))
