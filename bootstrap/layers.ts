@@ -42,7 +42,7 @@ import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { MemoryLimitSettings } from "../application/memory/limits.js"
-import { AnswerGeneratorLive, VectorIndexLive } from "./memory.js"
+import { AnswerGeneratorLive, QueryEmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
 /**
@@ -118,6 +118,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets, foundations
     Layer.succeed(MemoryLimitSettings, config.memoryLimits),
     VectorIndexLive(config),
     AnswerGeneratorLive(config),
+    QueryEmbedderLive,
     FileStoreLive(config, secrets),
     PaymentsLive(config)
   ).pipe(Layer.provide(Layer.merge(database, embedder)))

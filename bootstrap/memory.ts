@@ -3,6 +3,7 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
+import { CachedQueryEmbedder } from "../adapters/embeddings/cached-embedder.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
 import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
@@ -11,6 +12,13 @@ import type { AppConfig } from "./config.js"
 import { lazyLayer } from "./lazy.js"
 
 export { EmbedderLive } from "./embedder.js"
+
+/**
+ * Queries go through a cache of the last QUERY_EMBEDDING_CACHE_ENTRIES texts (about 5 KB each for 512
+ * dimensions): a repeated search skips the model (or the endpoint's round trip).
+ */
+export const QUERY_EMBEDDING_CACHE_ENTRIES = 2000
+export const QueryEmbedderLive = CachedQueryEmbedder({ maxEntries: QUERY_EMBEDDING_CACHE_ENTRIES })
 
 /** Extractive answers (quoting the passages, by the embedder) unless ANSWERS_URL names an OpenAI-compatible chat endpoint. */
 export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenerator, never, Embedder> =>

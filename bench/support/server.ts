@@ -134,6 +134,10 @@ export interface ServerOptions {
   readonly root?: string
   /** BENCH_CPU_PROF's profiles of this server go to <BENCH_CPU_PROF>/<label>. */
   readonly label?: string
+  /** An existing data folder, kept when the server stops, instead of a fresh one that is removed. */
+  readonly dataDir?: string
+  /** How long to wait for /health (60 s unless given). */
+  readonly timeoutMs?: number
 }
 
 /**
@@ -141,7 +145,7 @@ export interface ServerOptions {
  * loopback port and waits for /health. Several may run at once.
  */
 export const startServer = async (extraEnv: Record<string, string> = {}, options: ServerOptions = {}): Promise<RunningServer> => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
   // The embedded profile unless the benchmark asks for a database itself.
@@ -152,12 +156,13 @@ export const startServer = async (extraEnv: Record<string, string> = {}, options
   const profileDir = profile === undefined ? undefined : options.label === undefined ? profile : path.join(profile, options.label)
   const spawnedAt = Date.now()
   const { child, state, stop } = spawnTracked("bootstrap/server.ts", env, {
-    dataDir,
+    ...(options.dataDir === undefined ? { dataDir } : {}),
     ...(options.root !== undefined ? { cwd: options.root } : {}),
     ...(profileDir !== undefined ? { profileDir } : {})
   })
   const base = `http://${HOST}:${port}`
-  const deadline = Date.now() + 60_000
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${state.output}`)
     try {
@@ -166,7 +171,7 @@ export const startServer = async (extraEnv: Record<string, string> = {}, options
     } catch { /* not listening yet */ }
     await sleep(250)
   }
-  throw new Error(`BrainOps did not answer GET /health with 200 within 60 s:\n${state.output}`)
+  throw new Error(`BrainOps did not answer GET /health with 200 within ${timeoutMs / 1000} s:\n${state.output}`)
 }
 
 /** POST JSON: the status, the text and the time to the full answer. */
