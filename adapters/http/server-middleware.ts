@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { HttpApiError } from "effect/http-api"
 import { HttpIncomingMessage, HttpMiddleware, HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { ByteSize, Cause, Effect, Option } from "effect"
+import { ByteSize, Cause, Effect, LogLevel, Option } from "effect"
 import { RequestClient } from "../../application/identity/client.js"
 import { type FieldIssue, fieldIssues } from "../../application/shared/schema-issues.js"
 import { jsonProblem, urlProblem } from "../../application/shared/text-policy.js"
@@ -130,9 +130,11 @@ const limitsAndErrors = (options: ServerMiddlewareOptions, request: HttpServerRe
   const checked = json
     ? Effect.flatMap(bodyProblem(request), (inBody) => inBody !== undefined ? Effect.succeed(textRefused(inBody)) : app)
     : app
-  return checked.pipe(
-    // Read by the platform for buffered bodies, and by the uploads for streamed ones.
-    Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
+  // Read by the platform for buffered bodies, and by the uploads for streamed ones. A request without
+  // a body has nothing to limit: it is spared the service (each one added deepens the request's
+  // context, which the router then has to copy flat).
+  const limited = upload || hasBody(request) ? Effect.provideService(checked, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)) : checked
+  return limited.pipe(
     Effect.provideService(RequestClient, { ip: request.remoteAddress, userAgent: userAgentOf(request) }),
     Effect.catchCause((cause) => toErrorResponse(cause, request, requestId)),
     Effect.map((response) => isPlain415(response) ? unsupportedMediaType() : response)
@@ -212,17 +214,22 @@ const requestContext = (
       const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
       const started = performance.now()
       return cors(limitsAndErrors(options, request, requestId)(app)).pipe(
-        Effect.flatMap((response) =>
-          Effect.as(
-            Effect.annotateLogs(Effect.logInfo("request"), {
-              method: request.method,
-              path: pathOf(request.url),
-              status: response.status,
-              duration_ms: Math.round((performance.now() - started) * 100) / 100
-            }),
-            withHeaders(response, request, requestId)
-          )
-        ),
+        Effect.flatMap((response) => {
+          const sent = withHeaders(response, request, requestId)
+          // The access line's fields are only gathered when it is written (LOG_LEVEL info or lower).
+          return Effect.flatMap(LogLevel.isEnabled("Info"), (enabled) =>
+            enabled
+              ? Effect.as(
+                Effect.annotateLogs(Effect.logInfo("request"), {
+                  method: request.method,
+                  path: pathOf(request.url),
+                  status: response.status,
+                  duration_ms: Math.round((performance.now() - started) * 100) / 100
+                }),
+                sent
+              )
+              : Effect.succeed(sent))
+        }),
         Effect.annotateLogs("request_id", requestId)
       )
     })
