@@ -15,6 +15,8 @@
 //               fresh database there, dropped at the end.
 //   --before DIR: also runs the BrainOps checkout in DIR (e.g. a worktree at an older commit, with its
 //               node_modules) as systems before-server and before-embedded, interleaved with the rest.
+//   --systems minimal: a minimal Effect 4 HttpApi server (bench/support/minimal-httpapi.ts, /health only,
+//               no middleware): the framework's ceiling for /health, measured in the same run.
 //   BENCH_CPU_PROF=<folder>: every BrainOps writes a CPU profile to <folder>/<system> when it stops; the
 //               run prints each target's measured window in seconds after the spawn, for
 //               `npx tsx bench/support/profile-top.ts FILE --from S --to S`.
@@ -48,7 +50,7 @@ if (taskCount < 51) throw new Error("--tasks must be at least 51 (a page of 50 w
 const adminUrl = args.postgres ?? (process.env["BENCH_DATABASE_URL"] || "postgresql://postgres@127.0.0.1:5432/test")
 const beforeDir = args.before === undefined ? undefined : path.resolve(args.before)
 
-type SystemName = "bare" | "server" | "embedded" | "before-server" | "before-embedded"
+type SystemName = "bare" | "minimal" | "server" | "embedded" | "before-server" | "before-embedded"
 const ALL_TARGETS = ["tasks50", "tasks1", "me", "health"] as const
 type TargetName = typeof ALL_TARGETS[number]
 const list = <A extends string>(raw: string | undefined, all: ReadonlyArray<A>, fallback: ReadonlyArray<A>): ReadonlyArray<A> => {
@@ -57,13 +59,14 @@ const list = <A extends string>(raw: string | undefined, all: ReadonlyArray<A>, 
   for (const n of names) if (!all.includes(n as A)) throw new Error(`unknown name "${n}" (one of ${all.join(", ")})`)
   return names as Array<A>
 }
-const ALL_SYSTEMS: ReadonlyArray<SystemName> = ["bare", "server", "embedded", "before-server", "before-embedded"]
+const ALL_SYSTEMS: ReadonlyArray<SystemName> = ["bare", "minimal", "server", "embedded", "before-server", "before-embedded"]
 const systems = list(args.systems, ALL_SYSTEMS, beforeDir === undefined ? ["bare", "server", "embedded"] : ALL_SYSTEMS)
 if (systems.some((s) => s.startsWith("before-")) && beforeDir === undefined) throw new Error("before-* systems need --before DIR")
 const targets = list(args.targets, ALL_TARGETS, ALL_TARGETS)
 const ISSUE_TARGET: Partial<Record<TargetName, number>> = { tasks50: 0.7, me: 0.6, health: 0.45 }
 const LABEL: Record<SystemName, string> = {
   "bare": "bare node:http+pg+jose",
+  "minimal": "minimal Effect HttpApi (ceiling)",
   "server": "BrainOps server (PostgreSQL)",
   "embedded": "BrainOps embedded (PGlite)",
   "before-server": "before: server (PostgreSQL)",
@@ -116,21 +119,18 @@ const startBrainOps = async (name: SystemName, root: string | undefined, onPostg
   return { server, env }
 }
 
-const startBare = async (env: Record<string, string>) => {
-  const { child, state } = spawnTracked("bench/support/bare-server.ts", {
-    ...process.env,
-    HOST,
-    PORT: "0",
-    DATABASE_URL: env["DATABASE_URL"]!,
-    JWT_SECRET: env["JWT_SECRET"]!
-  })
+const startBare = (env: Record<string, string>) =>
+  startListening("bench/support/bare-server.ts", { DATABASE_URL: env["DATABASE_URL"]!, JWT_SECRET: env["JWT_SECRET"]! })
+
+const startListening = async (script: string, env: Record<string, string>) => {
+  const { child, state } = spawnTracked(script, { ...process.env, HOST, PORT: "0", ...env })
   for (let i = 0; i < 300; i++) {
     const port = /listening (\d+)/.exec(state.output)?.[1]
     if (port !== undefined) return { base: `http://${HOST}:${port}`, pid: child.pid! }
     if (child.exitCode !== null || child.signalCode !== null) break
     await sleep(100)
   }
-  throw new Error(`the bare server did not start:\n${state.output}`)
+  throw new Error(`${script} did not start:\n${state.output}`)
 }
 
 const targetUrl = (system: System, target: TargetName) => {
@@ -145,6 +145,8 @@ const targetUrl = (system: System, target: TargetName) => {
       return `${system.base}/health`
   }
 }
+/** The minimal HttpApi server (the framework's ceiling) answers /health only. */
+const serves = (system: System, target: TargetName) => system.name !== "minimal" || target === "health"
 const headersFor = (system: System, target: TargetName): Record<string, string> =>
   target === "health" ? {} : { authorization: `Bearer ${system.seeded.token}` }
 
@@ -153,6 +155,7 @@ const checkAnswers = async (all: ReadonlyArray<System>) => {
   const bodies = new Map<string, unknown>()
   for (const system of all) {
     for (const target of targets) {
+      if (!serves(system, target)) continue
       const r = await call(targetUrl(system, target), { headers: headersFor(system, target) })
       if (r.status !== 200) throw new Error(`${system.name} ${target}: expected 200, got ${r.status}: ${JSON.stringify(r.body)}`)
       const expectedItems = target === "tasks50" ? 50 : target === "tasks1" ? 1 : undefined
@@ -232,6 +235,7 @@ const report = (loadBefore: ReadonlyArray<number>) => {
   for (const target of targets) {
     for (const name of systems) {
       const xs = samples.get(`${name} ${target}`) ?? []
+      if (xs.length === 0) continue
       const bare = systems.includes("bare") && name !== "bare" ? reqPerS(name, target) / reqPerS("bare", target) : undefined
       const goal = ISSUE_TARGET[target]
       lines.push([
@@ -295,16 +299,19 @@ const main = async () => {
       const seeded = all.find((s) => s.name === "server")!.seeded
       all.push({ name: "bare", ...(await startBare(serverEnv!)), seeded })
     }
+    if (systems.includes("minimal")) {
+      all.push({ name: "minimal", ...(await startListening("bench/support/minimal-httpapi.ts", {})), seeded: all[0]?.seeded ?? { token: "", projectId: "" } })
+    }
     const measured = systems.map((name) => all.find((s) => s.name === name)!)
     await checkAnswers(measured)
     process.stderr.write(`warm-up: ${warmup} s per target and system\n`)
-    for (const target of targets) for (const system of measured) await once(system, target, warmup)
+    for (const target of targets) for (const system of measured) if (serves(system, target)) await once(system, target, warmup)
     for (let round = 0; round < rounds; round++) {
       process.stderr.write(`round ${round + 1} of ${rounds}\n`)
       for (const target of targets) {
         // Each round starts the target with another system, so none is always measured first.
         const order = measured.map((_, i) => measured[(i + round) % measured.length]!)
-        for (const system of order) await measure(system, target)
+        for (const system of order) if (serves(system, target)) await measure(system, target)
       }
     }
     report(loadBefore)
