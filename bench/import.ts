@@ -1,15 +1,19 @@
 // Import and export throughput of the memory jobs, through the real use-cases and SQL adapters.
-// Usage: npx tsx bench/import.ts [--records N] [--embedder local|hash] [--postgres URL]
+// Usage: npx tsx bench/import.ts [--records N] [--embedder local|local-thread|hash] [--workers W] [--postgres URL]
 //   default: 100,000 records on a fresh PGlite (pgvector) in a temp folder, removed at the end;
 //   --postgres URL: a fresh database brainops_bench_<random> on that server (exact SQL vector index
 //   when it has no pgvector), dropped at the end. URL is an admin connection (CREATE DATABASE rights).
-//   --embedder local: the embedded profile's sentence encoder (slow: use fewer records);
+//   --embedder local: the embedded profile's sentence encoder in W worker threads, as the server runs
+//   it (W: --workers, else EMBEDDING_WORKERS, else the server's default: cores - 1) (slow: use fewer
+//   records); --embedder local-thread: the same model on the calling thread (how this bench ran before);
 //   --embedder hash (default): 16-dimensional word-hash vectors computed in-process, to measure the
 //   import machinery itself; the embedding share is measured either way.
 // Prints records/s for import and export, the share of import time spent in the embedder, and the
-// worker's resident memory sampled through the import (peak, and at each quarter: it should stay flat).
+// worker's resident memory sampled through the import (peak, and at each quarter: it should stay flat);
+// the process's RSS includes the embedding threads, whose own heaps are printed beside it.
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
+import { availableParallelism } from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
@@ -21,7 +25,8 @@ import { JobQueue } from "../application/ports/job-queue.js"
 import { UserRepository } from "../application/ports/user-repository.js"
 import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
-import { LocalEmbedder } from "../adapters/embeddings/local-use.js"
+import { embedderOverPool, LocalEmbedder, makeLocalEmbeddingPool } from "../adapters/embeddings/local-use.js"
+import type { EmbeddingPool } from "../adapters/embeddings/worker-pool.js"
 import { FileStoreLocal } from "../adapters/local-files/file-store.local.js"
 import { FileLinksHmac } from "../adapters/local-files/signed-links.js"
 import { PgliteClient, PgServerClient } from "../adapters/sql/clients.js"
@@ -39,18 +44,21 @@ import { normalize } from "../domain/memory/vectors.js"
 import { databaseHasPgvector } from "../bootstrap/memory.js"
 import { createBenchDatabase } from "./support/postgres.js"
 
-const { values: args } = parseArgs({ options: { records: { type: "string" }, embedder: { type: "string" }, postgres: { type: "string" } } })
+const { values: args } = parseArgs({ options: { records: { type: "string" }, embedder: { type: "string" }, workers: { type: "string" }, postgres: { type: "string" } } })
 const records = Number(args.records ?? 100_000)
 const embedderKind = args.embedder ?? "hash"
-if (!Number.isInteger(records) || records <= 0 || !["local", "hash"].includes(embedderKind)) {
-  console.error("usage: npx tsx bench/import.ts [--records N] [--embedder local|hash] [--postgres URL]")
+const workers = Number(args.workers ?? process.env["EMBEDDING_WORKERS"] ?? Math.max(1, availableParallelism() - 1))
+if (!Number.isInteger(records) || records <= 0 || !["local", "local-thread", "hash"].includes(embedderKind) || !Number.isInteger(workers) || workers <= 0) {
+  console.error("usage: npx tsx bench/import.ts [--records N] [--embedder local|local-thread|hash] [--workers W] [--postgres URL]")
   process.exit(2)
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-import-"))
 
-/** The embedder, timed: every call's wall time is added up, to report the share spent embedding. */
+/** The embedder, timed: the wall time during which a call runs is added up, to report the share spent embedding. */
 let embedMillis = 0
+let embedding = 0
+let embedSince = 0
 const HashEmbedder = Layer.succeed(Embedder, {
   model: "bench-hash-16",
   dimensions: 16,
@@ -66,16 +74,29 @@ const HashEmbedder = Layer.succeed(Embedder, {
         return normalize(v)
       }))
 })
+/** The pool's workers, kept to sample their memory. */
+let pool: EmbeddingPool | undefined
+const LocalPool = Layer.effect(
+  Embedder,
+  Effect.map(makeLocalEmbeddingPool({ workers, queueLimit: 512 }), (p) => {
+    pool = p
+    return embedderOverPool(p)
+  })
+)
 const Timed = Layer.effect(
   Embedder,
   Effect.map(Embedder, (inner) => ({
     ...inner,
-    embed: (texts: ReadonlyArray<string>) => {
-      const started = performance.now()
-      return Effect.ensuring(inner.embed(texts), Effect.sync(() => (embedMillis += performance.now() - started)))
-    }
+    embed: (texts: ReadonlyArray<string>) =>
+      Effect.suspend(() => {
+        // Calls overlap when the import is pipelined: the wall time during which any call runs.
+        if (embedding++ === 0) embedSince = performance.now()
+        return Effect.ensuring(inner.embed(texts), Effect.sync(() => {
+          if (--embedding === 0) embedMillis += performance.now() - embedSince
+        }))
+      })
   }))
-).pipe(Layer.provide(embedderKind === "local" ? LocalEmbedder : HashEmbedder))
+).pipe(Layer.provide(embedderKind === "local" ? LocalPool : embedderKind === "local-thread" ? LocalEmbedder : HashEmbedder))
 
 const main = async () => {
   const server = args.postgres ? await createBenchDatabase(args.postgres) : undefined
@@ -104,7 +125,7 @@ const main = async () => {
   const runtime = ManagedRuntime.make(services)
   try {
     const target = server ? `PostgreSQL (${server.url.replace(/\/\/[^@]*@/, "//")})` : "PGlite (embedded profile)"
-    console.log(`import/export bench: ${records.toLocaleString("en")} records, ${target}, embedder ${embedderKind}`)
+    console.log(`import/export bench: ${records.toLocaleString("en")} records, ${target}, embedder ${embedderKind}${embedderKind === "local" ? ` (${workers} worker threads)` : ""}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`)
     const actor = await runtime.runPromise(Effect.gen(function*() {
       const now = yield* DateTime.now
       const user = new User({ id: UserId.make(crypto.randomUUID()), email: Email.make(`bench-${Date.now()}@example.com`), name: "Bench", role: "user", passwordHash: "x", emailVerifiedAt: Option.none(), createdAt: now, updatedAt: now })
@@ -119,7 +140,7 @@ const main = async () => {
     const run = <A, E>(effect: Effect.Effect<A, E, any>) => runtime.runPromise(effect as Effect.Effect<A, E, never>)
 
     // Import: upload (streamed to the file store), then the job run by one worker in this process.
-    const rssSamples: Array<{ at: number; done: number; rss: number }> = []
+    const rssSamples: Array<{ at: number; done: number; rss: number; workerHeaps: number }> = []
     const uploadStart = performance.now()
     const job = await run(startImport(actor, { body: lines, format: Effect.succeed("jsonl" as const), collectionId: Option.none() }))
     const uploadMs = performance.now() - uploadStart
@@ -129,8 +150,14 @@ const main = async () => {
       [EXPORT_JOB]: (r) => Effect.provide(runExport(r), context)
     })
     const sampler = setInterval(() => {
-      void run(Effect.flatMap(JobQueue, (q) => q.findById(job.id))).then((j) => {
-        rssSamples.push({ at: performance.now(), done: Option.match(j, { onNone: () => 0, onSome: (x) => x.progressDone }), rss: process.memoryUsage().rss })
+      const heaps = pool === undefined ? Effect.succeed([]) : pool.memory()
+      void run(Effect.all([Effect.flatMap(JobQueue, (q) => q.findById(job.id)), heaps])).then(([j, h]) => {
+        rssSamples.push({
+          at: performance.now(),
+          done: Option.match(j, { onNone: () => 0, onSome: (x) => x.progressDone }),
+          rss: process.memoryUsage().rss,
+          workerHeaps: h.reduce((sum, w) => sum + w.heapUsed + w.external, 0)
+        })
       })
     }, 250)
     const importStart = performance.now()
@@ -155,6 +182,9 @@ const main = async () => {
     console.log(`  import job:                ${(importMs / 1000).toFixed(1)} s = ${Math.round(records / (importMs / 1000)).toLocaleString("en")} records/s (result ${JSON.stringify(imported.result)})`)
     console.log(`  time in the embedder:      ${(embedMillis / 1000).toFixed(1)} s = ${((embedMillis / importMs) * 100).toFixed(0)}% of the import`)
     console.log(`  worker RSS during import:  peak ${mb(Math.max(...rssSamples.map((s) => s.rss)))}; at 25/50/75/100%: ${[1, 2, 3, 4].map((q) => mb(quarter(q)?.rss ?? 0)).join(" / ")}`)
+    if (pool !== undefined) {
+      console.log(`  embedding threads' heaps:  peak ${mb(Math.max(...rssSamples.map((s) => s.workerHeaps)))}; at 25/50/75/100%: ${[1, 2, 3, 4].map((q) => mb(quarter(q)?.workerHeaps ?? 0)).join(" / ")} (V8 heap + external, all ${workers} threads)`)
+    }
     console.log(`  export job:                ${(exportMs / 1000).toFixed(1)} s = ${Math.round(exportResult.count / (exportMs / 1000)).toLocaleString("en")} records/s (${exportResult.count.toLocaleString("en")} records, ${mb(exportResult.bytes)})`)
   } finally {
     await runtime.dispose()

@@ -104,18 +104,17 @@ const main = async () => {
   const cpus = os.cpus()
   const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2_OPTIONS
   console.log(`Login throughput (argon2id m=${m} KiB, t=${t}, p=${p}) on loopback (${HOST}), autocannon 8.0.0`)
-  console.log(`machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), node ${process.version}, ${os.platform()} ${os.arch()}, UV_THREADPOOL_SIZE=${process.env["UV_THREADPOOL_SIZE"] ?? "default (4)"}`)
+  console.log(`machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), node ${process.version}, ${os.platform()} ${os.arch()}, UV_THREADPOOL_SIZE=${process.env["UV_THREADPOOL_SIZE"] ?? "default (4)"}, HASH_CONCURRENCY=${process.env["HASH_CONCURRENCY"] ?? "default (cores - 1)"}`)
   console.log(`settings: login connections=${connections}, /auth/me connections=${ME_CONNECTIONS}, duration=${duration} s per phase (+${WARMUP_SECONDS} s warm-up), pipelining=1`)
   console.log("")
   table([["/auth/me baseline (alone)", baseline], ["POST /auth/login (logins/s)", logins], ["/auth/me under login load", underLoad]])
   console.log("")
-  const ratio = (underLoad.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(2)
-  console.log(`/auth/me p99 under login load: ${underLoad.latency.p99} ms vs ${baseline.latency.p99} ms alone (ratio ${ratio}, baseline floored at 1 ms) vs login p50 ${logins.latency.p50} ms`)
+  const ratio = underLoad.latency.p99 / Math.max(1, baseline.latency.p99)
+  console.log(`/auth/me p99: idle ${baseline.latency.p99} ms, under login load ${underLoad.latency.p99} ms, ratio ${ratio.toFixed(2)} (idle floored at 1 ms; target <= 2: ${ratio <= 2 ? "met" : "NOT met"}); login p50 ${logins.latency.p50} ms`)
   console.log(`alone, sequential (medians of 5): one login ${loginMs.toFixed(1)} ms, one argon2id verify ${hashMs.toFixed(1)} ms (in the bench process)`)
   const oneThread = 1000 / hashMs
-  console.log(logins.requests.average > 1.2 * oneThread
-    ? `-> ${logins.requests.average.toFixed(1)} logins/s is above the ${oneThread.toFixed(1)}/s one thread could hash (1000 / ${hashMs.toFixed(1)} ms), so hashes ran in parallel off the event loop (libuv threadpool); the /auth/me slowdown is sharing ${cpus.length} busy CPUs (hashing threads, the logins' other work, the load generator), not waiting behind hashes.`
-    : `-> ${logins.requests.average.toFixed(1)} logins/s is not clearly above the ${oneThread.toFixed(1)}/s one thread could hash (1000 / ${hashMs.toFixed(1)} ms): this run does not show that hashing stays off the event loop.`)
+  const permits = Number(process.env["HASH_CONCURRENCY"] ?? Math.max(1, cpus.length - 1))
+  console.log(`-> ${logins.requests.average.toFixed(1)} logins/s; one thread hashes ${oneThread.toFixed(1)}/s (1000 / ${hashMs.toFixed(1)} ms), and the server runs at most ${permits} hash(es) at once (HASH_CONCURRENCY), so logins are held near ${(permits * oneThread).toFixed(1)}/s and a core stays free for the other requests.`)
   console.log("")
   console.log(`forgot-password (sequential fetch, after the loads, each email asked once; n=${FORGOT_PER_SIDE} per side at most, the server allows 10/hour per address):`)
   for (const side of ["existing", "unknown"] as const) {

@@ -1,7 +1,12 @@
 // Memory search on the embedded profile (PGlite + pgvector in a temp data folder, the local 512-d model):
 // embedding throughput, bulk load, searchMemories latency per mode, HNSW recall@10 against exact search,
 // and resident memory, for each size asked.
+// Then, unless --http 0, the same data folder is served by the real server (bootstrap/server.ts in a child
+// process, embedded profile) and POST /api/v1/memories/search is timed end to end over HTTP (login, JSON,
+// auth, the query's embedding in the worker pool, search, encoding): p50/p95/p99 per mode, for the owner
+// of every memory and for a second user who reads a shared collection (1 in 5) plus 50 shared memories.
 // Usage: npx tsx bench/memories.ts [--sizes 10000,100000] [--queries 200] [--real 10000] [--sigma 0.02] [--exact-sql 20] [--index after|during]
+//        [--http 200] [--repeat 0.7] [--popular 25] [--base-dir /path/to/other/checkout] [--rounds 2] [--keep]
 //   --sizes      memory counts, each loaded into a fresh PGlite data folder (removed at the end)
 //   --queries    measured queries per search mode (plus 20 warm-up)
 //   --real       at most this many distinct memories are embedded by the model (the "base set"); a size
@@ -16,6 +21,18 @@
 //                rebuild it from its own definition, then load the last 1,000 with it maintained (their cost
 //                is the per-memory cost at that size); during: maintain the index for every row (slow: on
 //                2 cores ~14 ms a memory at 100,000, against ~2.4 ms bulk + ~1.5 ms of index build)
+//   --http       requests timed per search mode and server for the owner (half as many for the reader of shares); 0: no HTTP phase
+//   --repeat     share of the requests that repeat a popular query (one of --popular, e.g. saved or common searches);
+//                the rest are fresh queries, never asked before in that server process. p50/p95/p99 are printed
+//                over the mix and for each part. Each server first warms up on the popular queries (so they are
+//                "seen before") and on 10 throw-away queries.
+//   --base-dir   a second checkout (e.g. `git worktree add /path 78fc8cd`, npm ci there) whose server is timed
+//                on the same data folder, interleaved with this checkout's: --rounds rounds, each starting
+//                both servers one after the other (PGlite takes one process at a time), the order alternating
+//   --keep       keep each size's data folder (its path is printed) instead of removing it
+//   --timeout-min  overall time limit (default 20 min + 40 min per 100,000 memories)
+//   --reuse      a data folder kept by an earlier run (same --real, --queries and --sizes): only the HTTP phase runs,
+//                on it (nothing is embedded or loaded again; the folder is left as it is)
 // Exits 0 on success, 1 on failure, 2 on bad arguments, 3 on the overall timeout.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs"
 import * as os from "node:os"
@@ -37,7 +54,7 @@ import { QueryLogSql } from "../adapters/sql/memory-analytics.sql.js"
 import { IdsUuidV7 } from "../adapters/crypto/ids.uuid-v7.js"
 import { embedMemory } from "../application/memory/indexing.js"
 import { searchMemories, type SearchMode } from "../application/memory/search.js"
-import { Embedder } from "../application/ports/embedder.js"
+import { Embedder, QueryEmbedder } from "../application/ports/embedder.js"
 import { Ids } from "../application/ports/ids.js"
 import { MemoryRepository } from "../application/ports/memory-repository.js"
 import { UnitOfWork } from "../application/ports/unit-of-work.js"
@@ -45,8 +62,12 @@ import { type VectorEntry, type VectorFilter, VectorIndex } from "../application
 import { ALL_SCOPES, type Actor } from "../domain/identity/actor.js"
 import { UserId } from "../domain/identity/user.js"
 import { chunkText } from "../domain/memory/chunking.js"
-import { Memory, MemoryId } from "../domain/memory/memory.js"
+import { CollectionId, Memory, MemoryId } from "../domain/memory/memory.js"
+import argon2 from "argon2"
+import { ARGON2_OPTIONS } from "../adapters/argon2/password-hasher.argon2.js"
 import { type GeneratedMemory, generateMemories, makeRng, queryFrom, variantOf } from "./support/memory-corpus.js"
+import { startServer, stopServer } from "./support/server.js"
+import { call } from "./support/clients.js"
 
 const SEED = 20_251_125
 const WARMUP = 20
@@ -60,8 +81,24 @@ const TAIL = 1000
 const BUILD_MEMORY = "512MB"
 const MODES: ReadonlyArray<SearchMode> = ["vector", "keyword", "hybrid"]
 /** hnsw.ef_search values tried after the adapter's own (max(40, 4k) = 40 for k = 10). */
-const EF_SWEEP: ReadonlyArray<number> = [40, 100, 200, 400]
+const EF_SWEEP: ReadonlyArray<number> = [40, 100, 200, 400, 800]
 const TEMP_PREFIX = "brainops-bench-memories-"
+const HTTP_PASSWORD = "bench memories password 0123"
+const OWNER_EMAIL = "bench-memories@example.com"
+const READER_EMAIL = "bench-reader@example.com"
+const READER_ID = UserId.make("0193a1b2-0000-7000-8000-00000000be4d")
+const SHARED_COLLECTION = CollectionId.make("0193a1b2-0000-7000-8000-0000000c0111")
+/** Memories n ≡ 0 (mod this) are in the collection shared with the reader. */
+const SHARED_EVERY = 5
+const SHARED_ONE_BY_ONE = 50
+const inShared = (n: number) => (n % SHARED_EVERY === 0 ? Option.some(SHARED_COLLECTION) : Option.none())
+/** The limits of the HTTP phase's server: far above what one client asking one query at a time reaches. */
+const HTTP_ENV: Record<string, string> = {
+  RATE_LIMIT_SEARCH_PER_MINUTE: "1000000",
+  RATE_LIMIT_API_PER_MINUTE: "1000000",
+  RATE_LIMIT_LOGIN_PER_MINUTE: "1000000",
+  LOG_LEVEL: "warning"
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Arguments
@@ -81,7 +118,15 @@ const settings = (() => {
         real: { type: "string" },
         sigma: { type: "string" },
         "exact-sql": { type: "string" },
-        index: { type: "string" }
+        index: { type: "string" },
+        http: { type: "string" },
+        repeat: { type: "string" },
+        popular: { type: "string" },
+        "base-dir": { type: "string" },
+        rounds: { type: "string" },
+        keep: { type: "boolean" },
+        reuse: { type: "string" },
+        "timeout-min": { type: "string" }
       }
     })
     const sizes = (args.sizes ?? "10000,100000").split(",").map((s) => positiveInt("--sizes", s.trim(), 0))
@@ -92,9 +137,20 @@ const settings = (() => {
     if (index !== "after" && index !== "during") throw new Error(`--index must be "after" or "during", got "${index}"`)
     const queries = positiveInt("--queries", args.queries, 200)
     if (queries > 10_000) throw new Error("--queries: at most 10,000")
+    const repeat = args.repeat === undefined ? 0.7 : Number(args.repeat)
+    if (!Number.isFinite(repeat) || repeat < 0 || repeat > 1) throw new Error(`--repeat must be a number from 0 to 1, got "${args.repeat}"`)
+    const http = args.http === "0" ? 0 : positiveInt("--http", args.http, 200)
     return {
       sizes,
       queries,
+      http,
+      repeat,
+      popular: positiveInt("--popular", args.popular, 25),
+      baseDir: args["base-dir"],
+      rounds: positiveInt("--rounds", args.rounds, 2),
+      keep: args.keep === true,
+      reuse: args.reuse,
+      timeoutMin: args["timeout-min"] === undefined ? undefined : positiveInt("--timeout-min", args["timeout-min"], 1),
       real: positiveInt("--real", args.real, 10_000),
       sigma,
       exactSql: positiveInt("--exact-sql", args["exact-sql"], 20),
@@ -102,7 +158,7 @@ const settings = (() => {
     }
   } catch (error) {
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
-    console.error("usage: npx tsx bench/memories.ts [--sizes 10000,100000] [--queries 200] [--real 10000] [--sigma 0.02] [--exact-sql 20] [--index after|during]")
+    console.error("usage: npx tsx bench/memories.ts [--sizes 10000,100000] [--queries 200] [--real 10000] [--sigma 0.02] [--exact-sql 20] [--index after|during] [--http 200] [--repeat 0.7] [--popular 25] [--base-dir DIR] [--rounds 2] [--keep]")
     process.exit(2)
   }
 })()
@@ -200,7 +256,8 @@ const quiet = Layer.succeed(References.MinimumLogLevel, "Warn")
 type EmbedderService = Context.Service.Shape<typeof Embedder>
 
 const servicesLayer = (dataDir: string, embedder: EmbedderService) => {
-  const embedderLayer = Layer.succeed(Embedder, embedder)
+  // Queries embedded each time, as before the query cache (the HTTP phase measures the server, cache included).
+  const embedderLayer = Layer.merge(Layer.succeed(Embedder, embedder), Layer.succeed(QueryEmbedder, embedder))
   return Layer.mergeAll(
     MemoryRepositorySql,
     CollectionRepositorySql,
@@ -223,12 +280,18 @@ let sizeRuntime: Runtime | undefined
 let tempDir: string | undefined
 let interrupted = false
 
-const closeSize = async () => {
+/** Closes the size's PGlite (its data folder stays, for the server of the HTTP phase). */
+const closeRuntime = async () => {
   const rt = sizeRuntime
   sizeRuntime = undefined
   if (rt !== undefined) await Promise.race([rt.dispose().catch(() => undefined), sleep(15_000)])
+}
+const closeSize = async () => {
+  await closeRuntime()
+  await stopServer()
   if (tempDir !== undefined) {
-    rmSync(tempDir, { recursive: true, force: true })
+    if (settings.keep) progress(`kept the data folder ${path.join(tempDir, "pgdata")}`)
+    else rmSync(tempDir, { recursive: true, force: true })
     tempDir = undefined
   }
 }
@@ -421,6 +484,7 @@ interface SizeResult {
   readonly memBefore: ReturnType<typeof memory>
   readonly memLoaded: ReturnType<typeof memory>
   readonly memSearched: ReturnType<typeof memory>
+  readonly http: ReadonlyArray<HttpRow>
 }
 
 type Compiled = readonly [string, ReadonlyArray<unknown>]
@@ -449,11 +513,19 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
 
   const userId = UserId.make("0193a1b2-0000-7000-8000-00000000be4c")
   const nowMs = Date.now()
+  // Real password hashes: the HTTP phase logs both users in.
+  const passwordHash = await argon2.hash(HTTP_PASSWORD, ARGON2_OPTIONS)
   await query(
     `INSERT INTO users (id, email, name, role, password_hash, email_verified_at, created_at, updated_at)
-     VALUES ($1, 'bench-memories@example.com', 'Bench Memories', 'user', 'not-a-real-hash', now(), now(), now())`,
-    [userId]
+     VALUES ($1, $2, 'Bench Memories', 'user', $4, now(), now(), now()), ($3, $5, 'Bench Reader', 'user', $4, now(), now(), now())`,
+    [userId, OWNER_EMAIL, READER_ID, passwordHash, READER_EMAIL]
   )
+  // One memory in SHARED_EVERY is in a collection the owner shares with the reader.
+  await query(
+    `INSERT INTO memory_collections (id, owner_id, name, description, created_at, updated_at) VALUES ($1, $2, 'shared', '', now(), now())`,
+    [SHARED_COLLECTION, userId]
+  )
+  await query(`INSERT INTO collection_shares (collection_id, user_id, permission, created_at) VALUES ($1, $2, 'read', now())`, [SHARED_COLLECTION, READER_ID])
   const actor: Actor = { userId, role: "user", sessionId: Option.none(), apiKeyId: Option.none(), scopes: new Set(ALL_SCOPES) }
 
   // Load: base memories 0..real-1 as embedded, then synthetic near-duplicates of random base memories.
@@ -497,13 +569,13 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
             // Spread over the last year, oldest first.
             const at = DateTime.makeUnsafe(nowMs - (size - n) * Math.floor((365 * 86_400_000) / size))
             return new Memory({
-              id: MemoryId.make(id), ownerId: userId, collectionId: Option.none(), title: Option.fromNullishOr(m.title),
+              id: MemoryId.make(id), ownerId: userId, collectionId: inShared(n), title: Option.fromNullishOr(m.title),
               content: m.content, tags: m.tags, metadata: { source: "bench" }, memoryType: m.memoryType, pinned: false,
               createdAt: at, updatedAt: at
             })
           }))
         const entries = memories.map((memory, j): VectorEntry => ({
-          memoryId: memory.id, chunkIndex: 0, ownerId: userId, collectionId: Option.none(), tags: memory.tags,
+          memoryId: memory.id, chunkIndex: 0, ownerId: userId, collectionId: memory.collectionId, tags: memory.tags,
           memoryType: memory.memoryType, text: items[j]!.chunk, vector: sqlVector(all, items[j]!.n * dims, dims)
         }))
         const tPrepared = performance.now()
@@ -560,6 +632,20 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
   const tailBreakdown = await loadRange(bulkEnd, size, "HNSW index maintained", tTail)
   const tailMs = performance.now() - tTail
   const loadMs = performance.now() - tLoad
+  // And SHARED_ONE_BY_ONE memories outside that collection, shared one by one.
+  const readable = new Uint8Array(size)
+  for (let n = 0; n < size; n += SHARED_EVERY) readable[n] = 1
+  const shareRng = makeRng(SEED + 7)
+  const sharedIds: Array<string> = []
+  while (sharedIds.length < Math.min(SHARED_ONE_BY_ONE, size - Math.ceil(size / SHARED_EVERY))) {
+    const n = shareRng.int(size)
+    if (readable[n] === 1) continue
+    readable[n] = 1
+    sharedIds.push(ids[n]!)
+  }
+  for (const id of sharedIds) {
+    await query(`INSERT INTO memory_shares (memory_id, user_id, permission, created_at) VALUES ($1, $2, 'read', now())`, [id, READER_ID])
+  }
   const tAnalyze = performance.now()
   await query("ANALYZE")
   const analyzeMs = performance.now() - tAnalyze
@@ -590,7 +676,7 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
     return statements
   }
   const explain = async (label: string, statements: ReadonlyArray<Compiled>, table: RegExp) => {
-    const sets = statements.filter(([text]) => /^\s*SET\b/i.test(text))
+    const sets = statements.filter(([text]) => /^\s*SET\b/i.test(text) || /^\s*SELECT set_config\(/i.test(text))
     const main = statements.find(([text]) => /^\s*(SELECT|WITH)\b/i.test(text) && table.test(text))
     if (main === undefined) return [`--- ${label}: no SELECT captured`]
     const rows = await run(Effect.flatMap(SqlClient.SqlClient, (sql) =>
@@ -737,8 +823,11 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
   }
   const memSearched = memory()
 
+  await closeRuntime()
+  const http = settings.http > 0 ? await httpPhase({ dataDir, size, all, dims, idIndex, baseOf, readable, base }) : []
   await closeSize()
   return {
+    http,
     size, real, synthetic, openMs, loadMs, analyzeMs,
     bulk: { count: bulkEnd, ms: bulkMs, parts: bulk }, buildMs, syntheticCos: syntheticCos.n === 0 ? NaN : syntheticCos.sum / syntheticCos.n,
     realNeighbourP50: base.realNeighbour[1], tail: { count: tail, ms: tailMs, parts: tailBreakdown },
@@ -750,6 +839,161 @@ const runSize = async (size: number, base: BaseSet): Promise<SizeResult> => {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Phase 3, per size: POST /api/v1/memories/search over HTTP through the real server, on the loaded folder
+
+interface HttpQuery { readonly text: string; readonly source: number; readonly vector: Float32Array; readonly fresh: boolean }
+interface HttpRow {
+  readonly server: string
+  readonly user: "owner" | "reader"
+  readonly mode: SearchMode
+  readonly all: ReturnType<typeof stats95>
+  readonly fresh: ReturnType<typeof stats95>
+  readonly repeated: ReturnType<typeof stats95>
+  /** Vector mode: results as close as the exact 10th among the memories this user may read. */
+  readonly recall: number
+  readonly found: number
+  readonly startMs: number
+}
+const stats95 = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) }
+}
+
+const httpPhase = async (input: {
+  readonly dataDir: string
+  readonly size: number
+  readonly all: Float32Array
+  readonly dims: number
+  readonly idIndex: ReadonlyMap<string, number>
+  readonly baseOf: Int32Array
+  readonly readable: Uint8Array
+  readonly base: BaseSet
+}): Promise<Array<HttpRow>> => {
+  const { all, dims, idIndex, baseOf, readable, base, size } = input
+  const k = Math.min(LIMIT, size)
+  const embed = async (text: string) => Float32Array.from((await embedRuntime!.runPromise(Effect.flatMap(Embedder, (e) => e.embed([text]))))[0]!)
+  // Popular queries: asked again and again (and once in each server's warm-up); fresh ones: each asked once.
+  const popular: Array<HttpQuery> = base.queries.slice(0, settings.popular).map((q) => ({ ...q, fresh: false }))
+  const used = new Set(base.queries.map((q) => q.text))
+  const rng = makeRng(SEED + 11)
+  const freshQuery = async (): Promise<HttpQuery> => {
+    for (;;) {
+      const source = rng.int(querySourceCount)
+      const text = queryFrom(base.memories[source]!, rng)
+      if (used.has(text)) continue
+      used.add(text)
+      return { text, source, vector: await embed(text), fresh: true }
+    }
+  }
+  const sequence = async (count: number) => {
+    const out: Array<HttpQuery> = []
+    for (let i = 0; i < count; i++) out.push(rng.next() < settings.repeat ? popular[rng.int(popular.length)]! : await freshQuery())
+    return out
+  }
+  progress(`  HTTP: preparing ${MODES.length} × (${settings.http} + ${Math.ceil(settings.http / 2)}) requests (repeat ${settings.repeat}, popular ${popular.length}), embedding the fresh ones in the bench for recall`)
+  const plan = new Map<string, Array<HttpQuery>>()
+  for (const mode of MODES) {
+    plan.set(`owner ${mode}`, await sequence(settings.http))
+    plan.set(`reader ${mode}`, await sequence(Math.ceil(settings.http / 2)))
+  }
+  const warmFresh: Array<string> = []
+  for (let i = 0; i < 10; i++) warmFresh.push((await freshQuery()).text)
+
+  // The exact 10th score for a query and user (the reader: only the memories it may read).
+  const kth = new Map<string, number>()
+  const kthOf = (q: HttpQuery, user: "owner" | "reader") => {
+    const key = `${user}\u0000${q.text}`
+    const seen = kth.get(key)
+    if (seen !== undefined) return seen
+    const sc = new Float64Array(k).fill(-Infinity)
+    for (let n = 0; n < size; n++) {
+      if (user === "reader" && readable[n] !== 1) continue
+      const s = dot(q.vector, all, n * dims)
+      if (s <= sc[k - 1]!) continue
+      let j = k - 1
+      while (j > 0 && sc[j - 1]! < s) {
+        sc[j] = sc[j - 1]!
+        j--
+      }
+      sc[j] = s
+    }
+    kth.set(key, sc[k - 1]!)
+    return sc[k - 1]!
+  }
+
+  const servers: Array<{ readonly name: string; readonly cwd: string | undefined }> = [
+    { name: "this checkout", cwd: undefined },
+    ...(settings.baseDir !== undefined ? [{ name: `base (${path.basename(settings.baseDir)})`, cwd: settings.baseDir }] : [])
+  ]
+  const samples = new Map<string, { ms: Array<number>; freshMs: Array<number>; repeatedMs: Array<number>; recall: number; recallN: number; found: number; startMs: Array<number> }>()
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse()
+    for (const server of order) {
+      progress(`  HTTP round ${round + 1}/${settings.rounds}: starting the server of ${server.name} on the data folder...`)
+      const t0 = performance.now()
+      const running = await startServer(HTTP_ENV, { dataDir: input.dataDir, ...(server.cwd !== undefined ? { root: server.cwd } : {}), timeoutMs: 180_000 })
+      const startMs = performance.now() - t0
+      const tokenOf = async (email: string) => {
+        const r = await call(`${running.base}/api/v1/auth/login`, { json: { email, password: HTTP_PASSWORD } })
+        if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`)
+        return r.body.access_token as string
+      }
+      const tokens = { owner: await tokenOf(OWNER_EMAIL), reader: await tokenOf(READER_EMAIL) }
+      const ask = async (user: "owner" | "reader", mode: SearchMode, text: string) => {
+        const r = await call(`${running.base}/api/v1/memories/search`, { token: tokens[user], json: { query: text, limit: LIMIT, mode } })
+        if (r.status !== 200) throw new Error(`search (${server.name}, ${user}, ${mode}): ${r.status} ${JSON.stringify(r.body)}`)
+        return { ms: r.ms, ids: (r.body.results as Array<{ memory: { id: string } }>).map((x) => x.memory.id) }
+      }
+      // Warm-up: the popular queries have been asked before; a few throw-away ones warm every path.
+      for (const user of ["owner", "reader"] as const) {
+        for (const q of popular) await ask(user, "vector", q.text)
+        for (const mode of MODES) for (const text of warmFresh) await ask(user, mode, `${text} ${mode} ${user} ${round}`)
+      }
+      for (const mode of MODES) {
+        for (const user of ["owner", "reader"] as const) {
+          const list = plan.get(`${user} ${mode}`)!
+          const per = Math.ceil(list.length / settings.rounds)
+          const key = `${server.name}\u0000${user}\u0000${mode}`
+          const acc = samples.get(key) ?? { ms: [], freshMs: [], repeatedMs: [], recall: 0, recallN: 0, found: 0, startMs: [] }
+          samples.set(key, acc)
+          acc.startMs.push(startMs)
+          for (const q of list.slice(round * per, (round + 1) * per)) {
+            const r = await ask(user, mode, q.text)
+            acc.ms.push(r.ms)
+            ;(q.fresh ? acc.freshMs : acc.repeatedMs).push(r.ms)
+            if (r.ids.some((id) => baseOf[idIndex.get(id) ?? -1] === q.source)) acc.found++
+            if (mode === "vector") {
+              const bar = kthOf(q, user) - 1e-5
+              acc.recall += Math.min(k, r.ids.filter((id) => {
+                const n = idIndex.get(id)
+                return n !== undefined && dot(q.vector, all, n * dims) >= bar
+              }).length) / k
+              acc.recallN++
+            }
+          }
+        }
+      }
+      await running.stop()
+    }
+  }
+  const rows: Array<HttpRow> = []
+  for (const server of servers) {
+    for (const user of ["owner", "reader"] as const) {
+      for (const mode of MODES) {
+        const acc = samples.get(`${server.name}\u0000${user}\u0000${mode}`)
+        if (acc === undefined) continue
+        rows.push({
+          server: server.name, user, mode, all: stats95(acc.ms), fresh: stats95(acc.freshMs), repeated: stats95(acc.repeatedMs),
+          recall: acc.recallN === 0 ? NaN : acc.recall / acc.recallN, found: acc.found / Math.max(1, acc.ms.length),
+          startMs: acc.startMs.reduce((a, b) => a + b, 0) / Math.max(1, acc.startMs.length)
+        })
+      }
+    }
+  }
+  return rows
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Report
 
 const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) => {
@@ -757,6 +1001,26 @@ const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<
   const fmt = (cells: ReadonlyArray<string>) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")
   return [fmt(header), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)]
 }
+
+const httpLines = (http: ReadonlyArray<HttpRow>): Array<string> => {
+  const out: Array<string> = []
+  if (http.length > 0) {
+    out.push(`HTTP:            POST /api/v1/memories/search through the real server (bootstrap/server.ts, embedded profile, this data folder), one request at a time, ` +
+      `limit ${LIMIT}; ${(settings.repeat * 100).toFixed(0)}% repeat one of ${settings.popular} popular queries, ${((1 - settings.repeat) * 100).toFixed(0)}% fresh; ` +
+      `${settings.rounds} round(s)${settings.baseDir !== undefined ? `, servers interleaved` : ""}; the reader sees 1 in ${SHARED_EVERY} memories (a shared collection) + ${SHARED_ONE_BY_ONE} shared one by one`)
+    out.push(...table(
+      ["  server / user / mode", "n", "p50 ms", "p95 ms", "p99 ms", "fresh n", "fresh p50", "fresh p95", "repeat p50", "repeat p95", `recall@${LIMIT}`, "source in top 10", "start s"],
+      http.map((h) => [
+        `  ${h.server} / ${h.user} / ${h.mode}`, String(h.all.n), fmtMs(h.all.p50), fmtMs(h.all.p95), fmtMs(h.all.p99),
+        String(h.fresh.n), fmtMs(h.fresh.p50), fmtMs(h.fresh.p95), fmtMs(h.repeated.p50), fmtMs(h.repeated.p95),
+        Number.isNaN(h.recall) ? "" : h.recall.toFixed(3), `${(h.found * 100).toFixed(0)}%`, (h.startMs / 1000).toFixed(1)
+      ])
+    ).map((l) => `  ${l}`))
+    out.push("                 (recall@10 over HTTP: vector mode, results as close as the exact 10th among the memories that user may read, with the query embedded by the server)")
+  }
+  return out
+}
+const printHttp = (http: ReadonlyArray<HttpRow>) => console.log(httpLines(http).join("\n"))
 
 const printSize = (r: SizeResult) => {
   const out: Array<string> = []
@@ -801,9 +1065,75 @@ const printSize = (r: SizeResult) => {
   out.push(`memory:          before open ${fmtMemory(r.memBefore)}; the bench itself holds ${mb(r.heldBytes)} of vectors (Float32Array) in these figures`)
   out.push(`                 after load  ${fmtMemory(r.memLoaded)}`)
   out.push(`                 after search ${fmtMemory(r.memSearched)}`)
+  out.push(...httpLines(r.http))
   out.push("plans (EXPLAIN ANALYZE of the captured adapter SQL, main lines):")
   out.push(...r.plans.map((l) => `  ${l}`))
   console.log(out.join("\n"))
+}
+
+// --reuse DIR: the HTTP phase only, on a data folder an earlier run kept (--keep), without embedding or
+// loading anything again. What the bench knew of the load is read back: ids and vectors from the
+// database (memories in load order), who may read what from the shares, and which base memory each
+// synthetic one varies by replaying the load's seeded generator.
+const reuseMain = async (dataDir: string) => {
+  const started = performance.now()
+  embedRuntime = ManagedRuntime.make(LocalEmbedder.pipe(Layer.provideMerge(quiet)))
+  const embedder = await embedRuntime.runPromise(Embedder)
+  const rt = ManagedRuntime.make(PgliteClient(dataDir).pipe(Layer.provideMerge(quiet)))
+  const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
+    rt.runPromise(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<A>(text, params)))
+  const [{ n: size } = { n: 0 }] = await query<{ n: number }>("SELECT count(*)::int AS n FROM memories")
+  progress(`reuse: ${fmtInt(size)} memories in ${dataDir}; reading ids and vectors back...`)
+  const dims = embedder.dimensions
+  const all = new Float32Array(size * dims)
+  const ids: Array<string> = []
+  const readable = new Uint8Array(size)
+  for (let offset = 0; offset < size; offset += 5000) {
+    const rows = await query<{ id: string; embedding: string; readable: boolean }>(
+      `SELECT m.id::text AS id, c.embedding::text AS embedding,
+              (m.collection_id IS NOT NULL OR EXISTS (SELECT 1 FROM memory_shares s WHERE s.memory_id = m.id AND s.user_id = $1)) AS readable
+       FROM memories m JOIN memory_chunks c ON c.memory_id = m.id AND c.chunk_index = 0
+       ORDER BY m.created_at, m.id OFFSET ${offset} LIMIT 5000`,
+      [READER_ID]
+    )
+    rows.forEach((r, j) => {
+      const n = offset + j
+      ids.push(r.id)
+      readable[n] = r.readable ? 1 : 0
+      const v = r.embedding.slice(1, -1).split(",")
+      for (let d = 0; d < dims; d++) all[n * dims + d] = Number(v[d])
+    })
+  }
+  await rt.dispose()
+  const real = Math.min(size, settings.real)
+  const memories = generateMemories(real, SEED)
+  const baseOf = new Int32Array(size)
+  const rng = makeRng(SEED + 2)
+  for (let n = 0; n < size; n++) {
+    if (n < real) {
+      baseOf[n] = n
+      continue
+    }
+    const b = rng.int(real)
+    baseOf[n] = b
+    variantOf(memories[b]!, rng)
+    for (let d = 0; d < dims; d++) rng.gaussian()
+  }
+  // The same queries as the run that loaded the folder (same seed), embedded again.
+  const qrng = makeRng(SEED + 1)
+  const queries: Array<Query> = []
+  for (let i = 0; i < settings.queries + WARMUP; i++) {
+    const source = qrng.int(Math.min(real, ...settings.sizes))
+    const text = queryFrom(memories[source]!, qrng)
+    const [v] = await embedRuntime.runPromise(embedder.embed([text]))
+    queries.push({ text, source, vector: Float32Array.from(v!) })
+  }
+  const base = { memories, queries } as unknown as BaseSet
+  console.log(`BrainOps memory search over HTTP on a kept data folder (${dataDir}): ${fmtInt(size)} memories, ${fmtInt(real)} real`)
+  console.log(`load avg:  ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} (1/5/15 min) at the start`)
+  const http = await httpPhase({ dataDir, size, all, dims, idIndex: new Map(ids.map((id, n) => [id, n])), baseOf, readable, base })
+  printHttp(http)
+  console.log(`total run time: ${seconds(performance.now() - started)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
 }
 
 const main = async () => {
@@ -863,8 +1193,9 @@ const main = async () => {
   console.log(`total run time: ${seconds(performance.now() - started)}; load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
 }
 
-// Watchdog: 20 min + 40 min per 100,000 memories loaded.
-const watchdogMs = (20 + Math.ceil(settings.sizes.reduce((a, b) => a + b, 0) / 100_000) * 40) * 60_000
+// Watchdog: 20 min + 40 min per 100,000 memories loaded, or --timeout-min (a busy 2-core machine took 30 min
+// to embed the base set and over 60 min to load and index 100,000).
+const watchdogMs = (settings.timeoutMin ?? (20 + Math.ceil(settings.sizes.reduce((a, b) => a + b, 0) / 100_000) * 40)) * 60_000
 setTimeout(() => {
   console.error(`bench: overall timeout (${watchdogMs / 60_000} min)`)
   void cleanup().finally(() => process.exit(3))
@@ -878,7 +1209,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 try {
-  await main()
+  await (settings.reuse !== undefined ? reuseMain(settings.reuse) : main())
   await cleanup()
   process.exit(0)
 } catch (error) {

@@ -89,14 +89,26 @@ const main = async () => {
     const seconds = (performance.now() - started) / 1000
     latencies.sort((a, b) => a - b)
 
-    // Exactly once: every order paid, one active license per order, `applied` once per event.
+    // Exactly once: every order paid, one active license per order, `applied` once per event, one
+    // sale per order in the seller's ledger and in the products' counters.
+    const orderIds = new Set(placed.map((o) => o.id))
     let paid = 0
     let licenses = 0
+    const licensesPerOrder = new Map<string, number>()
     for (const token of buyerTokens) {
       const mine = await call(market("/orders?limit=100"), { token })
-      paid += (mine.body.items as Array<any>).filter((o) => o.status === "paid").length
-      licenses += ((await call(market("/licenses"), { token })).body.items as Array<any>).filter((l) => l.status === "active").length
+      paid += (mine.body.items as Array<any>).filter((o) => o.status === "paid" && orderIds.has(o.id)).length
+      for (const l of (await call(market("/licenses"), { token })).body.items as Array<any>) {
+        if (l.status !== "active") continue
+        licenses++
+        licensesPerOrder.set(l.order_id, (licensesPerOrder.get(l.order_id) ?? 0) + 1)
+      }
     }
+    const dashboard = await expectStatus("seller dashboard", call(market("/seller/dashboard"), { token: seller }), 200)
+    const ledgerSales = (dashboard.currency_totals as Array<any>).reduce((n, t) => n + t.sales_count, 0)
+    let counted = 0
+    for (const p of products) counted += (await expectStatus("product", call(market(`/products/${p.id}`), { token: seller }), 200)).sales_count
+    const wrongOrders = placed.filter((o) => licensesPerOrder.get(o.id) !== 1)
 
     const cpus = os.cpus()
     console.log(`Stripe webhook handling, ${args.postgres !== undefined ? "PostgreSQL" : "embedded PGlite"}`)
@@ -105,8 +117,13 @@ const main = async () => {
     console.log(`throughput: ${(deliveries.length / seconds).toFixed(0)} deliveries/s over ${seconds.toFixed(1)} s`)
     console.log(`latency ms: p50 ${percentile(latencies, 50).toFixed(1)}  p95 ${percentile(latencies, 95).toFixed(1)}  p99 ${percentile(latencies, 99).toFixed(1)}  max ${latencies.at(-1)!.toFixed(1)}`)
     console.log(`statuses: ${JSON.stringify(Object.fromEntries(statuses))}`)
-    console.log(`exactly once: applied=${applied} (expected ${orders}), paid orders=${paid}/${orders}, active licenses=${licenses}/${orders}`)
-    if (applied !== orders || paid !== orders || licenses !== orders) throw new Error("a webhook was applied more or less than once")
+    console.log(`exactly once: applied=${applied} (expected ${orders}), paid orders=${paid}/${orders}, active licenses=${licenses}/${orders}, orders without exactly one license=${wrongOrders.length}, ledger sales=${ledgerSales}/${orders}, products' sales counters=${counted}/${orders}`)
+    if (applied !== orders || paid !== orders || licenses !== orders || wrongOrders.length > 0 || ledgerSales !== orders || counted !== orders) {
+      const examples = wrongOrders.slice(0, 5).map((o) => `${o.id}: ${licensesPerOrder.get(o.id) ?? 0} licenses`).join(", ")
+      console.error(`\n!!! EXACTLY-ONCE VIOLATED: a webhook was applied more or less than once (${examples || "see the counts above"}): these figures are void !!!\n`)
+      throw new Error("exactly-once violated: a webhook was applied more or less than once")
+    }
+    console.log("exactly once: OK")
   } finally {
     await stripe.close()
     if (args.postgres !== undefined) {

@@ -2,6 +2,7 @@ import { Effect, Layer, Option } from "effect"
 import { ensureAdmin } from "../application/identity/ensure-admin.js"
 import { HttpServerLive } from "../adapters/http/server.js"
 import { type AppConfig, invalidSetting, publicBaseUrlOf } from "./config.js"
+import type { Foundations } from "./foundations.js"
 import { AppServicesLive } from "./layers.js"
 import { MailDispatcherLive } from "./mail.js"
 import { ReindexOnModelChange, WorkersLive, workerInApi } from "./jobs.js"
@@ -50,5 +51,6 @@ export const ServerOver = (config: AppConfig) =>
   )
 
 /** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
-export const ServerLive = (config: AppConfig, secrets: Secrets) => ServerOver(config).pipe(Layer.provide(AppServicesLive(config, secrets)))
+export const ServerLive = (config: AppConfig, secrets: Secrets, foundations?: Foundations) =>
+  ServerOver(config).pipe(Layer.provide(AppServicesLive(config, secrets, foundations)))
 

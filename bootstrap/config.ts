@@ -86,6 +86,10 @@ const databaseUrl = secret("DATABASE_URL", Schema.String.check(Schema.isPattern(
   Config.option
 )
 
+const redisUrl = secret("REDIS_URL", Schema.String.check(Schema.isPattern(/^rediss?:\/\//)), "must be a redis:// or rediss:// URL").pipe(
+  Config.option
+)
+
 const adminBootstrap = Config.all({
   email: Config.String("BRAINOPS_ADMIN_EMAIL").pipe(Config.option),
   password: Config.Redacted("BRAINOPS_ADMIN_PASSWORD").pipe(Config.option)
@@ -210,12 +214,15 @@ export const AppConfig = allSettings({
   logLevel,
   databaseUrl,
   databasePoolSize: positiveInt("DATABASE_POOL_SIZE", 10),
+  redisUrl,
   dataDir: Config.String("BRAINOPS_DATA_DIR").pipe(Config.withDefault("./data")),
   jwtSecret,
   encryptionKey,
   accessTokenTtl: positiveDuration("ACCESS_TOKEN_TTL", "15 minutes"),
   sessionTtl: positiveDuration("SESSION_TTL", "30 days"),
   resetTokenTtl: positiveDuration("RESET_TOKEN_TTL", "30 minutes"),
+  // Password hashes and verifies at once: one core is left to the event loop.
+  hashConcurrency: positiveInt("HASH_CONCURRENCY", Math.max(1, availableParallelism() - 1)),
   corsOrigins: nonEmptyList("CORS_ORIGINS"),
   maxBodyBytes: positiveInt("MAX_BODY_BYTES", 1024 * 1024),
   shutdownTimeout: positiveDuration("SHUTDOWN_TIMEOUT", "10 seconds"),
@@ -271,7 +278,9 @@ export const AppConfig = allSettings({
     loginPerMinutePerIp: positiveInt("RATE_LIMIT_LOGIN_PER_MINUTE", 20),
     registerPerHourPerIp: positiveInt("RATE_LIMIT_REGISTER_PER_HOUR", 20),
     lockoutThreshold: positiveInt("LOCKOUT_THRESHOLD", 10),
-    lockoutDuration: positiveDuration("LOCKOUT_DURATION", "15 minutes")
+    lockoutDuration: positiveDuration("LOCKOUT_DURATION", "15 minutes"),
+    // Without Redis: how often each process adds its request counts to the shared ones.
+    flushInterval: positiveDuration("RATE_LIMIT_FLUSH_INTERVAL", "1 second")
   }),
   memoryLimits: Config.all({
     searchesPerMinute: positiveInt("RATE_LIMIT_SEARCH_PER_MINUTE", 60),

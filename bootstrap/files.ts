@@ -2,8 +2,8 @@ import * as path from "node:path"
 import { Layer, Option } from "effect"
 import { FileStoreLocal } from "../adapters/local-files/file-store.local.js"
 import { FileLinksHmac } from "../adapters/local-files/signed-links.js"
-import { FileStoreS3 } from "../adapters/s3/file-store.s3.js"
 import { type AppConfig, publicBaseUrlOf } from "./config.js"
+import { lazyLayer } from "./lazy.js"
 import type { Secrets } from "./secrets.js"
 
 /** Signed links for files the API serves itself, keyed by the JWT secret (the message names its purpose). */
@@ -19,14 +19,14 @@ export const FileStoreLive = (config: AppConfig, secrets: Secrets) => {
   const store = Option.match(s3.bucket, {
     onNone: () => FileStoreLocal(Option.getOrElse(config.filesDir, () => path.join(config.dataDir, "files"))),
     onSome: (bucket) =>
-      FileStoreS3({
+      lazyLayer(() => import("../adapters/s3/file-store.s3.js").then(({ FileStoreS3 }) => FileStoreS3({
         bucket,
         region: s3.region,
         endpoint: s3.endpoint,
         forcePathStyle: s3.forcePathStyle,
         credentials: Option.zipWith(s3.accessKeyId, s3.secretAccessKey, (accessKeyId, secretAccessKey) => ({ accessKeyId, secretAccessKey })),
         prefix: s3.prefix
-      })
+      })))
   })
   return store.pipe(Layer.provideMerge(FileLinksLive(config, secrets)))
 }

@@ -1,4 +1,4 @@
-import { Layer } from "effect"
+import { Layer, Option, Redacted } from "effect"
 import { RateLimitSettings } from "../application/identity/limits.js"
 import { IdentitySettings } from "../application/identity/settings.js"
 import { PasswordHasherArgon2 } from "../adapters/argon2/password-hasher.argon2.js"
@@ -14,6 +14,10 @@ import { TwoFactorRepositorySql } from "../adapters/sql/two-factor-repository.sq
 import { TotpOtplib } from "../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositorySql } from "../adapters/sql/api-key-repository.sql.js"
 import { RateLimiterSql } from "../adapters/sql/rate-limiter.sql.js"
+import { RateLimiterRedis } from "../adapters/rate-limits/rate-limiter.redis.js"
+import { RequestRateLimiterBuffered } from "../adapters/rate-limits/request-limiter.buffered.js"
+import { RequestRateLimiterDirect } from "../adapters/rate-limits/request-limiter.direct.js"
+import { LastUseRecorderBuffered } from "../adapters/last-use/last-use-recorder.buffered.js"
 import { ActivityLogSql } from "../adapters/sql/activity-log.sql.js"
 import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
 import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
@@ -31,17 +35,40 @@ import { MailOutboxSql } from "../adapters/sql/mail-outbox.sql.js"
 import { OneTimeTokensSql } from "../adapters/sql/one-time-tokens.sql.js"
 import { UnitOfWorkSql } from "../adapters/sql/unit-of-work.sql.js"
 import type { AppConfig } from "./config.js"
-import { DatabaseLive } from "./database.js"
+import { type Foundations, foundationsOf } from "./foundations.js"
+import { lazyLayer } from "./lazy.js"
 import { ContentHashNode } from "../adapters/crypto/content-hash.node.js"
 import { FileStoreLive } from "./files.js"
 import { PaymentsLive } from "./payments.js"
 import { MailSettingsLive, MailerLive } from "./mail.js"
 import { MemoryLimitSettings } from "../application/memory/limits.js"
-import { AnswerGeneratorLive, EmbedderLive, VectorIndexLive } from "./memory.js"
+import { AnswerGeneratorLive, QueryEmbedderLive, VectorIndexLive } from "./memory.js"
 import type { Secrets } from "./secrets.js"
 
-/** Every port the use-cases need, wired for the configured profile. */
-export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
+/**
+ * Rate limits: with REDIS_URL, every policy counts in Redis, each request exactly; without it, in
+ * the database, and the general per-request limit counts in process and adds up in batches, so an
+ * authenticated read writes nothing.
+ */
+export const RateLimitsLive = (config: AppConfig) =>
+  Option.match(config.redisUrl, {
+    onNone: () => RequestRateLimiterBuffered(config.rateLimits.flushInterval).pipe(Layer.provideMerge(RateLimiterSql)),
+    onSome: (url) =>
+      RequestRateLimiterDirect.pipe(
+        Layer.provideMerge(RateLimiterRedis("brainops:rl:")),
+        Layer.provide(lazyLayer(() => import("@effect/platform-node/NodeRedis").then((NodeRedis) => NodeRedis.layer({ url: Redacted.value(url) }))))
+      )
+  })
+
+/** How often the last uses of sessions and API keys (buffered in process) are written. */
+const LAST_USE_FLUSH_INTERVAL = "5 seconds"
+
+/**
+ * Every port the use-cases need, wired for the configured profile. Built with the same `foundations`
+ * layers (the same values) as a caller that started building them already, it shares theirs: layers
+ * are memoised by identity within one build.
+ */
+export const AppServicesLive = (config: AppConfig, secrets: Secrets, foundations: Foundations = foundationsOf(config)) => {
   const settings = Layer.succeed(IdentitySettings, {
     accessTokenTtl: config.accessTokenTtl,
     sessionTtl: config.sessionTtl,
@@ -57,7 +84,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     AuditLogSql,
     TwoFactorRepositorySql,
     ApiKeyRepositorySql,
-    RateLimiterSql,
     ProjectRepositorySql,
     TaskRepositorySql,
     CommentRepositorySql,
@@ -74,9 +100,10 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     SellerDashboardSql,
     ReviewRepositorySql
   )
-  const embedder = EmbedderLive(config)
-  return Layer.mergeAll(
-    repositories,
+  const { database, embedder } = foundations
+  const services = Layer.mergeAll(
+    LastUseRecorderBuffered(LAST_USE_FLUSH_INTERVAL).pipe(Layer.provideMerge(repositories)),
+    RateLimitsLive(config),
     MailerLive(config),
     TotpOtplib,
     SecretBoxAesGcm(secrets.encryptionKey),
@@ -84,13 +111,17 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets) => {
     IdsUuidV7,
     ContentHashNode,
     SecretTokensNode,
-    PasswordHasherArgon2,
+    PasswordHasherArgon2(config.hashConcurrency),
     AccessTokensJose(secrets.jwtSecret).pipe(Layer.provide(settings)),
     settings,
     Layer.succeed(RateLimitSettings, config.rateLimits),
     Layer.succeed(MemoryLimitSettings, config.memoryLimits),
-    Layer.merge(VectorIndexLive(config), AnswerGeneratorLive(config)).pipe(Layer.provideMerge(embedder)),
+    VectorIndexLive(config),
+    AnswerGeneratorLive(config),
+    QueryEmbedderLive,
     FileStoreLive(config, secrets),
     PaymentsLive(config)
-  ).pipe(Layer.provide(DatabaseLive(config)))
+  ).pipe(Layer.provide(Layer.merge(database, embedder)))
+  // The embedder is also a port of its own (the job handlers use it); the same layer, built once.
+  return Layer.merge(services, embedder)
 }

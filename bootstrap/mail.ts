@@ -2,14 +2,19 @@ import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { dispatchDueMail } from "../application/mail/dispatch.js"
 import { MailSettings } from "../application/mail/settings.js"
 import { LogMailer } from "../adapters/outbox-mail/log-mailer.js"
-import { SesMailer } from "../adapters/ses/ses-mailer.js"
 import { type AppConfig, publicBaseUrlOf } from "./config.js"
+import { lazyLayer } from "./lazy.js"
 
 /** SES when SES_REGION is set; otherwise the embedded outbox, which logs each mail and keeps it in the database. */
 export const MailerLive = (config: AppConfig) =>
   Option.match(config.sesRegion, {
     onNone: () => LogMailer,
-    onSome: (region) => SesMailer({ region, from: config.mailFrom, endpoint: Option.getOrUndefined(config.sesEndpoint) })
+    onSome: (region) =>
+      lazyLayer(() =>
+        import("../adapters/ses/ses-mailer.js").then(({ SesMailer }) =>
+          SesMailer({ region, from: config.mailFrom, endpoint: Option.getOrUndefined(config.sesEndpoint) })
+        )
+      )
   })
 
 export const MailSettingsLive = (config: AppConfig) =>

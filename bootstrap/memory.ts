@@ -3,32 +3,22 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { Effect, Layer, Option, Schema } from "effect"
 import { AnswerGenerator } from "../application/ports/answer-generator.js"
 import { Embedder } from "../application/ports/embedder.js"
-import { LocalEmbedderPool } from "../adapters/embeddings/local-use.js"
-import { OpenAiEmbedder } from "../adapters/embeddings/openai-compatible.js"
+import { CachedQueryEmbedder } from "../adapters/embeddings/cached-embedder.js"
 import { ExtractiveAnswers } from "../adapters/llm/extractive-answers.js"
 import { OpenAiChatAnswers } from "../adapters/llm/openai-chat.js"
-import { VectorIndexQdrant } from "../adapters/qdrant/vector-index.qdrant.js"
 import { VectorIndexExactSql } from "../adapters/sql/vector-index.exact.js"
 import { VectorIndexPgvector } from "../adapters/sql/vector-index.pgvector.js"
 import type { AppConfig } from "./config.js"
+import { lazyLayer } from "./lazy.js"
+
+export { EmbedderLive } from "./embedder.js"
 
 /**
- * The local sentence encoder (no network), in EMBEDDING_WORKERS worker threads, unless EMBEDDINGS_URL
- * names an OpenAI-compatible endpoint.
+ * Queries go through a cache of the last QUERY_EMBEDDING_CACHE_ENTRIES texts (about 5 KB each for 512
+ * dimensions): a repeated search skips the model (or the endpoint's round trip).
  */
-export const EmbedderLive = (config: AppConfig) =>
-  Option.match(config.embeddings.url, {
-    onNone: () => LocalEmbedderPool({ workers: config.embeddings.workers, queueLimit: config.embeddings.queueLimit }),
-    onSome: (url) =>
-      OpenAiEmbedder({
-        url,
-        model: config.embeddings.model,
-        dimensions: config.embeddings.dimensions,
-        apiKey: config.embeddings.apiKey,
-        timeout: "30 seconds",
-        batchSize: 64
-      }).pipe(Layer.provide(FetchHttpClient.layer))
-  })
+export const QUERY_EMBEDDING_CACHE_ENTRIES = 2000
+export const QueryEmbedderLive = CachedQueryEmbedder({ maxEntries: QUERY_EMBEDDING_CACHE_ENTRIES })
 
 /** Extractive answers (quoting the passages, by the embedder) unless ANSWERS_URL names an OpenAI-compatible chat endpoint. */
 export const AnswerGeneratorLive = (config: AppConfig): Layer.Layer<AnswerGenerator, never, Embedder> =>
@@ -74,13 +64,17 @@ export const VectorIndexLive = (config: AppConfig) =>
         : "exact-sql"
       yield* Effect.logInfo("vector index").pipe(Effect.annotateLogs({ kind: chosen, model: embedder.model, dimensions: embedder.dimensions }))
       return chosen === "qdrant"
-        ? VectorIndexQdrant({
-          url: Option.getOrThrow(qdrantUrl),
-          apiKey: config.vectorIndex.qdrantApiKey,
-          collectionPrefix: config.vectorIndex.qdrantCollectionPrefix,
-          relayInterval: "1 second",
-          ...options
-        })
+        ? lazyLayer(() =>
+          import("../adapters/qdrant/vector-index.qdrant.js").then(({ VectorIndexQdrant }) =>
+            VectorIndexQdrant({
+              url: Option.getOrThrow(qdrantUrl),
+              apiKey: config.vectorIndex.qdrantApiKey,
+              collectionPrefix: config.vectorIndex.qdrantCollectionPrefix,
+              relayInterval: "1 second",
+              ...options
+            })
+          )
+        )
         : chosen === "pgvector"
         ? VectorIndexPgvector(options)
         : VectorIndexExactSql(options)

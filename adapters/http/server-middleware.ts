@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { HttpApiError } from "effect/http-api"
 import { HttpIncomingMessage, HttpMiddleware, HttpRouter, HttpServerError, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { ByteSize, Cause, Effect, Option } from "effect"
+import { ByteSize, Cause, Effect, LogLevel, Option } from "effect"
 import { RequestClient } from "../../application/identity/client.js"
 import { type FieldIssue, fieldIssues } from "../../application/shared/schema-issues.js"
 import { jsonProblem, urlProblem } from "../../application/shared/text-policy.js"
@@ -21,7 +21,10 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/
 const errorBody = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) =>
   HttpServerResponse.jsonUnsafe({ detail, code, ...extra }, { status })
 
-const pathOf = (request: HttpServerRequest.HttpServerRequest) => request.url.split("?")[0]
+const pathOf = (url: string) => {
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query)
+}
 
 /** A request that failed its endpoint's schemas: 422, one entry per field, the most specific. */
 const validationFailed = (error: HttpApiError.HttpApiSchemaError) => {
@@ -78,7 +81,7 @@ const toErrorResponse = (cause: Cause.Cause<unknown>, request: HttpServerRequest
     if (Cause.hasInterruptsOnly(cause)) return yield* Effect.failCause(cause)
     const error = Cause.squash(cause)
     if (HttpServerError.isHttpServerError(error) && error.reason._tag === "RouteNotFound") {
-      return errorBody(404, "not_found", `No route for ${request.method} ${pathOf(request)}`)
+      return errorBody(404, "not_found", `No route for ${request.method} ${pathOf(request.url)}`)
     }
     if (isBodyTooLarge(error)) return errorBody(413, "payload_too_large", "The request body is too large")
     if (HttpApiError.HttpApiSchemaError.is(error) && error.kind !== "Body" && error.kind !== "ResponseHeaders") {
@@ -95,38 +98,48 @@ const isPlain415 = (response: HttpServerResponse.HttpServerResponse) =>
 /** Endpoints whose bodies are files, streamed on rather than parsed: they get the upload limit. */
 const UPLOADS = [/^\/api\/v1\/memories\/import(\?|$)/, /^\/api\/v1\/marketplace\/products\/[^/]+\/files(\?|$)/]
 
-const limitsAndErrors = (options: ServerMiddlewareOptions, requestId: string) =>
-<E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
-  Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const upload = UPLOADS.some((path) => path.test(request.url))
-    const limit = upload ? options.maxUploadBytes : options.maxBodyBytes
-    if (Number(request.headers["content-length"] ?? 0) > limit) {
-      return errorBody(413, "payload_too_large", `The request body is larger than ${limit} bytes`)
-    }
-    const inUrl = urlProblem(request.url)
-    if (inUrl !== undefined) return textRefused(inUrl)
-    const json = !upload && hasBody(request)
-    // Every endpoint but the uploads takes JSON: a form or text body is refused, never parsed as one.
-    if (json && !JSON_TYPE.test(request.headers["content-type"] ?? "")) {
-      return errorBody(415, "unsupported_media_type", "This endpoint takes an application/json body")
-    }
-    const response = yield* Effect.gen(function*() {
-      const inBody = json ? yield* bodyProblem(request) : undefined
-      return inBody !== undefined ? textRefused(inBody) : yield* app
-    }).pipe(
-      // Read by the platform for buffered bodies, and by the uploads for streamed ones.
-      Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
-      Effect.provideService(RequestClient, {
-        ip: request.remoteAddress,
-        userAgent: Option.map(Option.fromNullishOr(request.headers["user-agent"]), (ua) => ua.slice(0, 512))
-      }),
-      Effect.catchCause((cause) => toErrorResponse(cause, request, requestId))
-    )
-    return isPlain415(response)
-      ? errorBody(415, "unsupported_media_type", "This endpoint takes an application/json body")
-      : response
-  })
+// Both upload paths start with one of these: most requests are told apart without a regex.
+const isUpload = (url: string) =>
+  (url.startsWith("/api/v1/memories/") || url.startsWith("/api/v1/marketplace/products/")) &&
+  UPLOADS.some((path) => path.test(url))
+
+const unsupportedMediaType = () => errorBody(415, "unsupported_media_type", "This endpoint takes an application/json body")
+
+const userAgentOf = (request: HttpServerRequest.HttpServerRequest) => {
+  const ua = request.headers["user-agent"]
+  return ua === undefined ? Option.none() : Option.some(ua.slice(0, 512))
+}
+
+/**
+ * The limits, the text policy and the JSON-only rule before the endpoint runs, and the error mapping
+ * after. Built of plain combinators, not generators: every request runs it.
+ */
+const limitsAndErrors = (options: ServerMiddlewareOptions, request: HttpServerRequest.HttpServerRequest, requestId: string) =>
+<E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) => {
+  const upload = isUpload(request.url)
+  const limit = upload ? options.maxUploadBytes : options.maxBodyBytes
+  if (Number(request.headers["content-length"] ?? 0) > limit) {
+    return Effect.succeed(errorBody(413, "payload_too_large", `The request body is larger than ${limit} bytes`))
+  }
+  const inUrl = urlProblem(request.url)
+  if (inUrl !== undefined) return Effect.succeed(textRefused(inUrl))
+  const json = !upload && hasBody(request)
+  // Every endpoint but the uploads takes JSON: a form or text body is refused, never parsed as one.
+  if (json && !JSON_TYPE.test(request.headers["content-type"] ?? "")) return Effect.succeed(unsupportedMediaType())
+  // A request without a body (every GET) never reads one.
+  const checked = json
+    ? Effect.flatMap(bodyProblem(request), (inBody) => inBody !== undefined ? Effect.succeed(textRefused(inBody)) : app)
+    : app
+  // Read by the platform for buffered bodies, and by the uploads for streamed ones. A request without
+  // a body has nothing to limit: it is spared the service (each one added deepens the request's
+  // context, which the router then has to copy flat).
+  const limited = upload || hasBody(request) ? Effect.provideService(checked, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)) : checked
+  return limited.pipe(
+    Effect.provideService(RequestClient, { ip: request.remoteAddress, userAgent: userAgentOf(request) }),
+    Effect.catchCause((cause) => toErrorResponse(cause, request, requestId)),
+    Effect.map((response) => isPlain415(response) ? unsupportedMediaType() : response)
+  )
+}
 
 /** The sha256 CSP sources of a page's inline scripts: the docs page runs those and nothing else. */
 const inlineScriptHashes = (html: string) =>
@@ -165,21 +178,24 @@ const contentSecurityPolicy = (response: HttpServerResponse.HttpServerResponse) 
 /**
  * The headers every response carries: no content sniffing, no referrer, a CSP, HSTS over https, and
  * `Cache-Control: no-store` on every API response (tokens, secrets, keys, signed links and private
- * data all travel in them; a response that sets its own Cache-Control keeps it).
+ * data all travel in them; a response that sets its own Cache-Control keeps it). They depend on
+ * the configuration only, so each combination is built once, not per response.
  */
-const withSecurityHeaders = (
-  response: HttpServerResponse.HttpServerResponse,
-  request: HttpServerRequest.HttpServerRequest,
-  options: ServerMiddlewareOptions
-) => {
-  const headers: Record<string, string> = {
+const securityHeaders = (options: ServerMiddlewareOptions) => {
+  const base = (csp: string): Record<string, string> => ({
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
-    "content-security-policy": contentSecurityPolicy(response)
+    "content-security-policy": csp,
+    ...(options.https ? { "strict-transport-security": "max-age=31536000; includeSubDomains" } : {})
+  })
+  const api = base(API_CSP)
+  const apiNoStore = { ...api, "cache-control": "no-store" }
+  return (response: HttpServerResponse.HttpServerResponse, request: HttpServerRequest.HttpServerRequest, requestId: string) => {
+    const noStore = request.url.startsWith("/api/") && response.headers["cache-control"] === undefined
+    const csp = contentSecurityPolicy(response)
+    const headers = csp === API_CSP ? (noStore ? apiNoStore : api) : { ...base(csp), ...(noStore ? { "cache-control": "no-store" } : {}) }
+    return HttpServerResponse.setHeaders(response, { ...headers, "x-request-id": requestId })
   }
-  if (options.https) headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
-  if (request.url.startsWith("/api/") && response.headers["cache-control"] === undefined) headers["cache-control"] = "no-store"
-  return HttpServerResponse.setHeaders(response, headers)
 }
 
 /**
@@ -187,28 +203,37 @@ const withSecurityHeaders = (
  * X-Request-Id when it is sane, else a new one), puts it on the response and on every log line of
  * the request, and writes one JSON access-log line per response.
  */
-const requestContext = <E, R>(
+const requestContext = (
   options: ServerMiddlewareOptions,
-  inner: (requestId: string) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
-) =>
-  Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const incoming = request.headers["x-request-id"]
-    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
-    const started = performance.now()
-    return yield* Effect.gen(function*() {
-      const response = yield* inner(requestId)
-      yield* Effect.logInfo("request").pipe(
-        Effect.annotateLogs({
-          method: request.method,
-          path: pathOf(request),
-          status: response.status,
-          duration_ms: Math.round((performance.now() - started) * 100) / 100
-        })
+  cors: <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) => Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest>
+) => {
+  const withHeaders = securityHeaders(options)
+  return <E, R>(app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      const incoming = request.headers["x-request-id"]
+      const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID()
+      const started = performance.now()
+      return cors(limitsAndErrors(options, request, requestId)(app)).pipe(
+        Effect.flatMap((response) => {
+          const sent = withHeaders(response, request, requestId)
+          // The access line's fields are only gathered when it is written (LOG_LEVEL info or lower).
+          return Effect.flatMap(LogLevel.isEnabled("Info"), (enabled) =>
+            enabled
+              ? Effect.as(
+                Effect.annotateLogs(Effect.logInfo("request"), {
+                  method: request.method,
+                  path: pathOf(request.url),
+                  status: response.status,
+                  duration_ms: Math.round((performance.now() - started) * 100) / 100
+                }),
+                sent
+              )
+              : Effect.succeed(sent))
+        }),
+        Effect.annotateLogs("request_id", requestId)
       )
-      return HttpServerResponse.setHeader(withSecurityHeaders(response, request, options), "x-request-id", requestId)
-    }).pipe(Effect.annotateLogs("request_id", requestId))
-  })
+    })
+}
 
 /**
  * The server's one global middleware: it wraps every route and the router's own "no route", and
@@ -226,7 +251,7 @@ export const ServerMiddlewareLive = (options: ServerMiddlewareOptions) => {
       maxAge: 600
     })
   return HttpRouter.middleware(
-    (app) => requestContext(options, (requestId) => cors(limitsAndErrors(options, requestId)(app))),
+    requestContext(options, cors),
     { global: true }
   )
 }

@@ -1,7 +1,7 @@
 import { createServer } from "node:http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { HttpRouter } from "effect/http"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { type Duration, Layer } from "effect"
 import { BrainOpsApi } from "./api.js"
 import { AuthenticationLive } from "./auth-middleware.js"

@@ -55,6 +55,7 @@ export const MemoriesMemory = Layer.effectContext(
           return new Set(keys.filter((k) => mine.has(k)))
         }),
       findById: (id) => Effect.map(Ref.get(memories), (all) => Option.fromNullishOr(all.get(id))),
+      findByIds: (ids) => Effect.map(Ref.get(memories), (all) => [...new Set(ids)].flatMap((id) => Option.toArray(Option.fromNullishOr(all.get(id))))),
       update: (m) => Ref.update(memories, (all) => all.has(m.id) ? new Map(all).set(m.id, m) : all),
       delete: (id) =>
         Ref.modify(memories, (all) => {

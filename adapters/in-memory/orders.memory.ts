@@ -23,7 +23,7 @@ export const OrderRepositoryMemory = Layer.effectContext(
       o.buyerId === buyerId && o.productId === productId && (o.status === "pending" || o.status === "paid")
     const find = (id: string) => Effect.map(Ref.get(orders), (m) => Option.fromNullishOr(m.get(id)))
     const change = (id: string, f: (o: Order) => Order) => Ref.update(orders, (m) => (m.has(id) ? new Map(m).set(id, f(m.get(id)!)) : m))
-    const orderRepository = OrderRepository.of({
+    const orderRepository: OrderRepository["Service"] = OrderRepository.of({
       insert: (o) =>
         Ref.modify(orders, (m) =>
           [...m.values()].some(isOpenOf(o.buyerId, o.productId))
@@ -47,12 +47,24 @@ export const OrderRepositoryMemory = Layer.effectContext(
         Effect.map(Ref.get(orders), (m) => [...m.values()].some((o) => o.buyerId === buyerId && o.productId === productId && o.status === "paid")),
       byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),
       recordEvent: (eventId) => Ref.modify(events, (s) => (s.has(eventId) ? [false, s] as const : [true, new Set(s).add(eventId)] as const)),
+      eventRecorded: (eventId) => Effect.map(Ref.get(events), (s) => s.has(eventId)),
       issueLicense: (l) => Ref.update(licenses, (all) => [...all, l]),
       revokeLicenses: (orderId) => Ref.update(licenses, (all) => all.map((l) => (l.orderId === orderId ? new License({ ...l, status: "revoked" }) : l))),
       licensesOf: (buyerId) => Effect.map(Ref.get(licenses), (all) => all.filter((l) => l.buyerId === buyerId)),
       addLedgerEntry: (e) => Ref.update(ledger, (all) => [...all, e]),
       ledgerOf: (sellerId) => Effect.map(Ref.get(ledger), (all) => all.filter((e) => e.sellerId === sellerId)),
-      countSale: (productId, delta) => stats.addSales(productId, delta)
+      countSale: (productId, delta) => stats.addSales(productId, delta),
+      writeEffects: (effects) =>
+        Effect.gen(function*() {
+          if (Option.isSome(effects.status)) {
+            const { at, status } = effects.status.value
+            yield* orderRepository.setStatus(effects.orderId, status, at)
+          }
+          if (effects.revokeLicenses) yield* orderRepository.revokeLicenses(effects.orderId)
+          if (Option.isSome(effects.license)) yield* orderRepository.issueLicense(effects.license.value)
+          for (const entry of effects.ledgerEntries) yield* orderRepository.addLedgerEntry(entry)
+          if (effects.salesDelta !== 0) yield* orderRepository.countSale(effects.productId, effects.salesDelta)
+        })
     })
     return Context.make(OrderRepository, orderRepository).pipe(Context.add(LicenseRepository, licenseRepository))
   })

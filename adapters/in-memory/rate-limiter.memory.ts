@@ -16,6 +16,17 @@ export const RateLimiterMemory = Layer.effect(
           const count = (all.get(id(key, start))?.count ?? 0) + 1
           return [{ allowed: count <= limit, count, retryAfterSeconds }, new Map(all).set(id(key, start), { start, end: start + millis, count })] as const
         }),
+      add: (increments) =>
+        Ref.modify(windows, (all) => {
+          const next = new Map(all)
+          const ids = increments.map(({ at, count, key, window }) => {
+            const millis = Duration.toMillis(window)
+            const { start } = windowOf(DateTime.toEpochMillis(at), millis)
+            next.set(id(key, start), { start, end: start + millis, count: (next.get(id(key, start))?.count ?? 0) + count })
+            return id(key, start)
+          })
+          return [ids.map((i) => next.get(i)!.count), next] as const
+        }),
       peek: (key, limit, window, now) =>
         Effect.map(Ref.get(windows), (all) => {
           const { retryAfterSeconds, start } = windowOf(DateTime.toEpochMillis(now), Duration.toMillis(window))

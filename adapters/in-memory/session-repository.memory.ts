@@ -1,5 +1,6 @@
-import { Effect, Layer, Option, Ref } from "effect"
+import { DateTime, Effect, Layer, Option, Ref } from "effect"
 import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
 import { isActive, Session } from "../../domain/identity/session.js"
 import { newestFirstAfter } from "./keyset.js"
 
@@ -9,10 +10,11 @@ interface State {
   readonly rotated: ReadonlyMap<string, string>
 }
 
-/** For tests only. */
+/** For tests only. Reads its users' roles from the UserRepository it is given (the same one the tests fill). */
 export const SessionRepositoryMemory = Layer.effect(
   SessionRepository,
   Effect.gen(function*() {
+    const users = yield* UserRepository
     const state = yield* Ref.make<State>({ sessions: new Map(), rotated: new Map() })
     const update = (id: string, f: (s: Session) => Session) =>
       Ref.update(state, (st) => {
@@ -22,6 +24,12 @@ export const SessionRepositoryMemory = Layer.effect(
     return SessionRepository.of({
       insert: (session) => Ref.update(state, (st) => ({ ...st, sessions: new Map(st.sessions).set(session.id, session) })),
       findById: (id) => Effect.map(Ref.get(state), (st) => Option.fromNullishOr(st.sessions.get(id))),
+      findForAuthentication: (id) =>
+        Effect.gen(function*() {
+          const session = (yield* Ref.get(state)).sessions.get(id)
+          if (session === undefined) return Option.none()
+          return Option.map(yield* users.findById(session.userId), (user) => ({ session, role: user.role }))
+        }),
       findByRefreshHash: (hash) =>
         Effect.map(Ref.get(state), (st): Option.Option<RefreshLookup> => {
           const current = [...st.sessions.values()].find((s) => s.refreshTokenHash === hash)
@@ -42,6 +50,15 @@ export const SessionRepositoryMemory = Layer.effect(
           }] as const
         }),
       touch: (id, now) => update(id, (s) => new Session({ ...s, lastUsedAt: now })),
+      touchMany: (uses) =>
+        Ref.update(state, (st) => {
+          const sessions = new Map(st.sessions)
+          for (const { at, id } of uses) {
+            const session = sessions.get(id)
+            if (session && DateTime.isLessThan(session.lastUsedAt, at)) sessions.set(id, new Session({ ...session, lastUsedAt: at }))
+          }
+          return { ...st, sessions }
+        }),
       revokeAllForUser: (userId, now, except) =>
         Ref.modify(state, (st) => {
           let count = 0

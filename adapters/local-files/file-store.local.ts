@@ -1,6 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { NodeStream } from "@effect/platform-node"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import { Effect, Layer, Option, Stream } from "effect"
 import { StorageUnavailable } from "../../application/ports/errors.js"
 import { FileStore, isValidFileKey, type StoredFile } from "../../application/ports/file-store.js"

@@ -1,13 +1,14 @@
 import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
-import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import { type ApiKeyAuthentication, ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { Scope } from "../../domain/identity/actor.js"
 import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
-import { UserId } from "../../domain/identity/user.js"
+import { Role, UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { latestUses } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const ApiKeyRow = Row({
+const apiKeyColumns = {
   id: ApiKeyId,
   userId: UserId,
   name: Schema.String,
@@ -18,7 +19,10 @@ const ApiKeyRow = Row({
   lastUsedAt: OptionalTimestamp,
   createdAt: Timestamp,
   revokedAt: OptionalTimestamp
-}).pipe(intoClass(ApiKey))
+}
+const ApiKeyRow = Row(apiKeyColumns).pipe(intoClass(ApiKey))
+// The key's columns and its user's role, in one flat row.
+const authentication = firstRow(Row({ ...apiKeyColumns, userRole: Role }))
 const apiKey = firstRow(ApiKeyRow)
 const apiKeys = allRows(ApiKeyRow)
 const activeCount = firstRow(Row({ count: Int8 }))
@@ -49,6 +53,11 @@ export const ApiKeyRepositorySql = Layer.effect(
           orStorageFailure
         ),
       findByHash: (hash) => apiKey(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`).pipe(orStorageFailure),
+      findForAuthentication: (hash) =>
+        authentication(sql`SELECT k.*, u.role AS user_role FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash}`).pipe(
+          Effect.map(Option.map(({ userRole, ...columns }): ApiKeyAuthentication => ({ key: new ApiKey(columns), role: userRole }))),
+          orStorageFailure
+        ),
       listByUser: (userId, after, limit) =>
         apiKeys(Option.match(after, {
           onNone: () =>
@@ -66,7 +75,16 @@ export const ApiKeyRepositorySql = Layer.effect(
           orStorageFailure
         ),
       touch: (id, now) =>
-        sql`UPDATE api_keys SET last_used_at = ${DateTime.toDateUtc(now)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure)
+        sql`UPDATE api_keys SET last_used_at = ${DateTime.toDateUtc(now)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
+      touchMany: (uses) => {
+        const latest = latestUses(uses)
+        if (latest.length === 0) return Effect.void
+        // One statement for the whole batch; last_used_at only moves forward.
+        return sql`
+          UPDATE api_keys AS k SET last_used_at = v.at
+          FROM (VALUES ${sql.csv(latest.map((u) => sql`(${u.id}::uuid, ${DateTime.toDateUtc(u.at)}::timestamptz)`))}) AS v (id, at)
+          WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)`.pipe(Effect.asVoid, orStorageFailure)
+      }
     })
   })
 )

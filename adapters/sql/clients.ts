@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
 import { PGlite } from "@electric-sql/pglite"
@@ -27,14 +28,23 @@ const SOCKET_NAME = ".s.PGSQL.5432"
 /** The client's connection, its replacement, and room for sql-pg's cancel side connections. */
 const SOCKET_CONNECTIONS = 16
 
+export interface PgliteOptions {
+  /**
+   * A folder for the dump of a freshly initialised database (initdb and pgvector, nothing of ours),
+   * named for the PGlite and pgvector versions that made it. A new data folder starts from it,
+   * which skips initdb; without it, the first new folder makes it. See `freshDatabaseDump`.
+   */
+  readonly initdbCache?: string | undefined
+}
+
 /**
  * The embedded profile: PGlite (PostgreSQL in WASM) with pgvector, served by pglite-socket on a
  * unix socket inside the data folder and reached through the same PgClient as the server profile,
  * so both profiles run one SQL path. `memory://` keeps the data in memory (tests) and puts the
  * socket in a fresh temporary folder; any other value is a folder, locked for this process.
  */
-export const PgliteClient = (dataDir: string): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
-  PlannerStatistics.pipe(Layer.provideMerge(PgClient.layerFrom(servePglite(dataDir))))
+export const PgliteClient = (dataDir: string, options: PgliteOptions = {}): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError> =>
+  PlannerStatistics.pipe(Layer.provideMerge(PgClient.layerFrom(servePglite(dataDir, options))))
 
 /**
  * PGlite runs PostgreSQL in single-user mode, without the autovacuum daemon that keeps the planner's
@@ -93,15 +103,56 @@ const MEMORY = "memory://"
  * PGlite data folder (`pglite.dumpDataDir()`), which skips initdb: the tests start every database
  * from one dump, migrated once per run, in a third of the time a fresh one takes.
  */
-const openPglite = async (dataDir: string) => {
-  if (!dataDir.startsWith(MEMORY)) return PGlite.create(dataDir, { extensions: { vector } })
+const openPglite = async (dataDir: string, options: PgliteOptions) => {
+  if (!dataDir.startsWith(MEMORY)) {
+    const isNew = !fs.existsSync(path.join(dataDir, "PG_VERSION"))
+    return isNew && options.initdbCache !== undefined
+      ? PGlite.create(dataDir, { extensions: { vector }, loadDataDir: await freshDatabaseDump(options.initdbCache) })
+      : PGlite.create(dataDir, { extensions: { vector } })
+  }
   const dump = dataDir.slice(MEMORY.length)
   return dump === ""
     ? PGlite.create(MEMORY, { extensions: { vector } })
     : PGlite.create(MEMORY, { extensions: { vector }, loadDataDir: new Blob([await fs.promises.readFile(dump)]) })
 }
 
-const servePglite = (dataDir: string) =>
+const require = createRequire(import.meta.url)
+const versionOf = (pkg: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve(pkg)), "..", "package.json"), "utf8")) as { version: string }).version
+
+/** The dump's file name says what made it, so a dump of other versions is never loaded. */
+export const initdbDumpFile = (cacheDir: string) =>
+  path.join(cacheDir, `pglite-${versionOf("@electric-sql/pglite")}-pgvector-${versionOf("@electric-sql/pglite-pgvector")}.tar`)
+
+/**
+ * A dump of a database just initialised: initdb's catalogs and the vector extension, none of our
+ * schema (the migrations still make that, so a new migration needs nothing done here). On a new
+ * data folder, PGlite runs initdb itself and writes every file through to the folder as it goes,
+ * the slowest part of a first start; initdb in memory, dumped and unpacked into the folder, is the
+ * same database in a fraction of the time, and the dump, kept, saves the initdb of the next new folder.
+ * Written under a temporary name and renamed, so a reader never sees half a file; a cache that
+ * cannot be written only costs the next new folder its initdb.
+ */
+export const freshDatabaseDump = async (cacheDir: string): Promise<Blob> => {
+  const file = initdbDumpFile(cacheDir)
+  const kept = await fs.promises.readFile(file).catch(() => undefined)
+  if (kept !== undefined) return new Blob([kept])
+  const db = await PGlite.create(MEMORY, { extensions: { vector } })
+  try {
+    await db.exec("CREATE EXTENSION IF NOT EXISTS vector")
+    const dump = await db.dumpDataDir("none")
+    const partial = `${file}.${process.pid}.partial`
+    await fs.promises.mkdir(cacheDir, { recursive: true })
+      .then(async () => fs.promises.writeFile(partial, new Uint8Array(await dump.arrayBuffer())))
+      .then(() => fs.promises.rename(partial, file))
+      .catch(() => fs.promises.rm(partial, { force: true }))
+    return dump
+  } finally {
+    await db.close()
+  }
+}
+
+const servePglite = (dataDir: string, options: PgliteOptions) =>
   Effect.gen(function*() {
     let socketPath: string
     if (dataDir.startsWith(MEMORY)) {
@@ -114,7 +165,7 @@ const servePglite = (dataDir: string) =>
     // Scope finalizers run in reverse: the PgClient closes first, then the socket server, then PGlite.
     const db = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => openPglite(dataDir),
+        try: () => openPglite(dataDir, options),
         catch: openFailure(`could not open PGlite in ${dataDir}`)
       }),
       (db) => Effect.promise(() => db.close())

@@ -46,6 +46,21 @@ const collections = allRows(CollectionRow)
 /** Quotes, -exclusions or OR: the query means exactly what web-search syntax says. */
 const usesOperators = (query: string) => /(^|\s)-\S|"|\bor\b/i.test(query)
 
+/**
+ * Keyword search ranks at most this many matches (or twice k): those holding every word first, then
+ * the newest. A common word matches a large part of a big collection, and scoring (and reading)
+ * every match made one search cost as much as the collection is large; the GIN index finds the
+ * matches, a cheap test orders them, and only these few are scored.
+ */
+const KEYWORD_CANDIDATES = 300
+/**
+ * Plain words: at least half of the query's words must occur (a long question rarely has all of
+ * them in one note, and one shared word of many is noise); more words matched rank first. That rule
+ * is written as a tsquery the GIN index answers ("a & b | a & c | b & c" for three words), so the
+ * candidates are only memories that pass it; past MAX_EXACT_WORDS words (too many combinations)
+ * any word finds candidates and the count filters them.
+ */
+const MAX_EXACT_WORDS = 8
 const MEMORY_COLUMNS = "id, owner_id, collection_id, title, content, tags, metadata, memory_type, pinned, created_at, updated_at, import_key"
 
 export const MemoryRepositorySql = Layer.effect(
@@ -62,6 +77,28 @@ export const MemoryRepositorySql = Layer.effect(
       ...Option.toArray(Option.map(filter.createdFrom, (d) => sql`created_at >= ${DateTime.toDateUtc(d)}`)),
       ...Option.toArray(Option.map(filter.createdTo, (d) => sql`created_at < ${DateTime.toDateUtc(d)}`))
     ]
+    const plainWords = (query: string) =>
+      sql`words AS MATERIALIZED (
+            SELECT lexemes, cardinality(lexemes) AS n, (cardinality(lexemes) + 1) / 2 AS need
+            FROM (SELECT tsvector_to_array(to_tsvector('english', ${query})) AS lexemes) t
+          ),
+          lx AS (SELECT l, i FROM words, unnest(words.lexemes) WITH ORDINALITY AS u(l, i)),
+          combos AS (
+            WITH RECURSIVE combo(last, size, q) AS (
+              SELECT i, 1, quote_literal(l) FROM lx, words WHERE words.n <= ${MAX_EXACT_WORDS}
+              UNION ALL
+              SELECT lx.i, combo.size + 1, combo.q || ' & ' || quote_literal(lx.l)
+              FROM combo JOIN lx ON lx.i > combo.last, words WHERE combo.size < words.need
+            )
+            SELECT string_agg('(' || q || ')', ' | ') AS text FROM combo, words WHERE combo.size = words.need
+          ),
+          q AS MATERIALIZED (
+            SELECT words.lexemes, words.n <= ${MAX_EXACT_WORDS} AS exact,
+                   (SELECT string_agg(quote_literal(l), ' | ')::tsquery FROM lx) AS any_word,
+                   (SELECT string_agg(quote_literal(l), ' & ')::tsquery FROM lx) AS every_word,
+                   coalesce((SELECT text FROM combos)::tsquery, (SELECT string_agg(quote_literal(l), ' | ')::tsquery FROM lx)) AS enough
+            FROM words
+          )`
     const insert = SqlSchema.void({ Request: MemoryRow, execute: (row) => sql`INSERT INTO memories ${sql.insert(row)}` })
     const insertImported = SqlSchema.findAll({
       Request: Schema.NonEmptyArray(MemoryRow),
@@ -88,25 +125,59 @@ export const MemoryRepositorySql = Layer.effect(
             orStorageFailure
           ),
       findById: (id) => memory(sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id = ${id}`).pipe(orStorageFailure),
+      findByIds: (ids) =>
+        ids.length === 0
+          ? Effect.succeed([])
+          : memories(sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE id IN ${sql.in([...new Set(ids)])}`).pipe(
+            Effect.map((rows) => {
+              const byId = new Map(rows.map((m) => [m.id as string, m]))
+              return [...new Set(ids)].flatMap((id) => Option.toArray(Option.fromNullishOr(byId.get(id))))
+            }),
+            orStorageFailure
+          ),
       update: (m) => update(m).pipe(orStorageFailure),
       delete: (id) => sql`DELETE FROM memories WHERE id = ${id} RETURNING id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
       keywordSearch: (filter, query, k) =>
-        scored((usesOperators(query)
-          ? sql`SELECT ${sql.literal(MEMORY_COLUMNS)}, ts_rank_cd(search, websearch_to_tsquery('english', ${query}), 32) AS score
-                FROM memories WHERE ${sql.and([...filterConditions(filter), sql`search @@ websearch_to_tsquery('english', ${query})`])}
-                ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`
-          // Plain words: at least half of the query's words must occur (a long question rarely has all
-          // of them in one note, and one shared word of many is noise); more words matched rank first.
-          : sql`WITH q AS (
-                  SELECT lexemes, (SELECT string_agg(quote_literal(l), ' | ')::tsquery FROM unnest(lexemes) AS l) AS any_word
-                  FROM (SELECT tsvector_to_array(to_tsvector('english', ${query})) AS lexemes) t
-                )
-                SELECT ${sql.literal(MEMORY_COLUMNS)}, m.matched::float8 / cardinality(q.lexemes) + 0.01 * ts_rank_cd(search, q.any_word, 32) AS score
-                FROM memories, q, LATERAL (SELECT count(*) AS matched FROM unnest(q.lexemes) AS l WHERE search @@ quote_literal(l)::tsquery) m
-                WHERE ${sql.and([...filterConditions(filter), sql`search @@ q.any_word`, sql`m.matched * 2 >= cardinality(q.lexemes)`])}
-                ORDER BY score DESC, created_at DESC, id DESC LIMIT ${k}`).pipe(
-          Effect.map((rows) => rows.map((row) => ({ memory: row, score: row["score"] })))
-        )).pipe(orStorageFailure),
+        scored(
+          sql`WITH ${
+            usesOperators(query)
+              ? sql`q AS MATERIALIZED (SELECT websearch_to_tsquery('english', ${query}) AS enough, true AS exact)`
+              : plainWords(query)
+          },
+          candidates AS MATERIALIZED (
+            SELECT id, search, created_at FROM memories, q
+            WHERE ${
+            sql.and([
+              ...filterConditions(filter),
+              sql`search @@ q.enough`,
+              ...(usesOperators(query)
+                ? []
+                : [sql`(q.exact OR (SELECT count(*) FROM unnest(q.lexemes) AS l WHERE search @@ quote_literal(l)::tsquery) * 2 >= cardinality(q.lexemes))`])
+            ])
+          }
+            ORDER BY ${usesOperators(query) ? sql`` : sql`search @@ q.every_word DESC, `}created_at DESC, id DESC
+            LIMIT ${Math.max(KEYWORD_CANDIDATES, 2 * k)}
+          ),
+          ranked AS (
+            SELECT c.id, c.created_at, ${
+            usesOperators(query)
+              ? sql`ts_rank_cd(c.search, q.enough, 32)`
+              : sql`m.matched::float8 / cardinality(q.lexemes) + 0.01 * ts_rank_cd(c.search, q.any_word, 32)`
+          } AS score
+            FROM candidates c, q${
+            usesOperators(query)
+              ? sql``
+              : sql`, LATERAL (SELECT count(*) AS matched FROM unnest(q.lexemes) AS l WHERE c.search @@ quote_literal(l)::tsquery) m
+            WHERE m.matched * 2 >= cardinality(q.lexemes)`
+          }
+            ORDER BY score DESC, c.created_at DESC, c.id DESC LIMIT ${k}
+          )
+          SELECT ${sql.literal(MEMORY_COLUMNS.split(", ").map((c) => `mem.${c}`).join(", "))}, r.score
+          FROM ranked r JOIN memories mem ON mem.id = r.id
+          ORDER BY r.score DESC, r.created_at DESC, r.id DESC`.pipe(
+            Effect.map((rows) => rows.map((row) => ({ memory: row, score: row["score"] })))
+          )
+        ).pipe(orStorageFailure),
       pageById: (ownerId, after, limit) =>
         memories(sql`SELECT ${sql.literal(MEMORY_COLUMNS)} FROM memories WHERE ${
           sql.and([

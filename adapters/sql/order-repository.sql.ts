@@ -1,5 +1,5 @@
-import { SqlClient, SqlSchema } from "effect/sql"
-import { DateTime, Effect, Layer, Option, Schema } from "effect"
+import { SqlClient, SqlSchema, type Statement } from "effect/sql"
+import { Array as Arr, DateTime, Effect, Layer, Option, Schema } from "effect"
 import { OrderRepository } from "../../application/ports/orders.js"
 import { UserId } from "../../domain/identity/user.js"
 import { LedgerEntry, License, LicenseId, Order, OrderId, OrderStatus } from "../../domain/marketplace/order.js"
@@ -51,6 +51,8 @@ const LedgerRow = Row({
 const ledger = allRows(LedgerRow)
 
 const paid = firstRow(Row({ paid: Schema.Boolean }))
+const encodeLicense = Schema.encodeEffect(LicenseRow)
+const encodeLedger = Schema.encodeEffect(Schema.Array(LedgerRow))
 
 export const OrderRepositorySql = Layer.effect(
   OrderRepository,
@@ -95,6 +97,8 @@ export const OrderRepositorySql = Layer.effect(
           Effect.map((rows) => rows.length === 1),
           orStorageFailure
         ),
+      eventRecorded: (eventId) =>
+        sql`SELECT 1 AS found FROM payment_events WHERE id = ${eventId}`.pipe(Effect.map((rows) => rows.length > 0), orStorageFailure),
       issueLicense: (l) => issueLicense(l).pipe(orStorageFailure),
       revokeLicenses: (orderId) => sql`UPDATE licenses SET status = 'revoked' WHERE order_id = ${orderId}`.pipe(Effect.asVoid, orStorageFailure),
       licensesOf: (buyerId) => licenses(sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`).pipe(orStorageFailure),
@@ -102,7 +106,28 @@ export const OrderRepositorySql = Layer.effect(
       ledgerOf: (sellerId) =>
         ledger(sql`SELECT * FROM ledger_entries WHERE seller_id = ${sellerId} ORDER BY created_at, kind = 'reversal', id`).pipe(orStorageFailure),
       countSale: (productId, delta) =>
-        sql`UPDATE products SET sales_count = sales_count + ${delta} WHERE id = ${productId}`.pipe(Effect.asVoid, orStorageFailure)
+        sql`UPDATE products SET sales_count = sales_count + ${delta} WHERE id = ${productId}`.pipe(Effect.asVoid, orStorageFailure),
+      writeEffects: (effects) =>
+        Effect.gen(function*() {
+          const writes: Array<Statement.Statement<unknown>> = []
+          if (Option.isSome(effects.status)) {
+            const { at, status } = effects.status.value
+            writes.push(sql`UPDATE orders SET status = ${status}, updated_at = ${date(at)} WHERE id = ${effects.orderId}`)
+          }
+          if (effects.revokeLicenses) writes.push(sql`UPDATE licenses SET status = 'revoked' WHERE order_id = ${effects.orderId}`)
+          if (Option.isSome(effects.license)) writes.push(sql`INSERT INTO licenses ${sql.insert(yield* encodeLicense(effects.license.value))}`)
+          const entries = yield* encodeLedger(effects.ledgerEntries)
+          if (Arr.isReadonlyArrayNonEmpty(entries)) writes.push(sql`INSERT INTO ledger_entries ${sql.insert(entries)}`)
+          // Last: the product's row is shared by all its orders, and is locked from here to the commit.
+          if (effects.salesDelta !== 0) writes.push(sql`UPDATE products SET sales_count = sales_count + ${effects.salesDelta} WHERE id = ${effects.productId}`)
+          if (writes.length === 0) return
+          // One statement: the writes but the last as data-modifying WITH parts (PostgreSQL runs every
+          // one of them, referenced or not), the last as its main statement. They touch different
+          // rows (no event both grants and revokes), so seeing one snapshot changes nothing.
+          const last = writes.at(-1)!
+          const parts = writes.slice(0, -1).map((write, i) => sql`${sql.literal(`w${i}`)} AS (${write})`)
+          yield* (parts.length === 0 ? last : sql`WITH ${sql.csv(parts)} ${last}`)
+        }).pipe(orStorageFailure)
     })
   })
 )

@@ -44,19 +44,47 @@ type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
 
 const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
+/** A row as the driver hands it over: an object, whose columns the fields' own schemas check. */
+const AnyRow = Schema.declare((u): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u))
+
+/** Copies the keys of `from` that `input` has under the names at the same place in `to`. */
+const renamer = (from: ReadonlyArray<string>, to: ReadonlyArray<string>) => (input: Readonly<Record<string, unknown>>) => {
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < from.length; i++) {
+    const key = from[i]!
+    if (Object.hasOwn(input, key)) out[to[i]!] = input[key]
+  }
+  return out
+}
+
 /**
  * A row schema: its fields are named as the domain names them and read from the snake_case columns
  * of the same name (`createdAt` ← `created_at`); each field's schema turns the column's value into
  * the domain's.
+ *
+ * It is what `Schema.encodeKeys` gives, typed as that, but parses a row once: encodeKeys parses every
+ * column with the field's encoded schema, renames, then parses the renamed struct again, which made
+ * decoding a task row about twice as expensive. Here the columns are renamed by hand (keys a row
+ * lacks stay absent, columns the schema does not name are dropped, as encodeKeys does) and parsed
+ * once, by the struct of the fields, with every check of those fields.
  */
-export const Row = <const Fields extends Schema.Struct.Fields>(fields: Fields) =>
-  Schema.Struct(fields).pipe(
-    Schema.encodeKeys(
-      Object.fromEntries(Object.keys(fields).map((key) => [key, snakeCase(key)])) as {
-        readonly [K in keyof Fields]: K extends string ? SnakeCase<K> : K
-      }
+export const Row = <const Fields extends Schema.Struct.Fields>(fields: Fields) => {
+  const keys = Object.keys(fields)
+  const columns = keys.map(snakeCase)
+  const struct = Schema.Struct(fields)
+  const toFields = renamer(columns, keys)
+  const toColumns = renamer(keys, columns)
+  type Renamed = Schema.encodeKeys<Schema.Struct<Fields>, { readonly [K in keyof Fields]: K extends string ? SnakeCase<K> : K }>
+  return AnyRow.pipe(
+    Schema.decodeTo(
+      struct,
+      SchemaTransformation.transform({
+        decode: (row) => toFields(row) as (typeof struct)["Encoded"],
+        encode: (value) => toColumns(value as Readonly<Record<string, unknown>>)
+      })
     )
-  )
+  ) as unknown as Renamed
+}
 
 type DomainClass<Self, In> = Schema.Top & {
   readonly Type: Self

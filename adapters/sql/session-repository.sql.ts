@@ -1,12 +1,13 @@
 import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
-import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
+import { type RefreshLookup, type SessionAuthentication, SessionRepository } from "../../application/ports/session-repository.js"
 import { Session, SessionId } from "../../domain/identity/session.js"
-import { UserId } from "../../domain/identity/user.js"
+import { Role, UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { latestUses } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-const SessionRow = Row({
+const sessionColumns = {
   id: SessionId,
   userId: UserId,
   refreshTokenHash: Schema.String,
@@ -16,8 +17,11 @@ const SessionRow = Row({
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),
   revokedAt: OptionalTimestamp
-}).pipe(intoClass(Session))
+}
+const SessionRow = Row(sessionColumns).pipe(intoClass(Session))
 const session = firstRow(SessionRow)
+// The session's columns and its user's role, in one flat row.
+const authentication = firstRow(Row({ ...sessionColumns, userRole: Role }))
 const sessions = allRows(SessionRow)
 
 export const SessionRepositorySql = Layer.effect(
@@ -39,6 +43,11 @@ export const SessionRepositorySql = Layer.effect(
     return SessionRepository.of({
       insert: (s) => insert(s).pipe(orStorageFailure),
       findById: (id) => session(sql`SELECT * FROM sessions WHERE id = ${id}`).pipe(orStorageFailure),
+      findForAuthentication: (id) =>
+        authentication(sql`SELECT s.*, u.role AS user_role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`).pipe(
+          Effect.map(Option.map(({ userRole, ...columns }): SessionAuthentication => ({ session: new Session(columns), role: userRole }))),
+          orStorageFailure
+        ),
       findByRefreshHash: (hash) =>
         findByRefreshHash(hash).pipe(
           Effect.map(Option.map(({ rotated, session }): RefreshLookup => ({ _tag: rotated ? "Rotated" : "Current", session }))),
@@ -61,6 +70,15 @@ export const SessionRepositorySql = Layer.effect(
           Effect.asVoid,
           orStorageFailure
         ),
+      touchMany: (uses) => {
+        const latest = latestUses(uses)
+        if (latest.length === 0) return Effect.void
+        // One statement for the whole batch; last_used_at only moves forward.
+        return sql`
+          UPDATE sessions AS s SET last_used_at = v.at
+          FROM (VALUES ${sql.csv(latest.map((u) => sql`(${u.id}::uuid, ${DateTime.toDateUtc(u.at)}::timestamptz)`))}) AS v (id, at)
+          WHERE s.id = v.id AND s.last_used_at < v.at`.pipe(Effect.asVoid, orStorageFailure)
+      },
       revokeAllForUser: (userId, now, except) =>
         sql`
           UPDATE sessions SET revoked_at = ${DateTime.toDateUtc(now)}

@@ -3,32 +3,38 @@ import type { Statement } from "effect/sql"
 import { Array as Arr, Effect, Layer, Option, Schema } from "effect"
 import { type TaskSort, TaskRepository, type TaskStats } from "../../application/ports/task-repository.js"
 import { UserId } from "../../domain/identity/user.js"
-import { ProjectId } from "../../domain/projects/project.js"
-import { DueDate, PRIORITY_RANK, Task, TaskId, TaskPriority, TaskStatus } from "../../domain/projects/task.js"
-import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { PRIORITY_RANK, Task, TaskId, TaskPriority, TaskStatus } from "../../domain/projects/task.js"
+import { allRows, firstRow, Int8, Row, Timestamp } from "./rows.js"
 import { containsPattern } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
-/** A task's row with its links: its assignees and the tasks it waits for, aggregated from their tables. */
-const TaskRow = Row({
-  id: TaskId,
-  projectId: ProjectId,
+/**
+ * A task's row with its links: its assignees and the tasks it waits for, aggregated from their tables.
+ * The columns are read as the task's encoded fields (a timestamptz's Date made a DateTime, the rest as
+ * they come) and decoded by the Task class itself, which checks every field once and builds the task
+ * without a second pass: the ids, dates and numbers are checked by Task's own schemas, not by a copy
+ * of them here (reading a row through a checked row schema into Task.makeEffect checked them twice).
+ */
+export const TaskRows = Row({
+  id: Schema.String,
+  projectId: Schema.String,
   title: Schema.String,
   description: Schema.String,
   status: TaskStatus,
   priority: TaskPriority,
   labels: Schema.Array(Schema.String),
-  // date: sql-pg reads it as "YYYY-MM-DD", which is what a DueDate is.
-  dueDate: Schema.OptionFromNullOr(DueDate),
+  // date: sql-pg reads it as "YYYY-MM-DD", which is what a DueDate is (checked by Task).
+  dueDate: Schema.NullOr(Schema.String),
   position: Schema.Number,
-  completedAt: OptionalTimestamp,
-  createdBy: UserId,
+  completedAt: Schema.NullOr(Timestamp),
+  createdBy: Schema.String,
   createdAt: Timestamp,
   updatedAt: Timestamp,
-  version: Schema.Int,
-  assigneeIds: Schema.Array(UserId),
-  blockedBy: Schema.Array(TaskId)
-}).pipe(intoClass(Task))
+  version: Schema.Number,
+  assigneeIds: Schema.Array(Schema.String),
+  blockedBy: Schema.Array(Schema.String)
+}).pipe(Schema.decodeTo(Task))
+const TaskRow = TaskRows
 const tasks = allRows(TaskRow)
 
 /** The tasks table's own columns: the links live in tables of their own, and the priority's rank is stored to sort on. */

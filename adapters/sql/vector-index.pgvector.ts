@@ -12,6 +12,9 @@ export class PgvectorUnavailable extends Error {
 }
 
 const literal = (v: ReadonlyArray<number>) => `[${v.join(",")}]`
+/** The HNSW candidate list for a query asking `limit` rows: at least EF_SEARCH_MIN, at most 1,000. */
+export const EF_SEARCH_MIN = 200
+const efSearch = (limit: number) => Math.min(1000, Math.max(EF_SEARCH_MIN, limit * 2))
 const installed = firstRow(Row({ installed: Schema.Boolean }))
 /** The nearest chunks and their cosine distance (float8). */
 const neighbours = allRows(Row({ memoryId: MemoryId, chunkIndex: Schema.Int, text: Schema.String, distance: Schema.Number }))
@@ -50,12 +53,13 @@ export const VectorIndexPgvector = (options: { readonly model: string; readonly 
           const scan = (limit: number) =>
             sql.withTransaction(
               Effect.gen(function*() {
-                yield* sql`SET LOCAL hnsw.iterative_scan = relaxed_order`
                 // ef_search 40 (pgvector's default) measured recall@10 0.78 at 100k memories; 200 gave 0.92
                 // (bench/memories.ts). And at ~10k rows the planner preferred a sequential scan and sort
-                // (186 ms) to the index: keep it on the index for this query.
-                yield* sql.unsafe(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(200, limit * 2))}`)
-                yield* sql`SET LOCAL enable_seqscan = off`
+                // (186 ms) to the index: keep it on the index for this query. One statement for the three
+                // settings: on PGlite every round trip waits its turn on the one connection.
+                yield* sql`SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', ${
+                  String(efSearch(limit))
+                }, true), set_config('enable_seqscan', 'off', true)`
                 return yield* neighbours(sql`
                   SELECT memory_id, chunk_index, text, ${distance}${q}${cast} AS distance
                   FROM memory_chunks WHERE ${sql.and(store.conditions(filter))}

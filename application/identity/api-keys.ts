@@ -13,9 +13,9 @@ import { Unauthenticated } from "../../domain/identity/errors.js"
 import { NotFound } from "../../domain/shared/errors.js"
 import { ApiKeyRepository } from "../ports/api-key-repository.js"
 import { Ids } from "../ports/ids.js"
+import { LastUseRecorder } from "../ports/last-use-recorder.js"
 import { SecretTokens } from "../ports/secret-tokens.js"
 import { UnitOfWork } from "../ports/unit-of-work.js"
-import { UserRepository } from "../ports/user-repository.js"
 import { decodeCursor, type PageRequest, toPage } from "../shared/pagination.js"
 import { recordAudit } from "./audit.js"
 import { requireSession } from "./password.js"
@@ -81,20 +81,20 @@ const LAST_USED_GRANULARITY_MS = 60_000
 
 /** Turns an API key into the Actor behind it, with the key's scopes only. */
 export const authenticateApiKey = Effect.fn("Identity.authenticateApiKey")(function*(key: string) {
-  const keys = yield* ApiKeyRepository
   const now = yield* DateTime.now
-  const found = key.startsWith(API_KEY_MARK) ? yield* keys.findByHash((yield* SecretTokens).hash(key)) : Option.none()
-  if (Option.isNone(found) || !isUsable(found.value, now)) {
+  // The key and its user in one read; the last use is recorded in the background, not written here.
+  const found = key.startsWith(API_KEY_MARK)
+    ? yield* (yield* ApiKeyRepository).findForAuthentication((yield* SecretTokens).hash(key))
+    : Option.none()
+  if (Option.isNone(found) || !isUsable(found.value.key, now)) {
     return yield* new Unauthenticated({ reason: "invalid, revoked or expired API key" })
   }
-  const apiKey = found.value
-  const user = yield* (yield* UserRepository).findById(apiKey.userId)
-  if (Option.isNone(user)) return yield* new Unauthenticated({ reason: "invalid, revoked or expired API key" })
+  const { key: apiKey, role } = found.value
   const lastUsed = Option.getOrElse(Option.map(apiKey.lastUsedAt, DateTime.toEpochMillis), () => 0)
-  if (DateTime.toEpochMillis(now) - lastUsed >= LAST_USED_GRANULARITY_MS) yield* keys.touch(apiKey.id, now)
+  if (DateTime.toEpochMillis(now) - lastUsed >= LAST_USED_GRANULARITY_MS) yield* (yield* LastUseRecorder).apiKey(apiKey.id, now)
   return {
-    userId: user.value.id,
-    role: user.value.role,
+    userId: apiKey.userId,
+    role,
     sessionId: Option.none(),
     apiKeyId: Option.some(apiKey.id),
     scopes: new Set(apiKey.scopes)

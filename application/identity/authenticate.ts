@@ -3,32 +3,30 @@ import { type Actor, ALL_SCOPES } from "../../domain/identity/actor.js"
 import { Unauthenticated } from "../../domain/identity/errors.js"
 import { isActive, needsTouch } from "../../domain/identity/session.js"
 import { AccessTokens } from "../ports/access-tokens.js"
+import { LastUseRecorder } from "../ports/last-use-recorder.js"
 import { SessionRepository } from "../ports/session-repository.js"
-import { UserRepository } from "../ports/user-repository.js"
 
 /**
- * Turns a bearer access token into the Actor behind it. The session is looked up on every request,
- * so logging out (or a revoked session) stops its access tokens at once rather than at expiry.
+ * Turns a bearer access token into the Actor behind it. The session (with its user) is read on
+ * every request, so logging out (or a revoked session) stops its access tokens at once rather than
+ * at expiry, in every process; nothing is written: the last use is recorded in the background.
  */
 export const authenticateAccessToken = Effect.fn("Identity.authenticateAccessToken")(function*(token: string) {
   const claims = yield* (yield* AccessTokens).verify(token)
-  const sessions = yield* SessionRepository
   const now = yield* DateTime.now
-  const session = yield* sessions.findById(claims.sessionId)
-  if (Option.isNone(session) || session.value.userId !== claims.userId || !isActive(session.value, now)) {
+  const found = yield* (yield* SessionRepository).findForAuthentication(claims.sessionId)
+  // A session whose user is gone is gone with it (the row cascades; the join finds neither).
+  if (Option.isNone(found) || found.value.session.userId !== claims.userId || !isActive(found.value.session, now)) {
     return yield* new Unauthenticated({ reason: "session ended" })
   }
-  const user = yield* (yield* UserRepository).findById(claims.userId)
-  if (Option.isNone(user)) {
-    return yield* new Unauthenticated({ reason: "user no longer exists" })
-  }
-  if (needsTouch(session.value, now)) {
-    yield* sessions.touch(session.value.id, now)
+  const { role, session } = found.value
+  if (needsTouch(session, now)) {
+    yield* (yield* LastUseRecorder).session(session.id, now)
   }
   return {
-    userId: user.value.id,
-    role: user.value.role,
-    sessionId: Option.some(session.value.id),
+    userId: session.userId,
+    role,
+    sessionId: Option.some(session.id),
     apiKeyId: Option.none(),
     scopes: new Set(ALL_SCOPES)
   } satisfies Actor

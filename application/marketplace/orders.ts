@@ -83,9 +83,15 @@ const startCheckout = (order: Order, title: string) =>
  * Fulfilment, the one place a payment event takes effect (the Stripe webhook and the manual
  * provider's mark-paid both come here). The event id is stored in the same transaction as the
  * effect, so a repeated delivery does nothing; the order's status only moves up, so deliveries in
- * any order end in the same state.
+ * any order end in the same state. `accept` sees the locked order first and may decline the event
+ * (nothing recorded then); an order that does not exist takes no event.
  */
-export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(eventId: string, orderId: OrderId, event: PaymentEvent) {
+export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
+  eventId: string,
+  orderId: OrderId,
+  event: PaymentEvent,
+  accept: (order: Order) => Effect.Effect<boolean> = () => Effect.succeed(true)
+) {
   const orders = yield* OrderRepository
   const products = yield* ProductRepository
   const { feePercent } = yield* MarketplaceSettings
@@ -95,7 +101,9 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
     Effect.gen(function*() {
       // Lock the order first: two different events of one order arriving together must not both
       // decide from the same old status (both would record a sale).
-      const order = Option.getOrThrow(yield* orders.findForUpdate(orderId))
+      const locked = yield* orders.findForUpdate(orderId)
+      if (Option.isNone(locked) || !(yield* accept(locked.value))) return { applied: false as const }
+      const order = locked.value
       if (!(yield* orders.recordEvent(eventId, orderId))) return { applied: false as const }
       const next = applyPaymentEvent(order.status, event)
       const now = yield* DateTime.now
@@ -112,23 +120,28 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
         // The newer order is still waiting for its payment: this one is it.
         if (Option.isSome(other)) yield* orders.setStatus(other.value.id, "expired", now)
       }
+      // What the event does, written in one go (one round trip) after the decisions.
+      let license = Option.none<License>()
+      let revokeLicenses = false
+      const ledgerEntries: Array<LedgerEntry> = []
+      let salesDelta = 0
       for (const consequence of next.consequences) {
         switch (consequence) {
           case "grant": {
             const product = Option.getOrThrow(yield* products.findById(order.productId))
             const key = formatLicenseKey(yield* tokens.randomString(LICENSE_ALPHABET, 25))
-            yield* orders.issueLicense(
+            license = Option.some(
               new License({ id: LicenseId.make(yield* ids.next), orderId, productId: order.productId, buyerId: order.buyerId, key, activationLimit: product.licenseActivationLimit, status: "active", createdAt: now })
             )
             break
           }
           case "revoke":
-            yield* orders.revokeLicenses(orderId)
+            revokeLicenses = true
             break
           case "record_sale":
           case "record_reversal": {
             const kind = consequence === "record_sale" ? "sale" : "reversal"
-            yield* orders.addLedgerEntry(
+            ledgerEntries.push(
               new LedgerEntry({
                 id: yield* ids.next,
                 sellerId: order.sellerId,
@@ -140,12 +153,20 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(even
                 createdAt: now
               })
             )
-            yield* orders.countSale(order.productId, kind === "sale" ? 1 : -1)
+            salesDelta += kind === "sale" ? 1 : -1
             break
           }
         }
       }
-      if (next.status !== order.status) yield* orders.setStatus(orderId, next.status, now)
+      yield* orders.writeEffects({
+        orderId,
+        productId: order.productId,
+        status: next.status !== order.status ? Option.some({ status: next.status, at: now }) : Option.none(),
+        license,
+        revokeLicenses,
+        ledgerEntries,
+        salesDelta
+      })
       return { applied: true as const, status: next.status }
     })
   )
@@ -213,7 +234,9 @@ export const refundOrder = Effect.fn("Marketplace.refundOrder")(function*(actor:
 /**
  * A webhook delivery from the payment provider: verified on its raw body, then applied through the
  * one fulfilment use-case. Events for orders we do not know, and paid amounts that differ from the
- * order, are acknowledged without effect and logged: retrying them would never help.
+ * order, are acknowledged without effect and logged: retrying them would never help. A repeat of an
+ * event already applied (Stripe delivers at least once) is answered from one read; whether an event
+ * takes effect is still decided only inside the transaction that records it.
  */
 export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(payload: string, signature: string) {
   const outcome = yield* (yield* Payments).readWebhook(payload, signature)
@@ -222,26 +245,34 @@ export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(
     yield* Effect.logDebug("webhook event ignored").pipe(log)
     return { applied: false }
   }
-  const known = yield* Option.match(Schema.decodeOption(OrderId)(outcome.orderId), {
-    onNone: () => Effect.succeed(Option.none<Order>()),
-    onSome: (id) => Effect.flatMap(OrderRepository, (orders) => orders.findById(id))
+  const orders = yield* OrderRepository
+  const orderId = Schema.decodeOption(OrderId)(outcome.orderId)
+  if (Option.isSome(orderId) && (yield* orders.eventRecorded(outcome.eventId))) {
+    yield* Effect.logInfo("payment event already applied").pipe(log, Effect.annotateLogs({ orderId: orderId.value }))
+    return { applied: false }
+  }
+  let known = false
+  let declined = false
+  const result = Option.isNone(orderId) ? { applied: false } : yield* applyPayment(outcome.eventId, orderId.value, outcome.event, (order) => {
+    known = true
+    const paidWrongAmount = outcome.event._tag === "Paid" &&
+      Option.exists(outcome.amount, (a) => a.total !== order.amount || a.currency !== order.currency)
+    declined = paidWrongAmount
+    return paidWrongAmount
+      ? Effect.as(
+        Effect.logError("paid amount differs from the order: not fulfilled").pipe(
+          log,
+          Effect.annotateLogs({ orderId: order.id, expected: `${order.amount} ${order.currency}`, paid: outcome.amount })
+        ),
+        false
+      )
+      : Effect.succeed(true)
   })
-  if (Option.isNone(known)) {
+  if (!known) {
     yield* Effect.logWarning("webhook event for an unknown order").pipe(log, Effect.annotateLogs({ orderId: outcome.orderId }))
-    return { applied: false }
+  } else if (!declined) {
+    yield* Effect.logInfo(result.applied ? "payment event applied" : "payment event already applied").pipe(log, Effect.annotateLogs({ orderId: outcome.orderId }))
   }
-  const order = known.value
-  const paidWrongAmount = outcome.event._tag === "Paid" &&
-    Option.exists(outcome.amount, (a) => a.total !== order.amount || a.currency !== order.currency)
-  if (paidWrongAmount) {
-    yield* Effect.logError("paid amount differs from the order: not fulfilled").pipe(
-      log,
-      Effect.annotateLogs({ orderId: order.id, expected: `${order.amount} ${order.currency}`, paid: outcome.amount })
-    )
-    return { applied: false }
-  }
-  const result = yield* applyPayment(outcome.eventId, order.id, outcome.event)
-  yield* Effect.logInfo(result.applied ? "payment event applied" : "payment event already applied").pipe(log, Effect.annotateLogs({ orderId: order.id }))
   return { applied: result.applied }
 })
 

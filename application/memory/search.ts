@@ -2,7 +2,7 @@ import { Effect, Option } from "effect"
 import type { Actor } from "../../domain/identity/actor.js"
 import type { CollectionId, Memory, MemoryId } from "../../domain/memory/memory.js"
 import type { Audience } from "../../domain/memory/sharing.js"
-import { Embedder } from "../ports/embedder.js"
+import { QueryEmbedder } from "../ports/embedder.js"
 import { MemoryRepository } from "../ports/memory-repository.js"
 import { VectorIndex } from "../ports/vector-index.js"
 import { audienceFor, readableCollectionIfAny } from "./access.js"
@@ -29,7 +29,7 @@ export interface SearchResult {
 
 const vectorSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
-    const [query] = yield* (yield* Embedder).embed([input.query])
+    const [query] = yield* (yield* QueryEmbedder).embed([input.query])
     return yield* (yield* VectorIndex).search(query!, {
       audience,
       collectionId: input.collectionId,
@@ -62,26 +62,31 @@ export const retrieve = Effect.fn("Memory.retrieve")(function*(actor: Actor, inp
   yield* readableCollectionIfAny(actor, input.collectionId)
   const audience = yield* audienceFor(actor)
   const memories = yield* MemoryRepository
-  const load = (id: MemoryId) => memories.findById(id)
+  /** The memories of these ids that still exist, by id: one query for the whole page. */
+  const load = (ids: ReadonlyArray<MemoryId>) =>
+    Effect.map(memories.findByIds(ids), (found) => new Map<string, Memory>(found.map((m) => [m.id, m])))
   if (input.mode === "keyword") {
     const rows = yield* keywordSearch(audience, input, input.limit)
     return rows.map((r): SearchResult => ({ memory: r.memory, score: r.score, snippet: snippetOf(r.memory) }))
   }
   if (input.mode === "vector") {
     const hits = yield* vectorSearch(audience, input, input.limit)
-    const found = yield* Effect.forEach(hits, (hit) => Effect.map(load(hit.memoryId), Option.map((memory): SearchResult => ({ memory, score: hit.score, snippet: hit.text }))))
-    return found.flatMap(Option.toArray)
+    const found = yield* load(hits.map((hit) => hit.memoryId))
+    return hits.flatMap((hit): Array<SearchResult> => {
+      const memory = found.get(hit.memoryId)
+      return memory === undefined ? [] : [{ memory, score: hit.score, snippet: hit.text }]
+    })
   }
   const [vector, keyword] = yield* Effect.all([vectorSearch(audience, input, input.limit * 2), keywordSearch(audience, input, input.limit * 2)])
   const snippets = new Map<string, string>(vector.map((h) => [h.memoryId, h.text]))
   const fused = reciprocalRankFusion([vector.map((h) => h.memoryId as string), keyword.map((r) => r.memory.id as string)]).slice(0, input.limit)
   const known = new Map<string, Memory>(keyword.map((r) => [r.memory.id, r.memory]))
-  const found = yield* Effect.forEach(fused, ({ id, score }) =>
-    Effect.map(
-      Option.match(Option.fromNullishOr(known.get(id)), { onNone: () => load(id as MemoryId), onSome: (m) => Effect.succeed(Option.some(m)) }),
-      Option.map((memory): SearchResult => ({ memory, score, snippet: snippets.get(id) ?? snippetOf(memory) }))
-    ))
-  return found.flatMap(Option.toArray)
+  const missing = fused.filter(({ id }) => !known.has(id)).map(({ id }) => id as MemoryId)
+  const loaded = missing.length === 0 ? new Map<string, Memory>() : yield* load(missing)
+  return fused.flatMap(({ id, score }): Array<SearchResult> => {
+    const memory = known.get(id) ?? loaded.get(id)
+    return memory === undefined ? [] : [{ memory, score, snippet: snippets.get(id) ?? snippetOf(memory) }]
+  })
 })
 
 /** A search by the caller: the ranked results, noted in their query log. */

@@ -23,6 +23,12 @@ export const IMPORT_JOB = "memory.import"
 export const EXPORT_JOB = "memory.export"
 /** Records embedded and written together: one embedder call and one short transaction each. */
 const BATCH = 64
+/**
+ * Batches being embedded at once while earlier ones are written: two keep every worker of a
+ * two-core machine busy (each call is spread over the workers) without queueing so much ahead that
+ * a search's query embedding waits long behind the import.
+ */
+const EMBEDDING_AHEAD = 2
 
 const ImportPayload = Schema.Struct({ file_key: Schema.String, format: Schema.Literals(["jsonl", "json"]), collection_id: Schema.NullOr(Schema.String) })
 const ExportPayload = Schema.Struct({ format: Schema.Literals(["jsonl", "json"]), collection_id: Schema.NullOr(Schema.String) })
@@ -131,7 +137,8 @@ export const runImport = (run: JobRun) =>
     const total = yield* Stream.runCount(records(payload.format, yield* open)).pipe(asFileError)
     yield* run.progress(state.imported + state.duplicates + state.invalid, Option.some(total), state)
 
-    const importBatch = (batch: ReadonlyArray<RawRecord>) =>
+    // A batch is prepared (checked, deduplicated, embedded) outside any transaction, then written.
+    const prepareBatch = (batch: ReadonlyArray<RawRecord>) =>
       Effect.gen(function*() {
         const checked = batch.map(checkRecord)
         const bad = checked.flatMap((c) => (c.error ? [c.error] : []))
@@ -154,7 +161,8 @@ export const runImport = (run: JobRun) =>
               importKey: Option.some(importKeyOf(r, hash))
             })))
         // Within one file, the first record with a key wins; records already imported are skipped
-        // before the (slow) embedding.
+        // before the (slow) embedding. A repeat of a record of the batch still being written is not
+        // seen here: it is embedded, and the insert skips it (ON CONFLICT), which the counts follow.
         const keys = new Set<string>()
         const firstOfKey = candidates.filter((m) => {
           const key = Option.getOrThrow(m.importKey)
@@ -165,16 +173,22 @@ export const runImport = (run: JobRun) =>
         const existing = yield* memories.existingImportKeys(owner, firstOfKey.flatMap((m) => Option.toArray(m.importKey)))
         const fresh = firstOfKey.filter((m) => !existing.has(Option.getOrThrow(m.importKey)))
         const entries = yield* patiently(embedMemories(fresh))
-        // The batch, its vectors and the checkpoint that says it is done commit together.
+        return { lastLine: batch.at(-1)!.line, bad, good: good.length, fresh, entries }
+      })
+
+    // The batch, its vectors and the checkpoint that says it is done commit together, in file order.
+    const writeBatch = (prepared: Effect.Success<ReturnType<typeof prepareBatch>>) =>
+      Effect.gen(function*() {
+        const { bad, entries, fresh, good, lastLine } = prepared
         state = yield* uow.transaction(
           Effect.gen(function*() {
             const added = new Set<string>(yield* memories.insertImported(fresh))
             yield* index.upsert(entries.filter((e) => added.has(e.memoryId)))
             if (bad.length > 0) yield* run.report(bad)
             const next = {
-              line: batch.at(-1)!.line,
+              line: lastLine,
               imported: state.imported + added.size,
-              duplicates: state.duplicates + (good.length - added.size),
+              duplicates: state.duplicates + (good - added.size),
               invalid: state.invalid + bad.length
             }
             yield* run.save(next.imported + next.duplicates + next.invalid, Option.some(total), next)
@@ -183,10 +197,15 @@ export const runImport = (run: JobRun) =>
         )
       })
 
+    // Pipelined: while batch N is written, the next ones are embedded (the embedder's workers never
+    // wait for the database, nor the database for them). Batches are still written one at a time and
+    // in order, so the checkpoint always names the last line of a fully committed prefix.
     yield* records(payload.format, yield* open).pipe(
       Stream.filter((r) => r.line > state.line),
       Stream.grouped(BATCH),
-      Stream.runForEach(importBatch),
+      Stream.mapEffect(prepareBatch, { concurrency: EMBEDDING_AHEAD }),
+      Stream.buffer({ capacity: 1 }),
+      Stream.runForEach(writeBatch),
       asFileError
     )
     yield* files.delete(payload.file_key)

@@ -22,3 +22,10 @@ export class Embedder extends Context.Service<Embedder, {
   /** One unit-length vector per text, in order. */
   readonly embed: (texts: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<ReadonlyArray<number>>, EmbeddingFailed | EmbedderBusy>
 }>()("Embedder") {}
+
+/**
+ * Embeds what a person types to search or ask (POST /memories/search, /memories/rag): the Embedder,
+ * possibly behind a cache, since the same queries come back again and again while memories are
+ * embedded once each. Indexing never goes through it.
+ */
+export class QueryEmbedder extends Context.Service<QueryEmbedder, Context.Service.Shape<typeof Embedder>>()("QueryEmbedder") {}

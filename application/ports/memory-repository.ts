@@ -39,6 +39,8 @@ export class MemoryRepository extends Context.Service<MemoryRepository, {
   /** Which of these import keys the owner's memories already carry. */
   readonly existingImportKeys: (ownerId: UserId, keys: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, StorageUnavailable>
   readonly findById: (id: MemoryId) => Effect.Effect<Option.Option<Memory>, StorageUnavailable>
+  /** The memories of these ids that exist, in the order of `ids` (one query for a page of search results). */
+  readonly findByIds: (ids: ReadonlyArray<MemoryId>) => Effect.Effect<ReadonlyArray<Memory>, StorageUnavailable>
   readonly update: (memory: Memory) => Effect.Effect<void, StorageUnavailable>
   readonly delete: (id: MemoryId) => Effect.Effect<boolean, StorageUnavailable>
   /** Every memory (or one owner's), in id order after `after`: for jobs that walk them all. At most `limit`. */

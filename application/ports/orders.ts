@@ -30,6 +30,8 @@ export class OrderRepository extends Context.Service<OrderRepository, {
    * transaction as the event's effect, so each event takes effect exactly once.
    */
   readonly recordEvent: (eventId: string, orderId: OrderId) => Effect.Effect<boolean, StorageUnavailable>
+  /** Whether a provider's event was applied already (a read: recordEvent alone decides). */
+  readonly eventRecorded: (eventId: string) => Effect.Effect<boolean, StorageUnavailable>
   readonly issueLicense: (license: License) => Effect.Effect<void, StorageUnavailable>
   readonly revokeLicenses: (orderId: OrderId) => Effect.Effect<void, StorageUnavailable>
   readonly licensesOf: (buyerId: UserId) => Effect.Effect<ReadonlyArray<License>, StorageUnavailable>
@@ -37,7 +39,25 @@ export class OrderRepository extends Context.Service<OrderRepository, {
   readonly ledgerOf: (sellerId: UserId) => Effect.Effect<ReadonlyArray<LedgerEntry>, StorageUnavailable>
   /** Adds to a product's sales count (negative on refund). */
   readonly countSale: (productId: ProductId, delta: number) => Effect.Effect<void, StorageUnavailable>
+  /**
+   * Writes what a payment event does to its (locked) order all at once: one round trip to the
+   * database instead of one a write, inside the transaction that recorded the event.
+   */
+  readonly writeEffects: (effects: PaymentEffects) => Effect.Effect<void, StorageUnavailable>
 }>()("OrderRepository") {}
+
+/** What one payment event changes: decided by the use-case, written by OrderRepository.writeEffects. */
+export interface PaymentEffects {
+  readonly orderId: OrderId
+  readonly productId: ProductId
+  /** The order's new status, if it changes. */
+  readonly status: Option.Option<{ readonly status: OrderStatus; readonly at: Order["updatedAt"] }>
+  readonly license: Option.Option<License>
+  readonly revokeLicenses: boolean
+  readonly ledgerEntries: ReadonlyArray<LedgerEntry>
+  /** Added to the product's sales count (0: left alone). */
+  readonly salesDelta: number
+}
 
 
 /** The payment provider failed or refused a request (network, outage, a rejected call). */

@@ -1,6 +1,6 @@
 import { DateTime, type Duration, Effect } from "effect"
 import { RateLimited } from "../../domain/shared/errors.js"
-import { RateLimiter } from "../ports/rate-limiter.js"
+import { RateLimiter, RequestRateLimiter } from "../ports/rate-limiter.js"
 
 export interface RateLimitPolicy {
   /** Names the counter and the message: "login attempts from this address". */
@@ -15,6 +15,19 @@ const keyOf = (policy: RateLimitPolicy, subject: string) => `${policy.name}:${su
 export const enforce = (policy: RateLimitPolicy, subject: string) =>
   Effect.gen(function*() {
     const verdict = yield* (yield* RateLimiter).hit(keyOf(policy, subject), policy.limit, policy.window, yield* DateTime.now)
+    if (!verdict.allowed) {
+      return yield* new RateLimited({ retryAfterSeconds: verdict.retryAfterSeconds, reason: `Too many ${policy.name}` })
+    }
+    return verdict
+  })
+
+/**
+ * Counts one request against the general `policy` for `subject` and refuses it past the limit,
+ * through the RequestRateLimiter (no write per request; a bounded overshoot across processes).
+ */
+export const enforceRequests = (policy: RateLimitPolicy, subject: string) =>
+  Effect.gen(function*() {
+    const verdict = yield* (yield* RequestRateLimiter).hit(keyOf(policy, subject), policy.limit, policy.window, yield* DateTime.now)
     if (!verdict.allowed) {
       return yield* new RateLimited({ retryAfterSeconds: verdict.retryAfterSeconds, reason: `Too many ${policy.name}` })
     }

@@ -52,8 +52,13 @@ export const jsonProblem = (document: unknown, root = "body"): FieldIssue | unde
   return undefined
 }
 
+const MAYBE_REFUSED_IN_URL = /[%\u0000\uD800-\uDFFF]/
+
 /** The first refused query parameter (name or value) or path segment of a request URL. */
 export const urlProblem = (url: string): FieldIssue | undefined => {
+  // Decoding only ever adds a NUL or a surrogate through a percent escape: a URL with neither a `%`
+  // nor such a character as such (nearly every URL) has nothing to refuse, and is not split up.
+  if (!MAYBE_REFUSED_IN_URL.test(url)) return undefined
   const [rawPath = "", rawQuery = ""] = url.split(/\?(.*)/s)
   for (const segment of rawPath.split("/")) {
     let decoded: string

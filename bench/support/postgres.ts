@@ -17,6 +17,12 @@ const admin = (connection: string, statement: string) =>
 export const createBenchDatabase = async (adminUrl: string) => {
   const name = `brainops_bench_${randomBytes(4).toString("hex")}`
   await admin(adminUrl, `CREATE DATABASE "${name}"`)
+  // BENCH_PG_LOG_STATEMENTS=1: the server logs every statement run in this database (and only in it),
+  // to count the statements of a request from the server's log.
+  if (process.env["BENCH_PG_LOG_STATEMENTS"] === "1") {
+    await admin(adminUrl, `ALTER DATABASE "${name}" SET log_statement = 'all'`)
+    process.stderr.write(`bench database ${name}: every statement is logged\n`)
+  }
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   return { name, url: url.toString(), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }

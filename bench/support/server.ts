@@ -1,7 +1,7 @@
 // Shared by the HTTP benchmarks: the real server in a child process on a fresh embedded data folder,
 // autocannon (which ships no types), and small helpers.
 import { spawn, type ChildProcess } from "node:child_process"
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs"
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -61,65 +61,117 @@ const groupAlive = (pid: number) => {
   }
 }
 
-export interface RunningServer {
-  readonly base: string
-  readonly stop: () => Promise<void>
+/**
+ * The CPU time (user + system, ms) used so far by the live processes of a process group, from /proc
+ * (Linux; 10 ms ticks). Unlike requests per second it hardly moves when other work shares the machine.
+ */
+export const groupCpuMs = (pgid: number): number => {
+  let ticks = 0
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8")
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ") // after "pid (comm) "
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]) // pgrp; utime, stime
+    } catch { /* gone meanwhile */ }
+  }
+  return ticks * 10
 }
 
-let running: { child: ChildProcess; dataDir: string } | undefined
+export interface RunningServer {
+  /** The process group of the server (its tsx and node processes). */
+  readonly pid: number
+  readonly base: string
+  readonly stop: () => Promise<void>
+  /** Date.now() when the process was spawned (where a CPU profile of it starts, give or take Node's boot). */
+  readonly spawnedAt: number
+}
 
-/** Stops the server and removes its data folder; safe to call twice, and from signal handlers. */
-export const stopServer = async () => {
-  const current = running
-  running = undefined
-  if (current === undefined) return
+interface Running { readonly child: ChildProcess; readonly dataDir?: string }
+const running = new Set<Running>()
+
+const stopOne = async (current: Running) => {
+  if (!running.delete(current)) return
   const pid = current.child.pid
   if (pid !== undefined) {
     if (groupAlive(pid)) process.kill(-pid, "SIGTERM")
     for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100)
     if (groupAlive(pid)) process.kill(-pid, "SIGKILL")
   }
-  rmSync(current.dataDir, { recursive: true, force: true })
+  if (current.dataDir !== undefined) rmSync(current.dataDir, { recursive: true, force: true })
+}
+
+/** Stops every process started here (and removes their data folders); safe to call twice, and from signal handlers. */
+export const stopServer = async () => {
+  await Promise.all([...running].map(stopOne))
 }
 
 /**
- * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
- * loopback port and waits for /health. It runs in its own process group, so tsx and the node process
- * under it stop together.
+ * Spawns `tsx <script>` (on this Node) in a process group of its own, so tsx and the node process under
+ * it stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
  */
-export const startServer = async (extraEnv: Record<string, string> = {}): Promise<RunningServer> => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
-  const port = await freePort()
-  const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
-  // The embedded profile unless the benchmark asks for a database itself.
-  if (!("DATABASE_URL" in extraEnv)) delete env["DATABASE_URL"]
-  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-  const profile = process.env["BENCH_CPU_PROF"]
-  const [command, argv] = profile === undefined
-    ? [process.execPath, [TSX_CLI, "bootstrap/server.ts"]]
-    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", profile, "--import", "tsx", "bootstrap/server.ts"]]
-  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-  running = { child, dataDir }
-  let output = ""
+export const spawnTracked = (script: string, env: NodeJS.ProcessEnv, options: { readonly cwd?: string; readonly dataDir?: string; readonly profileDir?: string } = {}) => {
+  const [command, argv] = options.profileDir === undefined
+    ? [process.execPath, [TSX_CLI, script]]
+    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", options.profileDir, "--import", "tsx", script]]
+  const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) })
+  const entry: Running = { child, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
+  running.add(entry)
+  const state = { output: "" }
   // BENCH_SERVER_LOG=<file>: the server's whole output (JSON log lines at LOG_LEVEL, "warning" unless set) goes there too.
   const logFile = process.env["BENCH_SERVER_LOG"]
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000)
+    state.output = (state.output + chunk.toString()).slice(-4000)
     if (logFile !== undefined) appendFileSync(logFile, chunk)
   }
   child.stdout?.on("data", keep)
   child.stderr?.on("data", keep)
+  return { child, state, stop: () => stopOne(entry) }
+}
+
+export interface ServerOptions {
+  /** Another checkout of BrainOps to run (e.g. a worktree at an older commit); this one by default. */
+  readonly root?: string
+  /** BENCH_CPU_PROF's profiles of this server go to <BENCH_CPU_PROF>/<label>. */
+  readonly label?: string
+  /** An existing data folder, kept when the server stops, instead of a fresh one that is removed. */
+  readonly dataDir?: string
+  /** How long to wait for /health (60 s unless given). */
+  readonly timeoutMs?: number
+}
+
+/**
+ * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
+ * loopback port and waits for /health. Several may run at once.
+ */
+export const startServer = async (extraEnv: Record<string, string> = {}, options: ServerOptions = {}): Promise<RunningServer> => {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "brainops-bench-"))
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning", ...extraEnv }
+  // The embedded profile unless the benchmark asks for a database itself.
+  if (!("DATABASE_URL" in extraEnv)) delete env["DATABASE_URL"]
+  // BENCH_CPU_PROF=<folder>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools,
+  // or print its top frames with bench/support/profile-top.ts).
+  const profile = process.env["BENCH_CPU_PROF"]
+  const profileDir = profile === undefined ? undefined : options.label === undefined ? profile : path.join(profile, options.label)
+  const spawnedAt = Date.now()
+  const { child, state, stop } = spawnTracked("bootstrap/server.ts", env, {
+    ...(options.dataDir === undefined ? { dataDir } : {}),
+    ...(options.root !== undefined ? { cwd: options.root } : {}),
+    ...(profileDir !== undefined ? { profileDir } : {})
+  })
   const base = `http://${HOST}:${port}`
-  const deadline = Date.now() + 60_000
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${output}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`BrainOps exited during startup:\n${state.output}`)
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })
-      if (res.status === 200) return { base, stop: stopServer }
+      if (res.status === 200) return { pid: child.pid!, base, stop, spawnedAt }
     } catch { /* not listening yet */ }
     await sleep(250)
   }
-  throw new Error(`BrainOps did not answer GET /health with 200 within 60 s:\n${output}`)
+  throw new Error(`BrainOps did not answer GET /health with 200 within ${timeoutMs / 1000} s:\n${state.output}`)
 }
 
 /** POST JSON: the status, the text and the time to the full answer. */

@@ -9,6 +9,7 @@ import { searchMemories } from "../../application/memory/search.js"
 import { revokeCollectionShare, revokeMemoryShare, shareCollection, shareMemory } from "../../application/memory/sharing.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { CachedQueryEmbedder } from "../../adapters/embeddings/cached-embedder.js"
 import { DeterministicEmbedder, DETERMINISTIC_DIMENSIONS } from "../../adapters/in-memory/embedder.memory.js"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { UnitOfWorkMemory } from "../../adapters/in-memory/unit-of-work.memory.js"
@@ -154,7 +155,7 @@ const runScenario = (s: Scenario) =>
     }
   })
 
-const answers = ExtractiveAnswers.pipe(Layer.provideMerge(DeterministicEmbedder))
+const answers = Layer.merge(ExtractiveAnswers, CachedQueryEmbedder({ maxEntries: 100 })).pipe(Layer.provideMerge(DeterministicEmbedder))
 const model = { model: "deterministic-hash-64", dimensions: DETERMINISTIC_DIMENSIONS }
 const sqlPorts = <A, E, R>(index: Layer.Layer<A, E, R>) =>
   Layer.mergeAll(index, MemoryRepositorySql, CollectionRepositorySql, MemoryShareRepositorySql, QueryLogSql, UserRepositorySql, UnitOfWorkSql)

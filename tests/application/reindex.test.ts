@@ -10,6 +10,7 @@ import type { Embedder } from "../../application/ports/embedder.js"
 import type { MemoryRepository } from "../../application/ports/memory-repository.js"
 import type { UnitOfWork } from "../../application/ports/unit-of-work.js"
 import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { CachedQueryEmbedder } from "../../adapters/embeddings/cached-embedder.js"
 import { DETERMINISTIC_DIMENSIONS, DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.js"
 import { JobQueueSql } from "../../adapters/sql/job-queue.sql.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js"
@@ -22,8 +23,8 @@ import { PgliteTestDatabase } from "../support/databases.js"
 import { makeUser } from "../support/fixtures.js"
 import { input } from "../support/memory-helpers.js"
 
-const Storage = Layer.mergeAll(MemoryRepositorySql, CollectionRepositorySql, MemoryShareRepositorySql, UserRepositorySql, UnitOfWorkSql, JobQueueSql, IdsUuidV7, DeterministicEmbedder)
-  .pipe(Layer.provideMerge(PgliteTestDatabase))
+const Storage = Layer.mergeAll(MemoryRepositorySql, CollectionRepositorySql, MemoryShareRepositorySql, UserRepositorySql, UnitOfWorkSql, JobQueueSql, IdsUuidV7)
+  .pipe(Layer.provideMerge(CachedQueryEmbedder({ maxEntries: 100 })), Layer.provideMerge(DeterministicEmbedder), Layer.provideMerge(PgliteTestDatabase))
 
 const search = (actor: Actor, query: string, mode: "vector" | "keyword") =>
   Effect.map(retrieve(actor, { query, limit: 5, mode, collectionId: Option.none(), tags: [] }), (rs) => rs.map((r) => r.memory.content))

@@ -41,6 +41,26 @@ export const apiKeyRepositoryContract = (it: Vitest.MethodsNonLive<ApiKeyReposit
         expect(Option.getOrThrow(yield* keys.findByHash(c.keyHash)).revokedAt).toEqual(Option.some(at("4 minutes")))
       }))
 
+    it.effect("finds a key for authentication with its user's role, in one read; touchMany moves last uses forward", () =>
+      Effect.gen(function*() {
+        const keys = yield* ApiKeyRepository
+        const user = makeUser({ role: "admin" })
+        yield* (yield* UserRepository).insert(user)
+        const [a, b] = [makeKey(user.id, 1), makeKey(user.id, 2, { lastUsedAt: Option.some(at("20 minutes")) })]
+        yield* Effect.forEach([a, b], keys.insert)
+        expect(yield* keys.findForAuthentication(a.keyHash)).toEqual(Option.some({ key: a, role: "admin" }))
+        expect(yield* keys.findForAuthentication("unknown")).toEqual(Option.none())
+        yield* keys.touchMany([
+          { id: a.id, at: at("7 minutes") },
+          { id: a.id, at: at("6 minutes") },
+          { id: b.id, at: at("8 minutes") }
+        ])
+        expect(Option.getOrThrow(yield* keys.findByHash(a.keyHash)).lastUsedAt).toEqual(Option.some(at("7 minutes")))
+        expect(Option.getOrThrow(yield* keys.findByHash(b.keyHash)).lastUsedAt).toEqual(Option.some(at("20 minutes")))
+        yield* keys.revoke(a.id, user.id, at("9 minutes"))
+        expect(Option.getOrThrow(yield* keys.findForAuthentication(a.keyHash)).key.revokedAt).toEqual(Option.some(at("9 minutes")))
+      }))
+
     it.effect("revokes only the owner's key, and records last use", () =>
       Effect.gen(function*() {
         const keys = yield* ApiKeyRepository

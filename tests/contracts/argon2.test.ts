@@ -4,7 +4,7 @@ import { PasswordHasherArgon2 } from "../../adapters/argon2/password-hasher.argo
 import { PasswordHasher } from "../../application/ports/password-hasher.js"
 import { passwordHasherContract } from "./password-hasher.contract.js"
 
-layer(PasswordHasherArgon2, { excludeTestServices: true })("argon2 PasswordHasher", (it) => {
+layer(PasswordHasherArgon2(2), { excludeTestServices: true })("argon2 PasswordHasher", (it) => {
   passwordHasherContract(it)
 
   describe("argon2 specifics", () => {

@@ -101,6 +101,15 @@ describe("embedding pool", () => {
       expect((yield* Effect.flip(pool.embed(["late"])))._tag).toBe("EmbeddingFailed")
     }))
 
+  it.live("texts of mixed lengths are batched by length over the workers and answered in the call's order", () =>
+    Effect.gen(function*() {
+      const pool = yield* slowPool(2, 100)
+      const texts = Array.from({ length: 23 }, (_, i) => `${String.fromCharCode(65 + i)}${"x".repeat((i * 13) % 17)}`)
+      const vectors = yield* pool.embed(texts)
+      expect(vectors.map((v) => v[1])).toEqual(texts.map((t) => t.charCodeAt(1 % t.length) / 1000))
+      expect(vectors.map((v) => v[2])).toEqual(texts.map((t) => (t.charCodeAt(2 % t.length) || 0) / 1000))
+    }))
+
   it.live("a call larger than the whole queue is taken when nothing waits (split over the workers)", () =>
     Effect.gen(function*() {
       const pool = yield* slowPool(2, 3)

@@ -64,6 +64,11 @@ export const memoriesContract = (
         })
         yield* memories.insert(m)
         expect(yield* memories.findById(m.id)).toEqual(Option.some(m))
+        const other = memory(user.id, 3, { content: "another" })
+        yield* memories.insert(other)
+        expect(yield* memories.findByIds([other.id, m.id, MemoryId.make("00000000-0000-7000-8000-000000000000"), other.id])).toEqual([other, m])
+        expect(yield* memories.findByIds([])).toEqual([])
+        yield* memories.delete(other.id)
         const edited = new Memory({ ...m, content: "changed", tags: ["x"], updatedAt: at("3 minutes") })
         yield* memories.update(edited)
         expect(yield* memories.findById(m.id)).toEqual(Option.some(edited))
@@ -146,6 +151,10 @@ export const memoriesContract = (
         // One word of four is not enough to count as a match.
         expect(yield* ids("garden quantum physics lecture")).toEqual([])
         expect(yield* ids("report", 1)).toHaveLength(1)
+        // Long questions too: at least half of eight words (four), of nine (five).
+        expect(yield* ids("was the quarterly revenue report for the board numbers in the garden shed plan")).toEqual([ms[2]!.id])
+        expect(yield* ids("revenue report board numbers quarterly zebra quantum physics violin")).toEqual([ms[2]!.id])
+        expect(yield* ids("revenue report board numbers zebra quantum physics lecture violin")).toEqual([])
         const scored = yield* memories.keywordSearch(allOf(user.id), "quarterly report", 10)
         expect(scored[0]!.score).toBeGreaterThan(scored[1]!.score)
       }))

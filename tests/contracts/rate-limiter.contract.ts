@@ -32,6 +32,24 @@ export const rateLimiterContract = (it: Vitest.MethodsNonLive<RateLimiter>) =>
         expect((yield* limiter.peek(k, 10, minute, T0)).count).toBe(20)
       }))
 
+    it.effect("add counts batches of hits on many keys and windows in one call, answering each window's total after the batch", () =>
+      Effect.gen(function*() {
+        const limiter = yield* RateLimiter
+        const [a, b] = [key(), key()]
+        expect(yield* limiter.add([])).toEqual([])
+        yield* limiter.hit(a, 10, minute, T0)
+        const totals = yield* limiter.add([
+          { key: a, window: minute, at: DateTime.add(T0, { seconds: 30 }), count: 3 },
+          { key: b, window: minute, at: T0, count: 2 },
+          { key: a, window: minute, at: DateTime.add(T0, { minutes: 1 }), count: 5 }
+        ])
+        expect(totals).toEqual([4, 2, 5])
+        expect((yield* limiter.peek(a, 10, minute, T0)).count).toBe(4)
+        expect((yield* limiter.hit(b, 3, minute, T0))).toMatchObject({ allowed: true, count: 3 })
+        expect((yield* limiter.add([{ key: b, window: minute, at: T0, count: 1 }, { key: b, window: minute, at: T0, count: 1 }]))).toEqual([5, 5])
+        expect((yield* limiter.peek(a, 10, minute, DateTime.add(T0, { minutes: 1 }))).count).toBe(5)
+      }))
+
     it.effect("reset forgets a key; prune drops ended windows only", () =>
       Effect.gen(function*() {
         const limiter = yield* RateLimiter

@@ -21,6 +21,38 @@ export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepos
         expect(yield* sessions.findById(session.id)).toEqual(Option.some(session))
       }))
 
+    it.effect("finds a session for authentication with its user's role, revoked or not, in one read", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const user = yield* withUser
+        const session = makeSession(user)
+        yield* sessions.insert(session)
+        expect(yield* sessions.findForAuthentication(session.id)).toEqual(Option.some({ session, role: "user" }))
+        yield* (yield* UserRepository).setRole(user.id, "admin", at("1 minute"))
+        yield* sessions.revoke(session.id, at("2 minutes"))
+        const found = Option.getOrThrow(yield* sessions.findForAuthentication(session.id))
+        expect(found.role).toBe("admin")
+        expect(found.session.revokedAt).toEqual(Option.some(at("2 minutes")))
+        expect(yield* sessions.findForAuthentication(makeSession(user).id)).toEqual(Option.none())
+      }))
+
+    it.effect("touchMany records a batch of last uses in one call, only ever moving them forward", () =>
+      Effect.gen(function*() {
+        const sessions = yield* SessionRepository
+        const user = yield* withUser
+        const [a, b] = [makeSession(user), makeSession(user, { lastUsedAt: at("10 minutes") })]
+        yield* Effect.forEach([a, b], sessions.insert)
+        yield* sessions.touchMany([])
+        yield* sessions.touchMany([
+          { id: a.id, at: at("3 minutes") },
+          { id: a.id, at: at("5 minutes") },
+          { id: b.id, at: at("4 minutes") },
+          { id: makeSession(user).id, at: at("5 minutes") }
+        ])
+        expect(Option.getOrThrow(yield* sessions.findById(a.id)).lastUsedAt).toEqual(at("5 minutes"))
+        expect(Option.getOrThrow(yield* sessions.findById(b.id)).lastUsedAt).toEqual(at("10 minutes"))
+      }))
+
     it.effect("finds a session by its current refresh token hash, and nothing for an unknown one", () =>
       Effect.gen(function*() {
         const sessions = yield* SessionRepository

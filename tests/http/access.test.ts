@@ -95,7 +95,13 @@ layer(TestServerLive(), { timeout: "60 seconds", excludeTestServices: true })("H
       const mint = yield* request(server.url("/api/v1/auth/api-keys"), { method: "POST", token: key, json: { name: "x", scopes: ["projects:read"] } })
       expect(mint.status).toBe(403)
 
-      const listed = yield* request(server.url("/api/v1/auth/api-keys"), { token: access_token })
+      // The last use is written by a background batch (every few seconds), not by the request.
+      const list = request(server.url("/api/v1/auth/api-keys"), { token: access_token })
+      let listed = yield* list
+      for (let tries = 0; listed.body.items[0]?.last_used_at === null && tries < 150; tries++) {
+        yield* Effect.sleep("200 millis")
+        listed = yield* list
+      }
       expect(listed.body.items).toHaveLength(1)
       expect(listed.body.items[0].key).toBeUndefined()
       expect(listed.body.items[0].last_used_at).not.toBeNull()

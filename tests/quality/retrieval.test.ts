@@ -6,6 +6,7 @@ import { createMemory } from "../../application/memory/memories.js"
 import { retrieve, type SearchMode } from "../../application/memory/search.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { IdsUuidV7 } from "../../adapters/crypto/ids.uuid-v7.js"
+import { CachedQueryEmbedder } from "../../adapters/embeddings/cached-embedder.js"
 import { LOCAL_DIMENSIONS, LOCAL_MODEL, LocalEmbedder } from "../../adapters/embeddings/local-use.js"
 import { CollectionRepositorySql, MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
@@ -51,7 +52,8 @@ const Components = Layer.mergeAll(
   MemoryShareRepositorySql,
   UserRepositorySql,
   UnitOfWorkSql,
-  IdsUuidV7
+  IdsUuidV7,
+  CachedQueryEmbedder({ maxEntries: 100 })
 ).pipe(Layer.provideMerge(LocalEmbedder), Layer.provideMerge(PgliteTestDatabase))
 
 interface Scores {

@@ -7,6 +7,8 @@ import { SecretBoxAesGcm } from "../../adapters/crypto/secret-box.aes-gcm.js"
 import { TotpOtplib } from "../../adapters/totp/totp.otplib.js"
 import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
 import { RateLimiterMemory } from "../../adapters/in-memory/rate-limiter.memory.js"
+import { LastUseRecorderMemory } from "../../adapters/in-memory/last-use-recorder.memory.js"
+import { RequestRateLimiterDirect } from "../../adapters/rate-limits/request-limiter.direct.js"
 import { RateLimitSettings } from "../../application/identity/limits.js"
 import { MailOutboxMemory } from "../../adapters/in-memory/mail-outbox.memory.js"
 import { MailerMemory } from "../../adapters/in-memory/mailer.memory.js"
@@ -37,11 +39,9 @@ const Settings = Layer.succeed(IdentitySettings, TEST_SETTINGS)
 
 /** Every identity port on in-memory adapters (time and ids from the Effect Clock, so TestClock rules). */
 export const IdentityTestLayer = Layer.mergeAll(
-  UserRepositoryMemory,
   AuditLogMemory,
   TwoFactorRepositoryMemory,
-  ApiKeyRepositoryMemory,
-  RateLimiterMemory,
+  RequestRateLimiterDirect.pipe(Layer.provideMerge(RateLimiterMemory)),
   Layer.succeed(RateLimitSettings, TEST_RATE_LIMITS),
   TotpOtplib,
   SecretBoxAesGcm(Redacted.make(Buffer.alloc(32, 9).toString("base64"))),
@@ -50,7 +50,11 @@ export const IdentityTestLayer = Layer.mergeAll(
   MailerMemory,
   UnitOfWorkMemory,
   Layer.succeed(MailSettings, { publicBaseUrl: "https://app.test" }),
-  SessionRepositoryMemory,
+  // One UserRepositoryMemory, which the session and key adapters read roles from.
+  LastUseRecorderMemory.pipe(
+    Layer.provideMerge(Layer.merge(SessionRepositoryMemory, ApiKeyRepositoryMemory)),
+    Layer.provideMerge(UserRepositoryMemory)
+  ),
   PasswordHasherMemory,
   IdsUuidV7,
   SecretTokensNode,

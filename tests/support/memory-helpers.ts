@@ -1,6 +1,7 @@
 import { Layer, Option } from "effect"
 import type { MemoryInput } from "../../application/memory/memories.js"
 import type { SearchInput } from "../../application/memory/search.js"
+import { CachedQueryEmbedder } from "../../adapters/embeddings/cached-embedder.js"
 import { DeterministicEmbedder } from "../../adapters/in-memory/embedder.memory.js"
 import { MemoriesMemory } from "../../adapters/in-memory/memories.memory.js"
 import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.js"
@@ -10,8 +11,12 @@ import { UserId } from "../../domain/identity/user.js"
 import { ownerOnly } from "../../domain/memory/sharing.js"
 import { UseCaseLayer } from "./identity-helpers.js"
 
-/** Identity and memory ports in memory, with the deterministic embedder and extractive answers. */
-export const MemoryTestLayer = Layer.mergeAll(MemoriesMemory, VectorIndexMemory, ExtractiveAnswers.pipe(Layer.provideMerge(DeterministicEmbedder))).pipe(
+/** Identity and memory ports in memory, with the deterministic embedder (queries through the cache, as wired in production) and extractive answers. */
+export const MemoryTestLayer = Layer.mergeAll(
+  MemoriesMemory,
+  VectorIndexMemory,
+  Layer.merge(ExtractiveAnswers, CachedQueryEmbedder({ maxEntries: 100 })).pipe(Layer.provideMerge(DeterministicEmbedder))
+).pipe(
   Layer.provideMerge(UseCaseLayer)
 )
 

@@ -7,6 +7,7 @@ import { Effect } from "effect"
 import type { TestProject } from "vitest/node"
 import { PgliteClient } from "../../adapters/sql/clients.js"
 import { runMigrations } from "../../adapters/sql/migrator.js"
+import { INITDB_CACHE } from "../../bootstrap/database.js"
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -26,7 +27,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "brainops-test-run-"))
   const dataDir = path.join(folder, "data")
-  await Effect.runPromise(Effect.scoped(Effect.provide(runMigrations, PgliteClient(dataDir))))
+  // From the kept initdb dump, as a new data folder of `npm start` is: the run skips initdb.
+  await Effect.runPromise(Effect.scoped(Effect.provide(runMigrations, PgliteClient(dataDir, { initdbCache: INITDB_CACHE }))))
   const db = await PGlite.create(dataDir, { extensions: { vector } })
   const dump = await db.dumpDataDir("none")
   await db.close()

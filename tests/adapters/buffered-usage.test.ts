@@ -1,0 +1,79 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Context, DateTime, Duration, Effect, Exit, Layer, Option, Scope } from "effect"
+import { TestClock } from "effect/testing"
+import { LastUseRecorderBuffered } from "../../adapters/last-use/last-use-recorder.buffered.js"
+import { ApiKeyRepositoryMemory } from "../../adapters/in-memory/api-key-repository.memory.js"
+import { RateLimiterMemory } from "../../adapters/in-memory/rate-limiter.memory.js"
+import { SessionRepositoryMemory } from "../../adapters/in-memory/session-repository.memory.js"
+import { UserRepositoryMemory } from "../../adapters/in-memory/user-repository.memory.js"
+import { RequestRateLimiterBuffered } from "../../adapters/rate-limits/request-limiter.buffered.js"
+import { LastUseRecorder } from "../../application/ports/last-use-recorder.js"
+import { RateLimiter, RequestRateLimiter } from "../../application/ports/rate-limiter.js"
+import { SessionRepository } from "../../application/ports/session-repository.js"
+import { UserRepository } from "../../application/ports/user-repository.js"
+import { makeSession, makeUser } from "../support/fixtures.js"
+
+const minute = Duration.minutes(1)
+
+/** A "process": a buffered request limiter of its own, over the shared limiter, in a scope of its own. */
+const processOver = (shared: Context.Context<RateLimiter>) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const context = yield* Layer.buildWithScope(RequestRateLimiterBuffered("1 second").pipe(Layer.provide(Layer.succeedContext(shared))), scope)
+    return { limiter: Context.get(context, RequestRateLimiter), stop: Scope.close(scope, Exit.void) }
+  })
+
+describe("the request limiter, counted in process and added in batches", () => {
+  it.effect("is exact in one process, sees the other processes' counts after a batch, and sends what it holds when it stops", () =>
+    Effect.gen(function*() {
+      const shared = yield* Layer.build(RateLimiterMemory)
+      const a = yield* processOver(shared)
+      const b = yield* processOver(shared)
+      const now = yield* DateTime.now
+      const hit = (p: typeof a) => Effect.map(p.limiter.hit("requests:u1", 4, minute, now), (v) => v.allowed)
+      // Alone, A lets exactly 4 through; nothing reached the shared count yet (no write per request).
+      expect(yield* Effect.all([hit(a), hit(a), hit(a), hit(a), hit(a)])).toEqual([true, true, true, true, false])
+      expect((yield* Context.get(shared, RateLimiter).peek("requests:u1", 4, minute, now)).count).toBe(0)
+      // B has not seen A's counts before A's batch: that is the bounded overshoot.
+      expect(yield* hit(b)).toBe(true)
+      yield* TestClock.adjust("1 second")
+      expect((yield* Context.get(shared, RateLimiter).peek("requests:u1", 4, minute, now)).count).toBe(6)
+      yield* TestClock.adjust("1 second")
+      // After the batches, each refuses on the shared total.
+      expect(yield* hit(b)).toBe(false)
+      expect(yield* hit(a)).toBe(false)
+      yield* a.stop
+      yield* b.stop
+      expect((yield* Context.get(shared, RateLimiter).peek("requests:u1", 4, minute, now)).count).toBe(8)
+    }))
+})
+
+describe("last uses, buffered and written in batches", () => {
+  it.effect("records nothing on the caller's fiber, writes the latest use per session each interval, and the rest at shutdown", () =>
+    Effect.gen(function*() {
+      const stores = yield* Layer.build(Layer.merge(SessionRepositoryMemory, ApiKeyRepositoryMemory).pipe(Layer.provideMerge(UserRepositoryMemory)))
+      const sessions = Context.get(stores, SessionRepository)
+      const user = makeUser()
+      yield* Context.get(stores, UserRepository).insert(user)
+      const session = makeSession(user)
+      yield* sessions.insert(session)
+      const lastUsed = Effect.map(sessions.findById(session.id), (s) => Option.getOrThrow(s).lastUsedAt)
+
+      const scope = yield* Scope.make()
+      const recorder = Context.get(
+        yield* Layer.buildWithScope(LastUseRecorderBuffered("5 seconds").pipe(Layer.provide(Layer.succeedContext(stores))), scope),
+        LastUseRecorder
+      )
+      const t1 = DateTime.add(session.lastUsedAt, { minutes: 2 })
+      const t2 = DateTime.add(session.lastUsedAt, { minutes: 3 })
+      yield* recorder.session(session.id, t1)
+      yield* recorder.session(session.id, t2)
+      expect(yield* lastUsed).toEqual(session.lastUsedAt)
+      yield* TestClock.adjust("5 seconds")
+      expect(yield* lastUsed).toEqual(t2)
+      const t3 = DateTime.add(session.lastUsedAt, { minutes: 4 })
+      yield* recorder.session(session.id, t3)
+      yield* Scope.close(scope, Exit.void)
+      expect(yield* lastUsed).toEqual(t3)
+    }))
+})

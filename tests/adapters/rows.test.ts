@@ -1,0 +1,110 @@
+// How rows are read and written (adapters/sql/rows.ts, the task row): parsed once, with every check of
+// the fields; the columns renamed both ways; a bad value refused, not let through.
+import { describe, expect, it } from "@effect/vitest"
+import { DateTime, Exit, Option, Schema } from "effect"
+import { toTaskResponse } from "../../adapters/http/handlers/projects.js"
+import { TaskResponse } from "../../adapters/http/project-schemas.js"
+import { Row, Timestamp } from "../../adapters/sql/rows.js"
+import { TaskRows } from "../../adapters/sql/task-repository.sql.js"
+import { UserId } from "../../domain/identity/user.js"
+import { Task } from "../../domain/projects/task.js"
+
+const ID = "0190a1b2-7a2b-7c3d-8e4f-000000000001"
+const OTHER = "0190a1b2-7a2b-7c3d-8e4f-000000000002"
+const at = new Date("2026-12-01T10:20:30.456Z")
+
+const Member = Row({ userId: UserId, joinedAt: Timestamp, nickName: Schema.optionalKey(Schema.String) })
+
+describe("Row", () => {
+  it("reads snake_case columns into the fields, drops other columns, keeps an absent optional absent", () => {
+    const decoded = Schema.decodeUnknownSync(Member)({ user_id: ID, joined_at: at, extra_column: 1 })
+    expect(decoded).toStrictEqual({ userId: ID, joinedAt: DateTime.fromDateUnsafe(at) })
+    expect("nickName" in decoded).toBe(false)
+    expect(Schema.decodeUnknownSync(Member)({ user_id: ID, joined_at: at, nick_name: "Ann" }).nickName).toBe("Ann")
+  })
+
+  it("writes the fields back as columns", () => {
+    const row = Schema.encodeSync(Member)({ userId: UserId.make(ID), joinedAt: DateTime.fromDateUnsafe(at), nickName: "Ann" })
+    expect(row).toStrictEqual({ user_id: ID, joined_at: at, nick_name: "Ann" })
+  })
+
+  it("refuses a value its field's schema refuses, a missing column, and what is not a row", () => {
+    for (const bad of [{ user_id: "not-a-uuid", joined_at: at }, { user_id: ID }, { user_id: ID, joined_at: "yesterday" }, null, [ID, at], "row"]) {
+      expect(Exit.isFailure(Schema.decodeUnknownExit(Member)(bad)), JSON.stringify(bad)).toBe(true)
+    }
+  })
+})
+
+const taskRow = {
+  id: ID,
+  project_id: OTHER,
+  title: "Write the report",
+  description: "",
+  status: "done",
+  priority: "high",
+  labels: ["docs"],
+  due_date: "2031-06-15",
+  position: 1024,
+  completed_at: at,
+  created_by: OTHER,
+  created_at: at,
+  updated_at: at,
+  version: 3,
+  assignee_ids: [OTHER],
+  blocked_by: [],
+  priority_rank: 3
+}
+
+describe("the task row", () => {
+  it("decodes into a Task and encodes back to the same columns", () => {
+    const task = Schema.decodeUnknownSync(TaskRows)(taskRow)
+    expect(task).toBeInstanceOf(Task)
+    expect(task.dueDate).toStrictEqual(Option.some("2031-06-15"))
+    expect(task.completedAt).toStrictEqual(Option.some(DateTime.fromDateUnsafe(at)))
+    const { priority_rank: _rank, ...columns } = taskRow
+    expect(Schema.encodeSync(TaskRows)(task)).toStrictEqual(columns)
+  })
+
+  it("still checks every field once, through Task's own schemas", () => {
+    const bad: ReadonlyArray<Record<string, unknown>> = [
+      { id: "not-a-uuid" },
+      { project_id: "x" },
+      { created_by: "" },
+      { assignee_ids: ["nope"] },
+      { blocked_by: ["nope"] },
+      { due_date: "2031-02-30" },
+      { status: "paused" },
+      { version: 1.5 },
+      { created_at: "2026-12-01" },
+      { completed_at: 0 }
+    ]
+    for (const change of bad) {
+      expect(Exit.isFailure(Schema.decodeUnknownExit(TaskRows)({ ...taskRow, ...change })), JSON.stringify(change)).toBe(true)
+    }
+  })
+
+  it("answers a task as the contract's TaskResponse, whose encoder still checks it", () => {
+    const task = Schema.decodeUnknownSync(TaskRows)({ ...taskRow, completed_at: null, due_date: null })
+    expect(Schema.encodeSync(TaskResponse)(toTaskResponse(task))).toStrictEqual({
+      id: ID,
+      project_id: OTHER,
+      title: "Write the report",
+      description: "",
+      status: "done",
+      priority: "high",
+      assignee_ids: [OTHER],
+      labels: ["docs"],
+      due_date: null,
+      position: 1024,
+      blocked_by: [],
+      completed_at: null,
+      created_by: OTHER,
+      created_at: "2026-12-01T10:20:30.456Z",
+      updated_at: "2026-12-01T10:20:30.456Z",
+      version: 3
+    })
+    // Built without its checks, a response that breaks them is refused when it is encoded.
+    const broken = new TaskResponse({ ...toTaskResponse(task), id: "not-a-uuid" }, { disableChecks: true })
+    expect(Exit.isFailure(Schema.encodeUnknownExit(TaskResponse)(broken))).toBe(true)
+  })
+})
