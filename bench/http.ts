@@ -229,7 +229,7 @@ const report = (loadBefore: ReadonlyArray<number>) => {
   console.log(`settings: connections=${connections}, ${duration} s per run (+${warmup} s warm-up in round 1), pipelining=1, ${taskCount} tasks in the project, PostgreSQL ${new URL(adminUrl).host}`)
   console.log("the bare server verifies the same HS256 JWT (jose), looks up the session (live) and the user on every request, as BrainOps")
   console.log("does so that a logout is immediate, then the membership, the project and the tasks with TaskRepositorySql's SQL; its JSON")
-  console.log("was checked equal to BrainOps's. It does no rate-limit write (BrainOps: one upsert per authenticated request).")
+  console.log("was checked equal to BrainOps's. It keeps no rate limit (BrainOps counts each request in process and adds the counts to the database in batches).")
   console.log("")
   const lines: Array<Array<string>> = []
   for (const target of targets) {
