@@ -14,12 +14,14 @@ describe("text policy: request URLs", () => {
   })
 
   // The fast path (a URL without `%`, NUL or surrogate is not decoded at all) must agree with decoding.
+  // The verdict (refused or not, and why) is compared, not the field it names: URLSearchParams decodes a
+  // name holding a stray `%` differently once another escape sits beside it ("?éa%=" vs "?é%61%=").
   it("answers the same for a URL with and without its percent-escapes of harmless characters", () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "/", "?", "&", "=", "+", "-", ".", "~", "é", "\u0000", "\uD800", "%"), { maxLength: 24 }), (parts) => {
         const raw = parts.join("")
         const escaped = parts.map((c) => (c === "a" ? "%61" : c)).join("")
-        expect(urlProblem(raw)).toEqual(urlProblem(escaped))
+        expect(urlProblem(raw)?.message).toEqual(urlProblem(escaped)?.message)
       }),
       { numRuns: 300 }
     )
