@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as os from "node:os"
 import * as path from "node:path"
-import { freePort, HOST, positiveInt, sleep } from "./support/server.js"
+import { freePort, groupAlive, HOST, positiveInt, sleep } from "./support/server.js"
 
 interface Options { readonly runs: number; readonly checkouts: ReadonlyArray<string>; readonly logLevel: string }
 
@@ -62,14 +62,6 @@ const groupCpuSeconds = (pgid: number): number | undefined => {
   }
 }
 
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 const stopGroup = async (pid: number | undefined) => {
   if (pid === undefined) return

@@ -52,7 +52,8 @@ export const freePort = () =>
     })
   })
 
-const groupAlive = (pid: number) => {
+/** Whether any process of the group led by `pid` is still alive. */
+export const groupAlive = (pid: number) => {
   try {
     process.kill(-pid, 0)
     return true
