@@ -9,10 +9,25 @@ export class DataDirInUse extends Data.TaggedError("DataDirInUse")<{ readonly da
   }
 }
 
+/**
+ * A process killed (SIGKILL, a crash) stays a zombie until its parent or init reaps it, and a zombie
+ * still answers kill(pid, 0); it holds no files any more, so its lock is stale. In a container whose
+ * PID 1 reaps slowly, a restart right after a crash would otherwise be refused. Where there is no
+ * /proc, the answer of kill(pid, 0) stands.
+ */
+const isZombie = (pid: number): boolean => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z"
+  } catch {
+    return false
+  }
+}
+
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
-    return true
+    return !isZombie(pid)
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === "EPERM"
