@@ -33,7 +33,7 @@ export const ApiKeyRepositoryMemory = Layer.effect(
         Effect.gen(function*() {
           const key = [...(yield* Ref.get(keys)).values()].find((k) => k.keyHash === hash)
           if (key === undefined) return Option.none()
-          return Option.map(yield* users.findById(key.userId), (user) => ({ key, role: user.role }))
+          return Option.map(yield* users.findById(key.userId), (user) => ({ key, user }))
         }),
       listByUser: (userId, after, limit) =>
         Effect.map(Ref.get(keys), (all) =>

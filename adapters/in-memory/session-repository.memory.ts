@@ -28,7 +28,7 @@ export const SessionRepositoryMemory = Layer.effect(
         Effect.gen(function*() {
           const session = (yield* Ref.get(state)).sessions.get(id)
           if (session === undefined) return Option.none()
-          return Option.map(yield* users.findById(session.userId), (user) => ({ session, role: user.role }))
+          return Option.map(yield* users.findById(session.userId), (user) => ({ session, user }))
         }),
       findByRefreshHash: (hash) =>
         Effect.map(Ref.get(state), (st): Option.Option<RefreshLookup> => {

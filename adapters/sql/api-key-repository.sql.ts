@@ -3,10 +3,11 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { type ApiKeyAuthentication, ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { Scope } from "../../domain/identity/actor.js"
 import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
-import { Role, UserId } from "../../domain/identity/user.js"
+import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { latestUses } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
+import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
 
 const apiKeyColumns = {
   id: ApiKeyId,
@@ -21,8 +22,8 @@ const apiKeyColumns = {
   revokedAt: OptionalTimestamp
 }
 const ApiKeyRow = Row(apiKeyColumns).pipe(intoClass(ApiKey))
-// The key's columns and its user's role, in one flat row.
-const authentication = firstRow(Row({ ...apiKeyColumns, userRole: Role }))
+// The key's columns and its user's, in one flat row.
+const authentication = firstRow(Row({ ...apiKeyColumns, ...joinedUserColumns }))
 const apiKey = firstRow(ApiKeyRow)
 const apiKeys = allRows(ApiKeyRow)
 const activeCount = firstRow(Row({ count: Int8 }))
@@ -54,8 +55,11 @@ export const ApiKeyRepositorySql = Layer.effect(
         ),
       findByHash: (hash) => apiKey(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`).pipe(orStorageFailure),
       findForAuthentication: (hash) =>
-        authentication(sql`SELECT k.*, u.role AS user_role FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash}`).pipe(
-          Effect.map(Option.map(({ userRole, ...columns }): ApiKeyAuthentication => ({ key: new ApiKey(columns), role: userRole }))),
+        authentication(sql`SELECT k.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash}`).pipe(
+          Effect.map(Option.map((row): ApiKeyAuthentication => {
+            const [user, columns] = splitJoinedUser(row)
+            return { key: new ApiKey(columns), user }
+          })),
           orStorageFailure
         ),
       listByUser: (userId, after, limit) =>

@@ -2,10 +2,11 @@ import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { type RefreshLookup, type SessionAuthentication, SessionRepository } from "../../application/ports/session-repository.js"
 import { Session, SessionId } from "../../domain/identity/session.js"
-import { Role, UserId } from "../../domain/identity/user.js"
+import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { latestUses } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
+import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
 
 const sessionColumns = {
   id: SessionId,
@@ -20,8 +21,8 @@ const sessionColumns = {
 }
 const SessionRow = Row(sessionColumns).pipe(intoClass(Session))
 const session = firstRow(SessionRow)
-// The session's columns and its user's role, in one flat row.
-const authentication = firstRow(Row({ ...sessionColumns, userRole: Role }))
+// The session's columns and its user's, in one flat row.
+const authentication = firstRow(Row({ ...sessionColumns, ...joinedUserColumns }))
 const sessions = allRows(SessionRow)
 
 export const SessionRepositorySql = Layer.effect(
@@ -44,8 +45,11 @@ export const SessionRepositorySql = Layer.effect(
       insert: (s) => insert(s).pipe(orStorageFailure),
       findById: (id) => session(sql`SELECT * FROM sessions WHERE id = ${id}`).pipe(orStorageFailure),
       findForAuthentication: (id) =>
-        authentication(sql`SELECT s.*, u.role AS user_role FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`).pipe(
-          Effect.map(Option.map(({ userRole, ...columns }): SessionAuthentication => ({ session: new Session(columns), role: userRole }))),
+        authentication(sql`SELECT s.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`).pipe(
+          Effect.map(Option.map((row): SessionAuthentication => {
+            const [user, columns] = splitJoinedUser(row)
+            return { session: new Session(columns), user }
+          })),
           orStorageFailure
         ),
       findByRefreshHash: (hash) =>

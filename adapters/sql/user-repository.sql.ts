@@ -19,6 +19,40 @@ const UserRow = Row({
 }).pipe(intoClass(User))
 const user = firstRow(UserRow)
 
+/**
+ * A user's columns beside another table's in one row (authentication joins them to the session or
+ * key): prefixed `user_`, the id taken from that table's own `user_id`.
+ */
+export const JOINED_USER_COLUMNS = "u.email AS user_email, u.name AS user_name, u.role AS user_role, u.password_hash AS user_password_hash, " +
+  "u.email_verified_at AS user_email_verified_at, u.created_at AS user_created_at, u.updated_at AS user_updated_at"
+export const joinedUserColumns = {
+  userEmail: Schema.toType(Email),
+  userName: Schema.String,
+  userRole: Role,
+  userPasswordHash: Schema.String,
+  userEmailVerifiedAt: OptionalTimestamp,
+  userCreatedAt: Timestamp,
+  userUpdatedAt: Timestamp
+}
+type JoinedUserKey = keyof typeof joinedUserColumns
+type JoinedUserRow = { readonly [K in JoinedUserKey]: Schema.Schema.Type<typeof joinedUserColumns[K]> }
+
+/** Splits a joined row into the user and the other table's columns. */
+export const splitJoinedUser = <R extends JoinedUserRow & { readonly userId: UserId }>(row: R): readonly [User, Omit<R, JoinedUserKey>] => {
+  const { userEmail, userName, userRole, userPasswordHash, userEmailVerifiedAt, userCreatedAt, userUpdatedAt, ...rest } = row
+  const user = new User({
+    id: row.userId,
+    email: userEmail,
+    name: userName,
+    role: userRole,
+    passwordHash: userPasswordHash,
+    emailVerifiedAt: userEmailVerifiedAt,
+    createdAt: userCreatedAt,
+    updatedAt: userUpdatedAt
+  })
+  return [user, rest]
+}
+
 export const UserRepositorySql = Layer.effect(
   UserRepository,
   Effect.gen(function*() {

@@ -89,14 +89,15 @@ export const authenticateApiKey = Effect.fn("Identity.authenticateApiKey")(funct
   if (Option.isNone(found) || !isUsable(found.value.key, now)) {
     return yield* new Unauthenticated({ reason: "invalid, revoked or expired API key" })
   }
-  const { key: apiKey, role } = found.value
+  const { key: apiKey, user } = found.value
   const lastUsed = Option.getOrElse(Option.map(apiKey.lastUsedAt, DateTime.toEpochMillis), () => 0)
   if (DateTime.toEpochMillis(now) - lastUsed >= LAST_USED_GRANULARITY_MS) yield* (yield* LastUseRecorder).apiKey(apiKey.id, now)
   return {
     userId: apiKey.userId,
-    role,
+    role: user.role,
     sessionId: Option.none(),
     apiKeyId: Option.some(apiKey.id),
-    scopes: new Set(apiKey.scopes)
+    scopes: new Set(apiKey.scopes),
+    user
   } satisfies Actor
 })

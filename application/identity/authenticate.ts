@@ -19,15 +19,16 @@ export const authenticateAccessToken = Effect.fn("Identity.authenticateAccessTok
   if (Option.isNone(found) || found.value.session.userId !== claims.userId || !isActive(found.value.session, now)) {
     return yield* new Unauthenticated({ reason: "session ended" })
   }
-  const { role, session } = found.value
+  const { session, user } = found.value
   if (needsTouch(session, now)) {
     yield* (yield* LastUseRecorder).session(session.id, now)
   }
   return {
     userId: session.userId,
-    role,
+    role: user.role,
     sessionId: Option.some(session.id),
     apiKeyId: Option.none(),
-    scopes: new Set(ALL_SCOPES)
+    scopes: new Set(ALL_SCOPES),
+    user
   } satisfies Actor
 })

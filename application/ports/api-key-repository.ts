@@ -1,14 +1,14 @@
 import { Context, type DateTime, type Effect, type Option } from "effect"
 import type { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
-import type { Role, UserId } from "../../domain/identity/user.js"
+import type { User, UserId } from "../../domain/identity/user.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 import type { LastUse } from "./session-repository.js"
 
-/** What authenticating a request by API key needs: the key, and the role of its user (who still exists). */
+/** What authenticating a request by API key needs: the key, and its user (who still exists). */
 export interface ApiKeyAuthentication {
   readonly key: ApiKey
-  readonly role: Role
+  readonly user: User
 }
 
 export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
@@ -22,7 +22,7 @@ export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
   readonly revokeAllForUser: (userId: UserId, now: DateTime.Utc) => Effect.Effect<number, StorageUnavailable>
   /** One indexed lookup by the hash of the whole key. */
   readonly findByHash: (keyHash: string) => Effect.Effect<Option.Option<ApiKey>, StorageUnavailable>
-  /** The key with this hash and its user's role, in one read (none when either is gone). */
+  /** The key with this hash and its user, in one read (none when either is gone). */
   readonly findForAuthentication: (keyHash: string) => Effect.Effect<Option.Option<ApiKeyAuthentication>, StorageUnavailable>
   /** A user's unrevoked keys, newest first, after `after`; limit + 1 rows. */
   readonly listByUser: (

@@ -1,6 +1,6 @@
 import { Context, type DateTime, type Effect, type Option } from "effect"
 import type { Session, SessionId } from "../../domain/identity/session.js"
-import type { Role, UserId } from "../../domain/identity/user.js"
+import type { User, UserId } from "../../domain/identity/user.js"
 import type { Position } from "../shared/pagination.js"
 import type { StorageUnavailable } from "./errors.js"
 
@@ -9,10 +9,10 @@ export type RefreshLookup =
   /** The token was valid once and has been rotated away: presenting it again means it leaked. */
   | { readonly _tag: "Rotated"; readonly session: Session }
 
-/** What authenticating a request needs: the session, and the role of its user (who still exists). */
+/** What authenticating a request needs: the session, and its user (who still exists). */
 export interface SessionAuthentication {
   readonly session: Session
-  readonly role: Role
+  readonly user: User
 }
 
 /** A last use to record: `at` moves `last_used_at` forward only, never back. */
@@ -25,7 +25,7 @@ export class SessionRepository extends Context.Service<SessionRepository, {
   readonly insert: (session: Session) => Effect.Effect<void, StorageUnavailable>
   readonly findById: (id: SessionId) => Effect.Effect<Option.Option<Session>, StorageUnavailable>
   /**
-   * The session and its user's role in one read (none when either is gone): the lookup every
+   * The session and its user in one read (none when either is gone): the lookup every
    * authenticated request makes, so a revocation is seen by the very next request in every process.
    */
   readonly findForAuthentication: (id: SessionId) => Effect.Effect<Option.Option<SessionAuthentication>, StorageUnavailable>

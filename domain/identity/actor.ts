@@ -1,6 +1,6 @@
 import { Option, Schema } from "effect"
 import { SessionId } from "./session.js"
-import { Role, UserId } from "./user.js"
+import { Role, type User, UserId } from "./user.js"
 
 export const Scope = Schema.Literals(["memories:read",
   "memories:write",
@@ -20,6 +20,11 @@ export interface Actor {
   /** The API key behind the request; none for a session. */
   readonly apiKeyId: Option.Option<string>
   readonly scopes: ReadonlySet<Scope>
+  /**
+   * The user's record as authentication read it, earlier in this same request (it joins the user to
+   * the session or key): a use-case that answers with the caller's own record needs no second read.
+   */
+  readonly user?: User
 }
 
 export const isAdmin = (actor: Actor): boolean => actor.role === "admin"

@@ -41,14 +41,14 @@ export const apiKeyRepositoryContract = (it: Vitest.MethodsNonLive<ApiKeyReposit
         expect(Option.getOrThrow(yield* keys.findByHash(c.keyHash)).revokedAt).toEqual(Option.some(at("4 minutes")))
       }))
 
-    it.effect("finds a key for authentication with its user's role, in one read; touchMany moves last uses forward", () =>
+    it.effect("finds a key for authentication with its whole user, in one read; touchMany moves last uses forward", () =>
       Effect.gen(function*() {
         const keys = yield* ApiKeyRepository
         const user = makeUser({ role: "admin" })
         yield* (yield* UserRepository).insert(user)
         const [a, b] = [makeKey(user.id, 1), makeKey(user.id, 2, { lastUsedAt: Option.some(at("20 minutes")) })]
         yield* Effect.forEach([a, b], keys.insert)
-        expect(yield* keys.findForAuthentication(a.keyHash)).toEqual(Option.some({ key: a, role: "admin" }))
+        expect(yield* keys.findForAuthentication(a.keyHash)).toEqual(Option.some({ key: a, user }))
         expect(yield* keys.findForAuthentication("unknown")).toEqual(Option.none())
         yield* keys.touchMany([
           { id: a.id, at: at("7 minutes") },

@@ -21,17 +21,18 @@ export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepos
         expect(yield* sessions.findById(session.id)).toEqual(Option.some(session))
       }))
 
-    it.effect("finds a session for authentication with its user's role, revoked or not, in one read", () =>
+    it.effect("finds a session for authentication with its whole user, revoked or not, in one read", () =>
       Effect.gen(function*() {
         const sessions = yield* SessionRepository
         const user = yield* withUser
         const session = makeSession(user)
         yield* sessions.insert(session)
-        expect(yield* sessions.findForAuthentication(session.id)).toEqual(Option.some({ session, role: "user" }))
+        expect(yield* sessions.findForAuthentication(session.id)).toEqual(Option.some({ session, user }))
         yield* (yield* UserRepository).setRole(user.id, "admin", at("1 minute"))
         yield* sessions.revoke(session.id, at("2 minutes"))
         const found = Option.getOrThrow(yield* sessions.findForAuthentication(session.id))
-        expect(found.role).toBe("admin")
+        expect(found.user.role).toBe("admin")
+        expect(found.user).toEqual(Option.getOrThrow(yield* (yield* UserRepository).findById(user.id)))
         expect(found.session.revokedAt).toEqual(Option.some(at("2 minutes")))
         expect(yield* sessions.findForAuthentication(makeSession(user).id)).toEqual(Option.none())
       }))
