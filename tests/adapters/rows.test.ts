@@ -103,8 +103,8 @@ describe("the task row", () => {
       updated_at: "2026-12-01T10:20:30.456Z",
       version: 3
     })
-    // Built without its checks, a response that breaks them is refused when it is encoded.
-    const broken = new TaskResponse({ ...toTaskResponse(task), id: "not-a-uuid" }, { disableChecks: true })
+    // toTaskResponse runs no checks: a response that breaks them is refused when it is encoded.
+    const broken: TaskResponse = { ...toTaskResponse(task), id: "not-a-uuid" }
     expect(Exit.isFailure(Schema.encodeUnknownExit(TaskResponse)(broken))).toBe(true)
   })
 })
