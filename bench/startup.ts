@@ -1,4 +1,4 @@
-// Embedded cold start: the time from spawning `bootstrap/server.ts` (through tsx on this Node) on an
+// Embedded cold start: the time from spawning the checkout's start command (its `npm start` without npm) on an
 // empty data folder to GET /ready answering 200, then a restart on the same folder, with the phases
 // seen in the server's log lines (arrival time of each message's first line, from the spawn).
 //
@@ -77,15 +77,27 @@ const cleanupOnSignal = () => {
   }
 }
 
+/**
+ * What the checkout's `npm start` runs (its package.json), without npm: `tsx FILE` (older checkouts)
+ * through its own tsx command line, `node ARGS` as it is; both on this very Node (never a `node`
+ * looked up on PATH: it may be the system's older one).
+ */
+const startCommand = (checkout: string): ReadonlyArray<string> => {
+  const manifest = JSON.parse(readFileSync(path.join(checkout, "package.json"), "utf8")) as { scripts?: Record<string, string> }
+  const [program, ...rest] = (manifest.scripts?.["start"] ?? "").trim().split(/\s+/)
+  if (program === "tsx") return [process.execPath, createRequire(path.join(checkout, "package.json")).resolve("tsx/cli"), ...rest]
+  if (program === "node") return [process.execPath, ...rest]
+  throw new Error(`${checkout}: its start script is neither tsx nor node: ${manifest.scripts?.["start"]}`)
+}
+
 /** One start of the checkout's server on `dataDir`, until /ready answers 200; then it is stopped. */
 const startOnce = async (checkout: string, dataDir: string, logLevel: string): Promise<Start> => {
-  // The checkout's own tsx, on this very Node (never a `node` looked up on PATH: it may be the system's older one).
-  const tsxCli = createRequire(path.join(checkout, "package.json")).resolve("tsx/cli")
+  const [command, ...commandArgs] = startCommand(checkout)
   const port = await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(port), BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: logLevel }
   delete env["DATABASE_URL"]
   const started = performance.now()
-  const child = spawn(process.execPath, [tsxCli, "bootstrap/server.ts"], { cwd: checkout, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(command!, commandArgs, { cwd: checkout, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
   current = child.pid
   const phases: Array<readonly [number, string]> = []
   const seen = new Set<string>()

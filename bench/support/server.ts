@@ -25,9 +25,8 @@ type Autocannon = (opts: {
 const require = createRequire(import.meta.url)
 export const autocannon = require("autocannon") as Autocannon
 
-// tsx's command line on this very Node (the project's Node 24: the npm scripts put it first on PATH),
-// never a `node` looked up again, which could be the system's older one (argon2 crashes it).
-const TSX_CLI = require.resolve("tsx/cli")
+// Servers run on this very Node (the project's Node 24: the npm scripts put it first on PATH), never
+// a `node` looked up again, which could be the system's older one (argon2 crashes it).
 
 export const failedRun = (r: AutocannonResult) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0 || r.requests.total === 0
 export const warnIfFailed = (name: string, r: AutocannonResult) => {
@@ -108,13 +107,15 @@ export const stopServer = async () => {
 }
 
 /**
- * Spawns `tsx <script>` (on this Node) in a process group of its own, so tsx and the node process under
- * it stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
+ * Spawns `<script>` through tsx's loader (on this Node) in a process group of its own, so it and
+ * whatever it starts stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
  */
 export const spawnTracked = (script: string, env: NodeJS.ProcessEnv, options: { readonly cwd?: string; readonly dataDir?: string; readonly profileDir?: string } = {}) => {
-  const [command, argv] = options.profileDir === undefined
-    ? [process.execPath, [TSX_CLI, script]]
-    : [process.execPath, ["--cpu-prof", "--cpu-prof-dir", options.profileDir, "--import", "tsx", script]]
+  // tsx's loader in this Node, as `npm start` runs it (the loader resolves from the checkout it runs in).
+  const argv = options.profileDir === undefined
+    ? ["--import", "tsx", script]
+    : ["--cpu-prof", "--cpu-prof-dir", options.profileDir, "--import", "tsx", script]
+  const command = process.execPath
   const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) })
   const entry: Running = { child, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
   running.add(entry)

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { createRequire } from "node:module"
+import { pathToFileURL } from "node:url"
 import * as net from "node:net"
 import { afterAll } from "vitest"
 
-// tsx's command line, run by this very Node (the project's Node 24, which `npx vitest` runs on):
-// never a `node` looked up on PATH, which may be the system's older one (argon2 crashes it).
-const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
+// tsx's loader in this very Node (the project's Node 24, which `npx vitest` runs on), as the npm
+// scripts run it: never a `node` looked up on PATH, which may be the system's older one (argon2
+// crashes it). The loader, not tsx's command line, which would start a second Node under itself.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 export interface Spawned {
   readonly child: ChildProcess
@@ -17,10 +19,10 @@ const alive = new Set<Spawned>()
 
 /** Runs an entry point (`bootstrap/server.ts`, `bootstrap/cli.ts`) the way `npm start` / `npm run cli` do. */
 export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(process.execPath, [TSX_CLI, entry, ...args], {
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, entry, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so that killTree reaches the server tsx starts as a child of its own.
+    // Its own process group, so that killTree reaches whatever it starts (workers, a CLI's children).
     detached: true
   })
   let output = ""
@@ -31,7 +33,7 @@ export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Reco
     output: () => output,
     exited: new Promise((resolve) =>
       child.on("exit", (code) => {
-        // tsx exits on its own only after its child did; killed by a signal, it may leave the child behind.
+        // Killed by a signal, it may leave children of its own behind: the group is still killed.
         if (code !== null) alive.delete(spawned)
         resolve(code)
       })
@@ -42,8 +44,8 @@ export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Reco
 }
 
 /**
- * Kills the entry point and everything it started. Killing only tsx leaves its node child (the real
- * server) running as an orphan that holds CPU and ports, and slows every later test on the machine.
+ * Kills the entry point and everything it started. Killing only the entry point may leave what it
+ * started running as orphans that hold CPU and ports, and slow every later test on the machine.
  */
 export const killTree = (spawned: Spawned) => {
   alive.delete(spawned)
