@@ -29,7 +29,7 @@ const AdminFromEnv = (config: AppConfig) =>
   )
 
 /** The HTTP server of a configuration, over whatever services it is given. */
-export const HttpFor = (config: AppConfig) =>
+export const HttpFor = <ROut, E, RIn>(config: AppConfig, services: Layer.Layer<ROut, E, RIn>) =>
   HttpServerLive({
     host: config.host,
     port: config.port,
@@ -38,19 +38,22 @@ export const HttpFor = (config: AppConfig) =>
     maxUploadBytes: config.maxUploadBytes,
     https: publicBaseUrlOf(config).startsWith("https:"),
     shutdownTimeout: config.shutdownTimeout
-  }).pipe(Layer.provide(AdminFromEnv(config)))
+  }, services).pipe(Layer.provide(AdminFromEnv(config).pipe(Layer.provide(services))))
 
 /** The server's parts (HTTP, mail dispatcher, maintenance, workers) over the services they are given. */
-export const ServerOver = (config: AppConfig) =>
-  Layer.mergeAll(
-    HttpFor(config),
-    MailDispatcherLive(config),
-    MaintenanceLive,
-    ReindexOnModelChange,
-    workerInApi(config) ? WorkersLive(config) : Layer.empty
+export const ServerOver = <ROut, E, RIn>(config: AppConfig, services: Layer.Layer<ROut, E, RIn>) =>
+  Layer.merge(
+    // Given the services itself (the routes keep them; the server around them does not need them).
+    HttpFor(config, services),
+    Layer.mergeAll(
+      MailDispatcherLive(config),
+      MaintenanceLive,
+      ReindexOnModelChange,
+      workerInApi(config) ? WorkersLive(config) : Layer.empty
+    ).pipe(Layer.provide(services))
   )
 
 /** The whole server for a configuration: services of its profile, migrations, admin bootstrap, HTTP. */
 export const ServerLive = (config: AppConfig, secrets: Secrets, foundations?: Foundations) =>
-  ServerOver(config).pipe(Layer.provide(AppServicesLive(config, secrets, foundations)))
+  ServerOver(config, AppServicesLive(config, secrets, foundations))
 

@@ -48,12 +48,27 @@ export interface HttpServerOptions extends ServerMiddlewareOptions {
 }
 
 /**
- * The whole HTTP adapter: the API, its document and docs page, behind one global middleware
- * (request id, access log, CORS, body limits, error mapping). The platform's own request logger is
- * off: the middleware writes the one access-log line.
+ * The routes with the services given. Their types still ask for those services at request time
+ * (`Request<"Requires", …>`, which `Layer.provide` does not remove), but HttpApiBuilder runs every
+ * handler and its group's middleware in the context the group captured when it was built
+ * (`handlerToHttpEffect` provides it), so a request needs none of them from the server's context.
+ * Only what `services` provides is taken off; anything else still shows as required.
  */
-export const HttpServerLive = (options: HttpServerOptions) =>
-  HttpRouter.serve(Layer.mergeAll(ApiLive, DocsLive, ServerMiddlewareLive(options)), { disableLogger: true }).pipe(
+const routesOver = <A, E1, R, ROut, E, RIn>(routes: Layer.Layer<A, E1, R>, services: Layer.Layer<ROut, E, RIn>) =>
+  routes.pipe(Layer.provide(services)) as Layer.Layer<A, E1 | E, Exclude<R, ROut | HttpRouter.Request.From<"Requires", ROut>> | RIn>
+
+/**
+ * The whole HTTP adapter: the API, its document and docs page, behind one global middleware
+ * (request id, access log, CORS, body limits, error mapping), over the application's services. The
+ * platform's own request logger is off: the middleware writes the one access-log line.
+ *
+ * The services are given to the routes, which keep them (each handler group captures its context),
+ * and not to the server around them: every request's context starts from the server's, and the
+ * framework copies it flat once per request, so 150 services there cost about 0.02 ms of CPU a
+ * request, a fifth of a /health (measured with a minimal HttpApi server).
+ */
+export const HttpServerLive = <ROut, E, RIn>(options: HttpServerOptions, services: Layer.Layer<ROut, E, RIn>) =>
+  HttpRouter.serve(routesOver(Layer.mergeAll(ApiLive, DocsLive, ServerMiddlewareLive(options)), services), { disableLogger: true }).pipe(
     Layer.provideMerge(NodeHttpServer.layer(createServer, {
       host: options.host,
       port: options.port,

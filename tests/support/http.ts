@@ -75,7 +75,7 @@ export const TestServerOver = <E>(services: Layer.Layer<any, E>) =>
     Effect.gen(function*() {
       const config = yield* testConfig()
       const lines: Array<string> = []
-      return exposeUrl(lines).pipe(Layer.provide(HttpFor(config)), Layer.provide(services), Layer.provide(capture(lines)))
+      return exposeUrl(lines).pipe(Layer.provide(HttpFor(config, services)), Layer.provide(capture(lines)))
     })
   )
 
