@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process"
-import { createRequire } from "node:module"
-import { pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 import * as net from "node:net"
 import { afterAll } from "vitest"
 
-// tsx's loader in this very Node (the project's Node 24, which `npx vitest` runs on), as the npm
-// scripts run it: never a `node` looked up on PATH, which may be the system's older one (argon2
-// crashes it). The loader, not tsx's command line, which would start a second Node under itself.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+// The npm scripts' launcher (it builds the sources, then runs the entry), in this very Node (the
+// project's Node 24, which `npx vitest` runs on): never a `node` looked up on PATH, which may be the
+// system's older one (argon2 crashes it).
+const LAUNCHER = fileURLToPath(new URL("../../bootstrap/launch.mjs", import.meta.url))
+const ENTRIES: Record<string, string> = { "bootstrap/server.ts": "server", "bootstrap/worker.ts": "worker", "bootstrap/cli.ts": "cli" }
 
 export interface Spawned {
   readonly child: ChildProcess
@@ -19,7 +19,9 @@ const alive = new Set<Spawned>()
 
 /** Runs an entry point (`bootstrap/server.ts`, `bootstrap/cli.ts`) the way `npm start` / `npm run cli` do. */
 export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, entry, ...args], {
+  const name = ENTRIES[entry]
+  if (name === undefined) throw new Error(`no npm script runs ${entry}`)
+  const child = spawn(process.execPath, [LAUNCHER, name, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so that killTree reaches whatever it starts (workers, a CLI's children).
