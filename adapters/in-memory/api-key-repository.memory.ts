@@ -44,11 +44,6 @@ export const ApiKeyRepositoryMemory = Layer.effect(
           if (!key || key.userId !== userId || Option.isSome(key.revokedAt)) return [false, all] as const
           return [true, new Map(all).set(id, new ApiKey({ ...key, revokedAt: Option.some(now) }))] as const
         }),
-      touch: (id, now) =>
-        Ref.update(keys, (all) => {
-          const key = all.get(id)
-          return key ? new Map(all).set(id, new ApiKey({ ...key, lastUsedAt: Option.some(now) })) : all
-        }),
       touchMany: (uses) =>
         Ref.update(keys, (all) => {
           const next = new Map(all)

@@ -49,7 +49,6 @@ export const SessionRepositoryMemory = Layer.effect(
             rotated: new Map(st.rotated).set(fromHash, id)
           }] as const
         }),
-      touch: (id, now) => update(id, (s) => new Session({ ...s, lastUsedAt: now })),
       touchMany: (uses) =>
         Ref.update(state, (st) => {
           const sessions = new Map(st.sessions)

@@ -5,7 +5,7 @@ import { Scope } from "../../domain/identity/actor.js"
 import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
 import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
-import { latestUses } from "./last-uses.js"
+import { touchMany } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
 import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
 
@@ -78,17 +78,7 @@ export const ApiKeyRepositorySql = Layer.effect(
           Effect.map((rows) => rows.length === 1),
           orStorageFailure
         ),
-      touch: (id, now) =>
-        sql`UPDATE api_keys SET last_used_at = ${DateTime.toDateUtc(now)} WHERE id = ${id}`.pipe(Effect.asVoid, orStorageFailure),
-      touchMany: (uses) => {
-        const latest = latestUses(uses)
-        if (latest.length === 0) return Effect.void
-        // One statement for the whole batch; last_used_at only moves forward.
-        return sql`
-          UPDATE api_keys AS k SET last_used_at = v.at
-          FROM (VALUES ${sql.csv(latest.map((u) => sql`(${u.id}::uuid, ${DateTime.toDateUtc(u.at)}::timestamptz)`))}) AS v (id, at)
-          WHERE k.id = v.id AND (k.last_used_at IS NULL OR k.last_used_at < v.at)`.pipe(Effect.asVoid, orStorageFailure)
-      }
+      touchMany: touchMany(sql, "api_keys")
     })
   })
 )

@@ -4,7 +4,7 @@ import { type RefreshLookup, type SessionAuthentication, SessionRepository } fro
 import { Session, SessionId } from "../../domain/identity/session.js"
 import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
-import { latestUses } from "./last-uses.js"
+import { touchMany } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
 import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
 
@@ -69,20 +69,7 @@ export const SessionRepositorySql = Layer.effect(
           INSERT INTO session_rotated_tokens (token_hash, session_id, rotated_at)
           SELECT ${fromHash}, id, ${DateTime.toDateUtc(now)} FROM swapped
           RETURNING session_id`.pipe(Effect.map((rows) => rows.length === 1), orStorageFailure),
-      touch: (id, now) =>
-        sql`UPDATE sessions SET last_used_at = ${DateTime.toDateUtc(now)} WHERE id = ${id}`.pipe(
-          Effect.asVoid,
-          orStorageFailure
-        ),
-      touchMany: (uses) => {
-        const latest = latestUses(uses)
-        if (latest.length === 0) return Effect.void
-        // One statement for the whole batch; last_used_at only moves forward.
-        return sql`
-          UPDATE sessions AS s SET last_used_at = v.at
-          FROM (VALUES ${sql.csv(latest.map((u) => sql`(${u.id}::uuid, ${DateTime.toDateUtc(u.at)}::timestamptz)`))}) AS v (id, at)
-          WHERE s.id = v.id AND s.last_used_at < v.at`.pipe(Effect.asVoid, orStorageFailure)
-      },
+      touchMany: touchMany(sql, "sessions"),
       revokeAllForUser: (userId, now, except) =>
         sql`
           UPDATE sessions SET revoked_at = ${DateTime.toDateUtc(now)}

@@ -32,7 +32,6 @@ export class ApiKeyRepository extends Context.Service<ApiKeyRepository, {
   ) => Effect.Effect<ReadonlyArray<ApiKey>, StorageUnavailable>
   /** Revokes the user's key; false when no such unrevoked key of theirs exists. */
   readonly revoke: (id: ApiKeyId, userId: UserId, now: DateTime.Utc) => Effect.Effect<boolean, StorageUnavailable>
-  readonly touch: (id: ApiKeyId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
   /** Records many last uses in one write (a batch buffered in process); unknown ids are ignored. */
   readonly touchMany: (uses: ReadonlyArray<LastUse<ApiKeyId>>) => Effect.Effect<void, StorageUnavailable>
 }>()("ApiKeyRepository") {}

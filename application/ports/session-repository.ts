@@ -40,7 +40,6 @@ export class SessionRepository extends Context.Service<SessionRepository, {
     toHash: string,
     now: DateTime.Utc
   ) => Effect.Effect<boolean, StorageUnavailable>
-  readonly touch: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>
   /** Records many last uses in one write (a batch buffered in process); unknown ids are ignored. */
   readonly touchMany: (uses: ReadonlyArray<LastUse<SessionId>>) => Effect.Effect<void, StorageUnavailable>
   readonly revoke: (id: SessionId, now: DateTime.Utc) => Effect.Effect<void, StorageUnavailable>

@@ -69,7 +69,7 @@ export const apiKeyRepositoryContract = (it: Vitest.MethodsNonLive<ApiKeyReposit
         const key = makeKey(owner.id, 10)
         yield* keys.insert(key)
         expect(yield* keys.revoke(key.id, other.id, at("11 minutes"))).toBe(false)
-        yield* keys.touch(key.id, at("12 minutes"))
+        yield* keys.touchMany([{ id: key.id, at: at("12 minutes") }])
         expect(Option.getOrThrow(yield* keys.findByHash(key.keyHash)).lastUsedAt).toEqual(Option.some(at("12 minutes")))
       }))
   

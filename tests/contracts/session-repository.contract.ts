@@ -102,12 +102,12 @@ export const sessionRepositoryContract = (it: Vitest.MethodsNonLive<SessionRepos
         expect(yield* sessions.rotate(session.id, session.refreshTokenHash, "x-" + session.id, at("3 hours"))).toBe(false)
       }))
 
-    it.effect("touch moves last_used_at only", () =>
+    it.effect("touchMany of one session moves last_used_at only", () =>
       Effect.gen(function*() {
         const sessions = yield* SessionRepository
         const session = makeSession(yield* withUser)
         yield* sessions.insert(session)
-        yield* sessions.touch(session.id, at("5 minutes"))
+        yield* sessions.touchMany([{ id: session.id, at: at("5 minutes") }])
         const found = Option.getOrThrow(yield* sessions.findById(session.id))
         expect(found.lastUsedAt).toEqual(at("5 minutes"))
         expect(found.refreshTokenHash).toBe(session.refreshTokenHash)
