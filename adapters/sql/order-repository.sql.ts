@@ -18,6 +18,7 @@ const OrderRow = Row({
   provider: Schema.Literals(["manual", "stripe"]),
   providerRef: Schema.OptionFromNullOr(Schema.String),
   checkoutUrl: Schema.OptionFromNullOr(Schema.String),
+  licenseActivationLimit: Schema.Int,
   createdAt: Timestamp,
   updatedAt: Timestamp
 }).pipe(intoClass(Order))

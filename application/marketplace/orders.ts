@@ -58,6 +58,7 @@ export const purchase = Effect.fn("Marketplace.purchase")(function*(actor: Actor
     provider: payments.provider,
     providerRef: Option.none(),
     checkoutUrl: Option.none(),
+    licenseActivationLimit: product.licenseActivationLimit,
     createdAt: now,
     updatedAt: now
   })
@@ -93,7 +94,6 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
   accept: (order: Order) => Effect.Effect<boolean> = () => Effect.succeed(true)
 ) {
   const orders = yield* OrderRepository
-  const products = yield* ProductRepository
   const { feePercent } = yield* MarketplaceSettings
   const ids = yield* Ids
   const tokens = yield* SecretTokens
@@ -128,10 +128,9 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
       for (const consequence of next.consequences) {
         switch (consequence) {
           case "grant": {
-            const product = Option.getOrThrow(yield* products.findById(order.productId))
             const key = formatLicenseKey(yield* tokens.randomString(LICENSE_ALPHABET, 25))
             license = Option.some(
-              new License({ id: LicenseId.make(yield* ids.next), orderId, productId: order.productId, buyerId: order.buyerId, key, activationLimit: product.licenseActivationLimit, status: "active", createdAt: now })
+              new License({ id: LicenseId.make(yield* ids.next), orderId, productId: order.productId, buyerId: order.buyerId, key, activationLimit: order.licenseActivationLimit, status: "active", createdAt: now })
             )
             break
           }

@@ -54,6 +54,8 @@ export class Order extends Schema.Class<Order>("Order")({
   /** The provider's own reference (a Checkout Session id). */
   providerRef: Schema.Option(Schema.String),
   checkoutUrl: Schema.Option(Schema.String),
+  /** The activation limit of the license this order grants: the product's when it was ordered. */
+  licenseActivationLimit: Schema.Int,
   createdAt: Schema.DateTimeUtc,
   updatedAt: Schema.DateTimeUtc
 }) {}

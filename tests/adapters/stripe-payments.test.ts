@@ -32,6 +32,7 @@ const order = (overrides: Partial<ConstructorParameters<typeof Order>[0]> = {}) 
     provider: "stripe",
     providerRef: Option.none(),
     checkoutUrl: Option.none(),
+    licenseActivationLimit: 3,
     createdAt,
     updatedAt: createdAt,
     ...overrides

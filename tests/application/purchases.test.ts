@@ -9,6 +9,7 @@ import type { Ids } from "../../application/ports/ids.js"
 import type { SecretTokens } from "../../application/ports/secret-tokens.js"
 import type { UnitOfWork } from "../../application/ports/unit-of-work.js"
 import { ProductRepository } from "../../application/ports/product-repository.js"
+import { Product } from "../../domain/marketplace/product.js"
 import { FileStoreMemory } from "../../adapters/in-memory/file-store.memory.js"
 import { OrderRepositoryMemory } from "../../adapters/in-memory/orders.memory.js"
 import { ProductRepositoryMemory } from "../../adapters/in-memory/product-repository.memory.js"
@@ -49,6 +50,10 @@ const scenario = (it: Vitest.MethodsNonLive<Ports>) =>
       expect((yield* purchase(buyer, product.id)).id).toBe(order.id)
       expect(yield* tagOf(downloadLink(buyer, order.id))).toBe("Forbidden")
       expect(yield* tagOf(markPaid(buyer, order.id))).toBe("Forbidden")
+      // The license's terms are the product's when it was ordered: a change after it is for later buyers.
+      const products = yield* ProductRepository
+      const listed = Option.getOrThrow(yield* products.findById(product.id))
+      yield* products.update(new Product({ ...listed, licenseActivationLimit: 7 }))
 
       const paid = yield* markPaid(asAdmin(ops), order.id)
       expect(paid.status).toBe("paid")

@@ -26,7 +26,8 @@ const writeEffectsContract = (it: Vitest.MethodsNonLive<Ports>) => {
     const product = yield* approvedProduct(seller.userId)
     const order = new Order({
       id: OrderId.make(crypto.randomUUID()), buyerId: buyer.userId, productId: product.id, sellerId: seller.userId, amount: 1999, currency: "usd",
-      status: "pending", provider: "stripe", providerRef: Option.none(), checkoutUrl: Option.none(), createdAt: NOW, updatedAt: NOW
+      status: "pending", provider: "stripe", providerRef: Option.none(), checkoutUrl: Option.none(),
+      licenseActivationLimit: product.licenseActivationLimit, createdAt: NOW, updatedAt: NOW
     })
     yield* orders.insert(order)
     const line = (kind: LedgerEntry["kind"]) =>

@@ -89,7 +89,7 @@ const sell = (sellerId: Order["sellerId"], product: Product, sale: Sale, feePerc
     const order = new Order({
       id: OrderId.make(crypto.randomUUID()), buyerId, productId: product.id, sellerId, amount: sale.amount, currency: sale.currency,
       status: sale.refundAfter === undefined ? "paid" : "refunded", provider: "manual", providerRef: Option.none(), checkoutUrl: Option.none(),
-      createdAt: soldAt, updatedAt: soldAt
+      licenseActivationLimit: product.licenseActivationLimit, createdAt: soldAt, updatedAt: soldAt
     })
     yield* orders.insert(order)
     const line = (kind: LedgerEntry["kind"], at: DateTime.Utc) =>
