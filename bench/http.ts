@@ -227,9 +227,10 @@ const report = (loadBefore: ReadonlyArray<number>) => {
   console.log(`bench/http.ts: the request path against bare Node, ${rounds} interleaved round(s), autocannon 8.0.0`)
   console.log(`machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown"}), node ${process.version}; load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`)
   console.log(`settings: connections=${connections}, ${duration} s per run (+${warmup} s warm-up in round 1), pipelining=1, ${taskCount} tasks in the project, PostgreSQL ${new URL(adminUrl).host}`)
-  console.log("the bare server verifies the same HS256 JWT (jose), looks up the session (live) and the user on every request, as BrainOps")
-  console.log("does so that a logout is immediate, then the membership, the project and the tasks with TaskRepositorySql's SQL; its JSON")
-  console.log("was checked equal to BrainOps's. It keeps no rate limit (BrainOps counts each request in process and adds the counts to the database in batches).")
+  console.log("the bare server does BrainOps's statements by hand: the same HS256 JWT check (jose; a token verified once is remembered with its")
+  console.log("expiry, as BrainOps does), the session joined with its user (live) on every request so that a logout is immediate, then the")
+  console.log("project joined with the caller's membership and the tasks with TaskRepositorySql's SQL; its JSON was checked equal to BrainOps's.")
+  console.log("It keeps no rate limit (BrainOps counts each request in process and adds the counts to the database in batches).")
   console.log("")
   const lines: Array<Array<string>> = []
   for (const target of targets) {

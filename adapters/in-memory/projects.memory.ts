@@ -75,6 +75,12 @@ export const ProjectsMemory = Layer.effectContext(
           return newestFirstAfter(mine, after, limit).map(({ project, role }) => ({ project, role }))
         }),
       membership: (projectId, userId) => Effect.map(Ref.get(state), (s) => Option.fromNullishOr(s.members.get(memberKey(projectId, userId)))),
+      access: (projectId, userId) =>
+        Effect.map(Ref.get(state), (s) => {
+          const membership = s.members.get(memberKey(projectId, userId))
+          const project = s.projects.get(projectId)
+          return membership && project ? Option.some({ project, membership }) : Option.none()
+        }),
       members: (projectId, after, limit) =>
         Effect.gen(function*() {
           const s = yield* Ref.get(state)

@@ -33,6 +33,8 @@ const withRole = allRows(Schema.Struct({ project: ProjectRow, role: ProjectRole 
 /** A membership's columns with the member's email and name. */
 const members = allRows(Schema.Struct({ membership: MembershipRow, email: Schema.String, name: Schema.String }))
 const owners = firstRow(Row({ owners: Int8 }))
+/** A project's columns with one member's role and joining time. */
+const projectAccess = firstRow(Schema.Struct({ project: ProjectRow, membership: MembershipRow }))
 
 export const ProjectRepositorySql = Layer.effect(
   ProjectRepository,
@@ -67,6 +69,19 @@ export const ProjectRepositorySql = Layer.effect(
           )
         ).pipe(orStorageFailure)
       },
+      access: (projectId, userId) =>
+        projectAccess(
+          sql`SELECT p.*, m.role AS member_role, m.created_at AS member_created_at
+              FROM project_members m JOIN projects p ON p.id = m.project_id
+              WHERE m.project_id = ${projectId} AND m.user_id = ${userId}`.pipe(
+            Effect.map((rows) =>
+              rows.map((row) => ({
+                project: row,
+                membership: { project_id: row["id"], user_id: userId, role: row["member_role"], created_at: row["member_created_at"] }
+              }))
+            )
+          )
+        ).pipe(orStorageFailure),
       membership: (projectId, userId) =>
         membership(sql`SELECT * FROM project_members WHERE project_id = ${projectId} AND user_id = ${userId}`).pipe(orStorageFailure),
       members: (projectId, after, limit) =>

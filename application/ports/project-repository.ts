@@ -33,6 +33,14 @@ export class ProjectRepository extends Context.Service<ProjectRepository, {
     limit: number
   ) => Effect.Effect<ReadonlyArray<{ readonly project: Project; readonly role: ProjectRole }>, StorageUnavailable>
   readonly membership: (projectId: ProjectId, userId: UserId) => Effect.Effect<Option.Option<Membership>, StorageUnavailable>
+  /**
+   * The project and the user's membership of it, in one read (none unless both exist): the check
+   * every request on a project starts with.
+   */
+  readonly access: (
+    projectId: ProjectId,
+    userId: UserId
+  ) => Effect.Effect<Option.Option<{ readonly project: Project; readonly membership: Membership }>, StorageUnavailable>
   /** Members oldest first (keyset on created_at, user id); limit + 1 rows. */
   readonly members: (
     projectId: ProjectId,

@@ -21,14 +21,13 @@ export const accessProject = (
   what = "do this"
 ) =>
   Effect.gen(function*() {
-    const projects = yield* ProjectRepository
-    const membership = yield* projects.membership(projectId, actor.userId)
-    const project = Option.isSome(membership) ? yield* projects.findById(projectId) : Option.none()
-    if (Option.isNone(membership) || Option.isNone(project)) return yield* new NotFound({ resource: "Project" })
-    if (!allowed(membership.value.role)) {
-      return yield* new Forbidden({ reason: `A ${membership.value.role} of this project cannot ${what}` })
+    const found = yield* (yield* ProjectRepository).access(projectId, actor.userId)
+    if (Option.isNone(found)) return yield* new NotFound({ resource: "Project" })
+    const { membership, project } = found.value
+    if (!allowed(membership.role)) {
+      return yield* new Forbidden({ reason: `A ${membership.role} of this project cannot ${what}` })
     }
-    return { project: project.value, membership: membership.value } satisfies ProjectAccess
+    return { project, membership } satisfies ProjectAccess
   })
 
 /** As accessProject, for a change: an archived project refuses it. */

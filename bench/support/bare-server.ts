@@ -3,11 +3,12 @@
 // (like BrainOps), so it never shares the load generator's event loop.
 //
 // Per authenticated request it does what BrainOps does before its handler runs, minus the rate-limit
-// write: the same HS256 JWT check (jose, same algorithm, issuer, audience and required claims), the
-// session lookup (live: not revoked, not expired, same user) and the user lookup, which BrainOps does
-// on every request so that a logout takes effect at once. Then, for GET /api/v1/projects/{id}/tasks,
-// the membership and project lookups and the task query with the same SQL, order and limit + 1 as
-// TaskRepositorySql (sort -created_at), answering the same JSON: {items: [TaskResponse], next_cursor}.
+// count: the same HS256 JWT check (jose, same algorithm, issuer, audience and required claims; a token
+// verified once is remembered with its expiry, as BrainOps does), then the session joined with its user
+// in one query (live: not revoked, not expired, same user), which BrainOps reads on every request so
+// that a logout takes effect at once. Then, for GET /api/v1/projects/{id}/tasks, the project joined
+// with the caller's membership in one query and the task query with the same SQL, order and limit + 1
+// as TaskRepositorySql (sort -created_at), answering the same JSON: {items: [TaskResponse], next_cursor}.
 //
 // Env: DATABASE_URL, JWT_SECRET, HOST, PORT (0: any), DATABASE_POOL_SIZE (10, as BrainOps's default).
 // Prints "listening <port>" on stdout once it listens.
@@ -37,33 +38,46 @@ class Refused extends Error {
   }
 }
 
+/** Tokens verified once, by their text, with their `exp` (as BrainOps's AccessTokensJose keeps them). */
+const verified = new Map<string, { readonly userId: string; readonly sessionId: string; readonly exp: number }>()
+
 /** Bearer JWT → the live session's user row, or a 401. */
 const authenticate = async (req: http.IncomingMessage) => {
   const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1]?.trim()
   if (token === undefined) throw new Refused(401, "Not authenticated")
-  let payload: jose.JWTPayload
-  try {
-    ;({ payload } = await jose.jwtVerify(token, key, {
-      algorithms: ["HS256"],
-      issuer: "brainops",
-      audience: "brainops-api",
-      requiredClaims: ["sub", "sid", "exp", "iat", "jti"]
-    }))
-  } catch {
+  let claims = verified.get(token)
+  if (claims !== undefined && Math.floor(Date.now() / 1000) >= claims.exp) throw new Refused(401, "Not authenticated")
+  if (claims === undefined) {
+    let payload: jose.JWTPayload
+    try {
+      ;({ payload } = await jose.jwtVerify(token, key, {
+        algorithms: ["HS256"],
+        issuer: "brainops",
+        audience: "brainops-api",
+        requiredClaims: ["sub", "sid", "exp", "iat", "jti"]
+      }))
+    } catch {
+      throw new Refused(401, "Not authenticated")
+    }
+    const userId = payload.sub
+    const sessionId = payload["sid"]
+    if (typeof userId !== "string" || !UUID.test(userId) || typeof sessionId !== "string" || !UUID.test(sessionId)) {
+      throw new Refused(401, "Not authenticated")
+    }
+    claims = { userId, sessionId, exp: payload.exp! }
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!)
+    verified.set(token, claims)
+  }
+  // The session and its user in one read, as BrainOps's findForAuthentication.
+  const row = (await pool.query(
+    `SELECT s.user_id, s.revoked_at, s.expires_at, u.id, u.email, u.name, u.role, u.email_verified_at, u.created_at
+     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+    [claims.sessionId]
+  )).rows[0]
+  if (row === undefined || row.user_id !== claims.userId || row.revoked_at !== null || !(row.expires_at > new Date())) {
     throw new Refused(401, "Not authenticated")
   }
-  const userId = payload.sub
-  const sessionId = payload["sid"]
-  if (typeof userId !== "string" || !UUID.test(userId) || typeof sessionId !== "string" || !UUID.test(sessionId)) {
-    throw new Refused(401, "Not authenticated")
-  }
-  const session = (await pool.query("SELECT * FROM sessions WHERE id = $1", [sessionId])).rows[0]
-  if (session === undefined || session.user_id !== userId || session.revoked_at !== null || !(session.expires_at > new Date())) {
-    throw new Refused(401, "Not authenticated")
-  }
-  const user = (await pool.query("SELECT * FROM users WHERE id = $1", [userId])).rows[0]
-  if (user === undefined) throw new Refused(401, "Not authenticated")
-  return user
+  return row
 }
 
 const me = async (req: http.IncomingMessage) => {
@@ -86,8 +100,11 @@ const listTasks = async (req: http.IncomingMessage, projectId: string, query: UR
   const limitText = query.get("limit") ?? "20"
   const limit = Number(limitText)
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new Refused(422, "limit must be between 1 and 100")
-  const membership = (await pool.query("SELECT * FROM project_members WHERE project_id = $1 AND user_id = $2", [projectId, user.id])).rows[0]
-  const project = membership === undefined ? undefined : (await pool.query("SELECT * FROM projects WHERE id = $1", [projectId])).rows[0]
+  // The project with the caller's membership in one read, as BrainOps's ProjectRepository.access.
+  const project = (await pool.query(
+    "SELECT p.*, m.role AS member_role FROM project_members m JOIN projects p ON p.id = m.project_id WHERE m.project_id = $1 AND m.user_id = $2",
+    [projectId, user.id]
+  )).rows[0]
   if (project === undefined) throw new Refused(404, "Project not found")
   const { rows } = await pool.query(
     `SELECT t.id, t.project_id, t.title, t.description, t.status, t.priority, t.labels,

@@ -250,6 +250,10 @@ export const projectsContract = (it: Vitest.MethodsNonLive<ProjectsPorts>) =>
           expect(yield* projects.findById(project.id)).toEqual(Option.some(project))
           expect(yield* projects.findById(ProjectId.make(randomUUID()))).toEqual(Option.none())
           expect(yield* projects.membership(project.id, owner.id)).toEqual(Option.some(ownership))
+          expect(yield* projects.access(project.id, owner.id)).toEqual(Option.some({ project, membership: ownership }))
+          const stranger = yield* newUser()
+          expect(yield* projects.access(project.id, stranger.id)).toEqual(Option.none())
+          expect(yield* projects.access(ProjectId.make(randomUUID()), owner.id)).toEqual(Option.none())
           expect(yield* projects.countOwners(project.id)).toBe(1)
         }))
 

@@ -43,4 +43,26 @@ layer(TestServerLive().pipe(Layer.provide(Counting)), { timeout: "60 seconds", e
         expect(counted.statements[0]).toMatch(/JOIN users/)
       }
     }))
+
+  it.effect("GET /projects/{id}/tasks: authentication, the project with the caller's membership, the page: three statements, no write", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer
+      const email = uniqueEmail("task-reads")
+      yield* register(email, "a password to count task reads with")
+      const { access_token } = yield* loginAs(email, "a password to count task reads with")
+      const project = yield* request(server.url("/api/v1/projects"), { method: "POST", token: access_token, json: { name: "Counted" } })
+      expect(project.status).toBe(201)
+      const tasks = server.url(`/api/v1/projects/${project.body.id}/tasks?limit=50`)
+      for (const title of ["one", "two"]) {
+        expect((yield* request(tasks, { method: "POST", token: access_token, json: { title } })).status).toBe(201)
+      }
+      yield* request(tasks, { token: access_token })
+      const counted = yield* statementsOf(request(tasks, { token: access_token }))
+      expect(counted.result.status).toBe(200)
+      expect(counted.result.body.items).toHaveLength(2)
+      console.log(`GET /projects/{id}/tasks: ${counted.statements.length} SQL statement(s)\n  ${counted.statements.map((s) => s.replace(/\s+/g, " ").slice(0, 160)).join("\n  ")}`)
+      expect(counted.statements.filter(isWrite)).toEqual([])
+      expect(counted.statements).toHaveLength(3)
+      expect(counted.statements[1]).toMatch(/FROM project_members m JOIN projects p/)
+    }))
 })
