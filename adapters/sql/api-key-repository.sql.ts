@@ -1,15 +1,15 @@
 import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
-import { type ApiKeyAuthentication, ApiKeyRepository } from "../../application/ports/api-key-repository.js"
+import { ApiKeyRepository } from "../../application/ports/api-key-repository.js"
 import { Scope } from "../../domain/identity/actor.js"
 import { ApiKey, ApiKeyId } from "../../domain/identity/api-key.js"
 import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, Int8, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { touchMany } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
-import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
+import { JOINED_USER_COLUMNS, joinedUserOf, UserRow } from "./user-repository.sql.js"
 
-const apiKeyColumns = {
+const ApiKeyRow = Row({
   id: ApiKeyId,
   userId: UserId,
   name: Schema.String,
@@ -20,10 +20,9 @@ const apiKeyColumns = {
   lastUsedAt: OptionalTimestamp,
   createdAt: Timestamp,
   revokedAt: OptionalTimestamp
-}
-const ApiKeyRow = Row(apiKeyColumns).pipe(intoClass(ApiKey))
-// The key's columns and its user's, in one flat row.
-const authentication = firstRow(Row({ ...apiKeyColumns, ...joinedUserColumns }))
+}).pipe(intoClass(ApiKey))
+// The key and its user, from one joined row.
+const authentication = firstRow(Schema.Struct({ key: ApiKeyRow, user: UserRow }))
 const apiKey = firstRow(ApiKeyRow)
 const apiKeys = allRows(ApiKeyRow)
 const activeCount = firstRow(Row({ count: Int8 }))
@@ -55,13 +54,11 @@ export const ApiKeyRepositorySql = Layer.effect(
         ),
       findByHash: (hash) => apiKey(sql`SELECT * FROM api_keys WHERE key_hash = ${hash}`).pipe(orStorageFailure),
       findForAuthentication: (hash) =>
-        authentication(sql`SELECT k.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash}`).pipe(
-          Effect.map(Option.map((row): ApiKeyAuthentication => {
-            const [user, columns] = splitJoinedUser(row)
-            return { key: new ApiKey(columns), user }
-          })),
-          orStorageFailure
-        ),
+        authentication(
+          sql`SELECT k.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ${hash}`.pipe(
+            Effect.map((rows) => rows.map((row) => ({ key: row, user: joinedUserOf(row) })))
+          )
+        ).pipe(orStorageFailure),
       listByUser: (userId, after, limit) =>
         apiKeys(Option.match(after, {
           onNone: () =>

@@ -1,14 +1,14 @@
 import { SqlClient, SqlSchema } from "effect/sql"
 import { DateTime, Effect, Layer, Option, Schema } from "effect"
-import { type RefreshLookup, type SessionAuthentication, SessionRepository } from "../../application/ports/session-repository.js"
+import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
 import { Session, SessionId } from "../../domain/identity/session.js"
 import { UserId } from "../../domain/identity/user.js"
 import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { touchMany } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
-import { JOINED_USER_COLUMNS, joinedUserColumns, splitJoinedUser } from "./user-repository.sql.js"
+import { JOINED_USER_COLUMNS, joinedUserOf, UserRow } from "./user-repository.sql.js"
 
-const sessionColumns = {
+const SessionRow = Row({
   id: SessionId,
   userId: UserId,
   refreshTokenHash: Schema.String,
@@ -18,11 +18,10 @@ const sessionColumns = {
   ip: Schema.OptionFromNullOr(Schema.String),
   userAgent: Schema.OptionFromNullOr(Schema.String),
   revokedAt: OptionalTimestamp
-}
-const SessionRow = Row(sessionColumns).pipe(intoClass(Session))
+}).pipe(intoClass(Session))
 const session = firstRow(SessionRow)
-// The session's columns and its user's, in one flat row.
-const authentication = firstRow(Row({ ...sessionColumns, ...joinedUserColumns }))
+// The session and its user, from one joined row.
+const authentication = firstRow(Schema.Struct({ session: SessionRow, user: UserRow }))
 const sessions = allRows(SessionRow)
 
 export const SessionRepositorySql = Layer.effect(
@@ -45,13 +44,11 @@ export const SessionRepositorySql = Layer.effect(
       insert: (s) => insert(s).pipe(orStorageFailure),
       findById: (id) => session(sql`SELECT * FROM sessions WHERE id = ${id}`).pipe(orStorageFailure),
       findForAuthentication: (id) =>
-        authentication(sql`SELECT s.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`).pipe(
-          Effect.map(Option.map((row): SessionAuthentication => {
-            const [user, columns] = splitJoinedUser(row)
-            return { session: new Session(columns), user }
-          })),
-          orStorageFailure
-        ),
+        authentication(
+          sql`SELECT s.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`.pipe(
+            Effect.map((rows) => rows.map((row) => ({ session: row, user: joinedUserOf(row) })))
+          )
+        ).pipe(orStorageFailure),
       findByRefreshHash: (hash) =>
         findByRefreshHash(hash).pipe(
           Effect.map(Option.map(({ rotated, session }): RefreshLookup => ({ _tag: rotated ? "Rotated" : "Current", session }))),

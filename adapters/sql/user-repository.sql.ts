@@ -6,7 +6,7 @@ import { Email, Role, User, UserId } from "../../domain/identity/user.js"
 import { firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { orConflictOnUnique, orStorageFailure } from "./storage-errors.js"
 
-const UserRow = Row({
+export const UserRow = Row({
   id: UserId,
   // Stored addresses were normalised on the way in: read as they are, not decoded from input again.
   email: Schema.toType(Email),
@@ -21,36 +21,16 @@ const user = firstRow(UserRow)
 
 /**
  * A user's columns beside another table's in one row (authentication joins them to the session or
- * key): prefixed `user_`, the id taken from that table's own `user_id`.
+ * key): each prefixed `u_`, the id being that table's own `user_id`.
  */
-export const JOINED_USER_COLUMNS = "u.email AS user_email, u.name AS user_name, u.role AS user_role, u.password_hash AS user_password_hash, " +
-  "u.email_verified_at AS user_email_verified_at, u.created_at AS user_created_at, u.updated_at AS user_updated_at"
-export const joinedUserColumns = {
-  userEmail: Schema.toType(Email),
-  userName: Schema.String,
-  userRole: Role,
-  userPasswordHash: Schema.String,
-  userEmailVerifiedAt: OptionalTimestamp,
-  userCreatedAt: Timestamp,
-  userUpdatedAt: Timestamp
-}
-type JoinedUserKey = keyof typeof joinedUserColumns
-type JoinedUserRow = { readonly [K in JoinedUserKey]: Schema.Schema.Type<typeof joinedUserColumns[K]> }
+export const JOINED_USER_COLUMNS = "u.email AS u_email, u.name AS u_name, u.role AS u_role, u.password_hash AS u_password_hash, " +
+  "u.email_verified_at AS u_email_verified_at, u.created_at AS u_created_at, u.updated_at AS u_updated_at"
 
-/** Splits a joined row into the user and the other table's columns. */
-export const splitJoinedUser = <R extends JoinedUserRow & { readonly userId: UserId }>(row: R): readonly [User, Omit<R, JoinedUserKey>] => {
-  const { userEmail, userName, userRole, userPasswordHash, userEmailVerifiedAt, userCreatedAt, userUpdatedAt, ...rest } = row
-  const user = new User({
-    id: row.userId,
-    email: userEmail,
-    name: userName,
-    role: userRole,
-    passwordHash: userPasswordHash,
-    emailVerifiedAt: userEmailVerifiedAt,
-    createdAt: userCreatedAt,
-    updatedAt: userUpdatedAt
-  })
-  return [user, rest]
+/** The user's part of such a row, with the users table's own column names, for UserRow to decode. */
+export const joinedUserOf = (row: Readonly<Record<string, unknown>>): Record<string, unknown> => {
+  const user: Record<string, unknown> = { id: row["user_id"] }
+  for (const column in row) if (column.startsWith("u_")) user[column.slice(2)] = row[column]
+  return user
 }
 
 export const UserRepositorySql = Layer.effect(
