@@ -42,7 +42,7 @@ type Api = { readonly call: (path: string, init?: { method?: string; token?: str
 
 const startApi = async (env: Record<string, string>): Promise<Api> => {
   const port = await freePort()
-  const server = spawnEntry("bootstrap/server.ts", [], { ...env, PORT: String(port), HOST: "127.0.0.1", WORKER_IN_API: "false" })
+  const server = spawnEntry("server", [], { ...env, PORT: String(port), HOST: "127.0.0.1", WORKER_IN_API: "false" })
   running.push(server)
   await waitForHealth(port, 90_000)
   return {

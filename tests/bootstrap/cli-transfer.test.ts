@@ -8,7 +8,7 @@ const dataDir = scratchDir("cli-")
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
 
 const cli = async (...args: Array<string>) => {
-  const run = spawnEntry("bootstrap/cli.ts", args, { BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning" })
+  const run = spawnEntry("cli", args, { BRAINOPS_DATA_DIR: dataDir, LOG_LEVEL: "warning" })
   const code = await within(run.exited, 90_000, `cli ${args[0]}`)
   return { code, output: run.output() }
 }

@@ -28,7 +28,7 @@ const DIMS = 16
 
 const start = async (embeddingsUrl: string) => {
   const port = await freePort()
-  const server = spawnEntry("bootstrap/server.ts", [], {
+  const server = spawnEntry("server", [], {
     PORT: String(port),
     HOST: "127.0.0.1",
     BRAINOPS_DATA_DIR: dataDir,

@@ -14,7 +14,7 @@ afterAll(() => {
 
 const start = async (env: Record<string, string> = {}) => {
   const port = await freePort()
-  const server = spawnEntry("bootstrap/server.ts", [], { PORT: String(port), HOST: "127.0.0.1", BRAINOPS_DATA_DIR: dataDir, ...env })
+  const server = spawnEntry("server", [], { PORT: String(port), HOST: "127.0.0.1", BRAINOPS_DATA_DIR: dataDir, ...env })
   running.push(server)
   await waitForHealth(port)
   return { server, url: (p: string) => `http://127.0.0.1:${port}${p}` }
@@ -29,7 +29,7 @@ const credentials = { email: "ops@example.com", password: "an operator password"
 // Each test starts processes (tsx, PGlite, migrations): on two busy cores that alone can take 20 s.
 describe("the server process (embedded profile)", { timeout: 120_000 }, () => {
   it("refuses a bad setting at startup with a message naming it", async () => {
-    const bad = spawnEntry("bootstrap/server.ts", [], { PORT: "not-a-port", BRAINOPS_DATA_DIR: dataDir })
+    const bad = spawnEntry("server", [], { PORT: "not-a-port", BRAINOPS_DATA_DIR: dataDir })
     expect(await within(bad.exited, 20_000, "exit")).toBe(1)
     expect(bad.output()).toContain("BrainOps cannot start: invalid configuration")
     expect(bad.output()).toContain("PORT")
@@ -41,7 +41,7 @@ describe("the server process (embedded profile)", { timeout: 120_000 }, () => {
     expect((await post(url("/api/v1/auth/register"), { ...credentials, name: "Ops" })).status).toBe(201)
 
     // A second process on the same folder (here the CLI) is refused at once.
-    const cli = spawnEntry("bootstrap/cli.ts", ["migrate"], { BRAINOPS_DATA_DIR: dataDir })
+    const cli = spawnEntry("cli", ["migrate"], { BRAINOPS_DATA_DIR: dataDir })
     expect(await within(cli.exited, 20_000, "cli exit")).toBe(1)
     expect(cli.output()).toContain("is in use by another BrainOps process")
 
@@ -83,7 +83,7 @@ describe("the server process (embedded profile)", { timeout: 120_000 }, () => {
     server.child.kill("SIGINT")
     expect(await within(server.exited, 15_000, "server exit")).toBe(0)
 
-    const promote = spawnEntry("bootstrap/cli.ts", ["create-admin", "--email", credentials.email, "--password", "ignored password"], {
+    const promote = spawnEntry("cli", ["create-admin", "--email", credentials.email, "--password", "ignored password"], {
       BRAINOPS_DATA_DIR: dataDir
     })
     expect(await within(promote.exited, 30_000, "cli exit")).toBe(0)

@@ -90,7 +90,7 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
   }
   // The API alone (no workers in it) queues the jobs.
   const port = await freePort()
-  const api = spawnEntry("bootstrap/server.ts", [], { ...env, PORT: String(port), HOST: "127.0.0.1", WORKER_IN_API: "false" })
+  const api = spawnEntry("server", [], { ...env, PORT: String(port), HOST: "127.0.0.1", WORKER_IN_API: "false" })
   running.push(api)
   await waitForHealth(port, 90_000)
   const call = (p: string, init: RequestInit = {}) => fetch(`http://127.0.0.1:${port}${p}`, init)
@@ -99,7 +99,7 @@ it.runIf(adminUrl !== undefined)("three worker processes on one PostgreSQL run e
   const token = ((await (await call("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(credentials) })).json()) as any).access_token
   // The three workers first, each up and polling, so that the jobs are shared out and not all
   // taken by whichever process happens to boot first.
-  const workers = Array.from({ length: 3 }, () => spawnEntry("bootstrap/worker.ts", [], { ...env, WORKER_CONCURRENCY: "2" }))
+  const workers = Array.from({ length: 3 }, () => spawnEntry("worker", [], { ...env, WORKER_CONCURRENCY: "2" }))
   running.push(...workers)
   const started = Date.now() + 90_000
   while (!workers.every((w) => w.output().includes("workers started")) && Date.now() < started) await new Promise((r) => setTimeout(r, 200))

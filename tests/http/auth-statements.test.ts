@@ -2,7 +2,7 @@ import { expect, layer } from "@effect/vitest"
 import { HttpServerRequest } from "effect/http"
 import { Context, Effect, Layer } from "effect"
 import { CurrentTransformer } from "effect/sql/Statement"
-import { loginAs, register, request, TestServer, TestServerLive, uniqueEmail } from "../support/http.js"
+import { request, signedIn, TestServer, TestServerLive } from "../support/http.js"
 
 // Every SQL statement that a request's own fibers run (background batches, pollers and workers run
 // on fibers with no request, and are not counted), by its text.
@@ -26,9 +26,7 @@ layer(TestServerLive().pipe(Layer.provide(Counting)), { timeout: "60 seconds", e
   it.effect("GET /auth/me by access token or API key: one SQL statement in all (authentication reads the user it shows), no write", () =>
     Effect.gen(function*() {
       const server = yield* TestServer
-      const email = uniqueEmail("reads")
-      yield* register(email, "a password to count reads with")
-      const { access_token } = yield* loginAs(email, "a password to count reads with")
+      const access_token = yield* signedIn("reads")
       const created = yield* request(server.url("/api/v1/auth/api-keys"), { method: "POST", token: access_token, json: { name: "k", scopes: ["projects:read"] } })
       expect(created.status).toBe(201)
       for (const [name, token] of [["access token", access_token], ["API key", created.body.key as string]] as const) {
@@ -47,9 +45,7 @@ layer(TestServerLive().pipe(Layer.provide(Counting)), { timeout: "60 seconds", e
   it.effect("GET /projects/{id}/tasks: authentication, the project with the caller's membership, the page: three statements, no write", () =>
     Effect.gen(function*() {
       const server = yield* TestServer
-      const email = uniqueEmail("task-reads")
-      yield* register(email, "a password to count task reads with")
-      const { access_token } = yield* loginAs(email, "a password to count task reads with")
+      const access_token = yield* signedIn("task-reads")
       const project = yield* request(server.url("/api/v1/projects"), { method: "POST", token: access_token, json: { name: "Counted" } })
       expect(project.status).toBe(201)
       const tasks = server.url(`/api/v1/projects/${project.body.id}/tasks?limit=50`)

@@ -7,7 +7,6 @@ import { afterAll } from "vitest"
 // project's Node 24, which `npx vitest` runs on): never a `node` looked up on PATH, which may be the
 // system's older one (argon2 crashes it).
 const LAUNCHER = fileURLToPath(new URL("../../bootstrap/launch.mjs", import.meta.url))
-const ENTRIES: Record<string, string> = { "bootstrap/server.ts": "server", "bootstrap/worker.ts": "worker", "bootstrap/cli.ts": "cli" }
 
 export interface Spawned {
   readonly child: ChildProcess
@@ -17,11 +16,9 @@ export interface Spawned {
 
 const alive = new Set<Spawned>()
 
-/** Runs an entry point (`bootstrap/server.ts`, `bootstrap/cli.ts`) the way `npm start` / `npm run cli` do. */
-export const spawnEntry = (entry: string, args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
-  const name = ENTRIES[entry]
-  if (name === undefined) throw new Error(`no npm script runs ${entry}`)
-  const child = spawn(process.execPath, [LAUNCHER, name, ...args], {
+/** Runs an entry point (the launcher's `server`, `worker` or `cli`) the way `npm start` / `npm run cli` do. */
+export const spawnEntry = (entry: "server" | "worker" | "cli", args: ReadonlyArray<string>, env: Record<string, string>): Spawned => {
+  const child = spawn(process.execPath, [LAUNCHER, entry, ...args], {
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group, so that killTree reaches whatever it starts (workers, a CLI's children).
