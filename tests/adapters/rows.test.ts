@@ -2,10 +2,11 @@
 // the fields; the columns renamed both ways; a bad value refused, not let through.
 import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Exit, Option, Schema } from "effect"
-import { toTaskResponse } from "../../adapters/http/handlers/projects.js"
+import fc from "fast-check"
+import { encodeTaskResponse, toTaskResponse } from "../../adapters/http/handlers/projects.js"
 import { TaskResponse } from "../../adapters/http/project-schemas.js"
 import { Row, Timestamp } from "../../adapters/sql/rows.js"
-import { TaskRows } from "../../adapters/sql/task-repository.sql.js"
+import { taskOfRow, TaskRows } from "../../adapters/sql/task-repository.sql.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Task } from "../../domain/projects/task.js"
 
@@ -106,5 +107,64 @@ describe("the task row", () => {
     // toTaskResponse runs no checks: a response that breaks them is refused when it is encoded.
     const broken: TaskResponse = { ...toTaskResponse(task), id: "not-a-uuid" }
     expect(Exit.isFailure(Schema.encodeUnknownExit(TaskResponse)(broken))).toBe(true)
+  })
+})
+
+// A task row as the select hands it over, any valid one.
+const uuid = fc.uuid({ version: 7 })
+const instant = fc.date({ min: new Date("1970-01-01T00:00:00.000Z"), max: new Date("2999-12-31T23:59:59.999Z"), noInvalidDate: true })
+const validRow = fc.record({
+  id: uuid,
+  project_id: uuid,
+  title: fc.string(),
+  description: fc.string(),
+  status: fc.constantFrom("todo", "in_progress", "in_review", "done", "cancelled"),
+  priority: fc.constantFrom("low", "medium", "high", "urgent"),
+  labels: fc.array(fc.string(), { maxLength: 3 }),
+  due_date: fc.option(fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), { nil: null }),
+  position: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  completed_at: fc.option(instant, { nil: null }),
+  created_by: uuid,
+  created_at: instant,
+  updated_at: instant,
+  version: fc.integer({ min: 1 }),
+  assignee_ids: fc.array(uuid, { maxLength: 3 }),
+  blocked_by: fc.array(uuid, { maxLength: 3 })
+})
+
+describe("the task list's fast paths (taskOfRow, encodeTaskResponse)", () => {
+  it("read a row into the same Task as TaskRows, and answer it as TaskResponse's encoder does", () => {
+    fc.assert(fc.property(validRow, (row) => {
+      const task = taskOfRow(row)
+      expect(task).toBeInstanceOf(Task)
+      expect(task).toStrictEqual(Schema.decodeUnknownSync(TaskRows)(row))
+      expect(encodeTaskResponse(task)).toStrictEqual(Schema.encodeSync(TaskResponse)(toTaskResponse(task)))
+    }), { numRuns: 300 })
+  })
+
+  it("refuse every row TaskRows refuses (a defect: the row is not what the table holds)", () => {
+    const bad: ReadonlyArray<Record<string, unknown>> = [
+      { id: "not-a-uuid" },
+      { project_id: "x" },
+      { created_by: "" },
+      { assignee_ids: ["nope"] },
+      { assignee_ids: null },
+      { blocked_by: ["nope"] },
+      { labels: [1] },
+      { due_date: "2031-02-30" },
+      { status: "paused" },
+      { title: null },
+      { version: 1.5 },
+      { position: "1" },
+      { created_at: "2026-12-01" },
+      { created_at: new Date(Number.NaN) },
+      { updated_at: undefined },
+      { completed_at: 0 }
+    ]
+    for (const change of bad) {
+      const row = { ...taskRow, ...change }
+      expect(Exit.isFailure(Schema.decodeUnknownExit(TaskRows)(row)), JSON.stringify(change)).toBe(true)
+      expect(() => taskOfRow(row), JSON.stringify(change)).toThrow()
+    }
   })
 })

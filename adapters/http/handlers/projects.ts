@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "effect/http-api"
-import { Effect, Option } from "effect"
+import { DateTime, Effect, Option } from "effect"
 import { listActivity } from "../../../application/projects/activity.js"
 import { addComment, deleteComment, editComment, listComments } from "../../../application/projects/comments.js"
 import { addMember, changeMemberRole, listMembers, removeMember } from "../../../application/projects/members.js"
@@ -25,7 +25,7 @@ import { BrainOpsApi } from "../api.js"
 import { CurrentActor } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
 import { expectedVersion, withETag } from "../etag.js"
-import { toPageRequest, toPageResponse } from "../pagination.js"
+import { encodedJson, PageOf, toPageRequest, toPageResponse } from "../pagination.js"
 import {
   ActivityResponse,
   CommentResponse,
@@ -74,6 +74,32 @@ export const toTaskResponse = (t: Task): TaskResponse => ({
     updated_at: t.updatedAt,
     version: t.version
   })
+
+const TaskPage = PageOf(TaskResponse)
+
+/**
+ * A task as TaskResponse encodes it, built directly: a list of 50 spent about 7 µs of CPU a task in
+ * the success schema's encoder, which only formats the dates and checks ids the Task's constructor
+ * checked already (tests/adapters/rows.test.ts holds this equal to the encoder's output).
+ */
+export const encodeTaskResponse = (t: Task): typeof TaskResponse.Encoded => ({
+  id: t.id,
+  project_id: t.projectId,
+  title: t.title,
+  description: t.description,
+  status: t.status,
+  priority: t.priority,
+  assignee_ids: t.assigneeIds,
+  labels: t.labels,
+  due_date: Option.getOrNull(t.dueDate),
+  position: t.position,
+  blocked_by: t.blockedBy,
+  completed_at: Option.match(t.completedAt, { onNone: () => null, onSome: DateTime.formatIso }),
+  created_by: t.createdBy,
+  created_at: DateTime.formatIso(t.createdAt),
+  updated_at: DateTime.formatIso(t.updatedAt),
+  version: t.version
+})
 
 const toCommentResponse = (c: Comment) =>
   new CommentResponse({ id: c.id, task_id: c.taskId, author_id: c.authorId, body: c.body, created_at: c.createdAt, edited_at: Option.getOrNull(c.editedAt) })
@@ -172,7 +198,7 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
           },
           query.sort ?? "-created_at",
           toPageRequest(query)
-        )).pipe(Effect.map((page) => toPageResponse(page, toTaskResponse)), httpErrors))
+        )).pipe(Effect.map((page) => encodedJson(TaskPage, toPageResponse(page, encodeTaskResponse))), httpErrors))
     .handle("getTask", ({ params }) =>
       asActor((a) => getTask(a, pid(params), tid(params))).pipe(Effect.map((t) => withETag(toTaskResponse(t))), httpErrors))
     .handle("updateTask", ({ headers, params, payload }) =>
