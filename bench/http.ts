@@ -26,7 +26,7 @@ import * as path from "node:path"
 import { isDeepStrictEqual, parseArgs } from "node:util"
 import { call, expectStatus, pool } from "./support/clients.js"
 import { createBenchDatabase, serverProfileEnv } from "./support/postgres.js"
-import { autocannon, type AutocannonResult, failedRun, groupCpuMs, guard, HOST, positiveInt, run, type RunningServer, sleep, spawnTracked, startServer } from "./support/server.js"
+import { autocannon, type AutocannonResult, failedRun, groupCpuMs, guard, HOST, positiveInt, run, type RunningServer, sleep, spawnTracked, startServer, throughTsx } from "./support/server.js"
 
 const { values: args } = parseArgs({
   options: {
@@ -123,7 +123,7 @@ const startBare = (env: Record<string, string>) =>
   startListening("bench/support/bare-server.ts", { DATABASE_URL: env["DATABASE_URL"]!, JWT_SECRET: env["JWT_SECRET"]! })
 
 const startListening = async (script: string, env: Record<string, string>) => {
-  const { child, state } = spawnTracked(script, { ...process.env, HOST, PORT: "0", ...env })
+  const { child, state } = spawnTracked(throughTsx(script), { ...process.env, HOST, PORT: "0", ...env })
   for (let i = 0; i < 300; i++) {
     const port = /listening (\d+)/.exec(state.output)?.[1]
     if (port !== undefined) return { base: `http://${HOST}:${port}`, pid: child.pid! }

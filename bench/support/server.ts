@@ -1,7 +1,7 @@
 // Shared by the HTTP benchmarks: the real server in a child process on a fresh embedded data folder,
 // autocannon (which ships no types), and small helpers.
 import { spawn, type ChildProcess } from "node:child_process"
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import * as net from "node:net"
 import * as os from "node:os"
@@ -106,15 +106,24 @@ export const stopServer = async () => {
   await Promise.all([...running].map(stopOne))
 }
 
+/** Node's arguments that run a TypeScript script of the bench through tsx's loader (it resolves from the checkout it runs in). */
+export const throughTsx = (script: string): ReadonlyArray<string> => ["--import", "tsx", script]
+
 /**
- * Spawns `<script>` through tsx's loader (on this Node) in a process group of its own, so it and
- * whatever it starts stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
+ * What `npm start` runs in the checkout at `root`: its launcher (bootstrap/launch.mjs, which runs the
+ * sources built by esbuild) where it has one, else, in an older checkout, the server's source through tsx.
+ * The two are not the same code: tsx keeps every function's name (esbuild's keepNames), which costs
+ * each closure made per request a call.
  */
-export const spawnTracked = (script: string, env: NodeJS.ProcessEnv, options: { readonly cwd?: string; readonly dataDir?: string; readonly profileDir?: string } = {}) => {
-  // tsx's loader in this Node, as `npm start` runs it (the loader resolves from the checkout it runs in).
-  const argv = options.profileDir === undefined
-    ? ["--import", "tsx", script]
-    : ["--cpu-prof", "--cpu-prof-dir", options.profileDir, "--import", "tsx", script]
+export const serverEntry = (root: string): ReadonlyArray<string> =>
+  existsSync(path.join(root, "bootstrap", "launch.mjs")) ? ["bootstrap/launch.mjs", "server"] : throughTsx("bootstrap/server.ts")
+
+/**
+ * Spawns Node with `args` (on this Node) in a process group of its own, so it and whatever it starts
+ * stop together, and tracks it so that stopServer and the guard end it. Keeps the last output.
+ */
+export const spawnTracked = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, options: { readonly cwd?: string; readonly dataDir?: string; readonly profileDir?: string } = {}) => {
+  const argv = options.profileDir === undefined ? [...args] : ["--cpu-prof", "--cpu-prof-dir", options.profileDir, ...args]
   const command = process.execPath
   const child = spawn(command, argv, { env, detached: true, stdio: ["ignore", "pipe", "pipe"], ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) })
   const entry: Running = { child, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
@@ -143,7 +152,7 @@ export interface ServerOptions {
 }
 
 /**
- * Starts `bootstrap/server.ts` (the embedded profile: DATABASE_URL is removed unless given here) on a free
+ * Starts the server as `npm start` runs it (serverEntry; the embedded profile: DATABASE_URL is removed unless given here) on a free
  * loopback port and waits for /health. Several may run at once.
  */
 export const startServer = async (extraEnv: Record<string, string> = {}, options: ServerOptions = {}): Promise<RunningServer> => {
@@ -157,7 +166,7 @@ export const startServer = async (extraEnv: Record<string, string> = {}, options
   const profile = process.env["BENCH_CPU_PROF"]
   const profileDir = profile === undefined ? undefined : options.label === undefined ? profile : path.join(profile, options.label)
   const spawnedAt = Date.now()
-  const { child, state, stop } = spawnTracked("bootstrap/server.ts", env, {
+  const { child, state, stop } = spawnTracked(serverEntry(options.root ?? process.cwd()), env, {
     ...(options.dataDir === undefined ? { dataDir } : {}),
     ...(options.root !== undefined ? { cwd: options.root } : {}),
     ...(profileDir !== undefined ? { profileDir } : {})
