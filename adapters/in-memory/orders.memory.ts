@@ -46,8 +46,19 @@ export const OrderRepositoryMemory = Layer.effectContext(
       hasPaidOrder: (buyerId, productId) =>
         Effect.map(Ref.get(orders), (m) => [...m.values()].some((o) => o.buyerId === buyerId && o.productId === productId && o.status === "paid")),
       byBuyer: (buyerId, after, limit) => Effect.map(Ref.get(orders), (m) => newestFirstAfter([...m.values()].filter((o) => o.buyerId === buyerId), after, limit)),
-      recordEvent: (eventId) => Ref.modify(events, (s) => (s.has(eventId) ? [false, s] as const : [true, new Set(s).add(eventId)] as const)),
-      eventRecorded: (eventId) => Effect.map(Ref.get(events), (s) => s.has(eventId)),
+      lockForEvent: (orderId, eventId) =>
+        Effect.flatMap(find(orderId), (order) =>
+          Option.isNone(order)
+            ? Effect.succeedNone
+            : Ref.modify(events, (s) => s.has(eventId) ? [false, s] as const : [true, new Set(s).add(eventId)] as const).pipe(
+              Effect.map((fresh) => Option.some({ order: order.value, fresh }))
+            )),
+      forgetEvent: (eventId) =>
+        Ref.update(events, (s) => {
+          const next = new Set(s)
+          next.delete(eventId)
+          return next
+        }),
       issueLicense: (l) => Ref.update(licenses, (all) => [...all, l]),
       revokeLicenses: (orderId) => Ref.update(licenses, (all) => all.map((l) => (l.orderId === orderId ? new License({ ...l, status: "revoked" }) : l))),
       licensesOf: (buyerId) => Effect.map(Ref.get(licenses), (all) => all.filter((l) => l.buyerId === buyerId)),

@@ -23,6 +23,7 @@ const OrderRow = Row({
   updatedAt: Timestamp
 }).pipe(intoClass(Order))
 const order = firstRow(OrderRow)
+const decodeOrder = Schema.decodeUnknownEffect(OrderRow)
 const orders = allRows(OrderRow)
 
 export const LicenseRow = Row({
@@ -93,13 +94,22 @@ export const OrderRepositorySql = Layer.effect(
         orders(sql`SELECT * FROM orders WHERE ${
           sql.and([sql`buyer_id = ${buyerId}`, ...Option.toArray(Option.map(after, (p) => sql`(created_at, id) < (${new Date(p.at)}, ${p.id}::uuid)`))])
         } ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`).pipe(orStorageFailure),
-      recordEvent: (eventId, orderId) =>
-        sql`INSERT INTO payment_events (id, order_id) VALUES (${eventId}, ${orderId}) ON CONFLICT (id) DO NOTHING RETURNING id`.pipe(
-          Effect.map((rows) => rows.length === 1),
+      // The event is noted only for an order that exists; a second delivery of it waits on the first's
+      // insert, then finds the conflict. The order's lock is taken after, so the status read is the
+      // one the previous event of the order left.
+      lockForEvent: (orderId, eventId) =>
+        sql<{ readonly fresh: boolean }>`WITH noted AS (
+              INSERT INTO payment_events (id, order_id) SELECT ${eventId}, id FROM orders WHERE id = ${orderId}
+              ON CONFLICT (id) DO NOTHING RETURNING id
+            )
+            SELECT o.*, EXISTS (SELECT 1 FROM noted) AS fresh FROM orders o WHERE o.id = ${orderId} FOR UPDATE OF o`.pipe(
+          Effect.flatMap((rows) =>
+            rows.length === 0
+              ? Effect.succeedNone
+              : Effect.map(decodeOrder(rows[0]), (order) => Option.some({ order, fresh: rows[0]!.fresh === true }))),
           orStorageFailure
         ),
-      eventRecorded: (eventId) =>
-        sql`SELECT 1 AS found FROM payment_events WHERE id = ${eventId}`.pipe(Effect.map((rows) => rows.length > 0), orStorageFailure),
+      forgetEvent: (eventId) => sql`DELETE FROM payment_events WHERE id = ${eventId}`.pipe(Effect.asVoid, orStorageFailure),
       issueLicense: (l) => issueLicense(l).pipe(orStorageFailure),
       revokeLicenses: (orderId) => sql`UPDATE licenses SET status = 'revoked' WHERE order_id = ${orderId}`.pipe(Effect.asVoid, orStorageFailure),
       licensesOf: (buyerId) => licenses(sql`SELECT * FROM licenses WHERE buyer_id = ${buyerId} ORDER BY created_at, id`).pipe(orStorageFailure),

@@ -84,8 +84,9 @@ const startCheckout = (order: Order, title: string) =>
  * Fulfilment, the one place a payment event takes effect (the Stripe webhook and the manual
  * provider's mark-paid both come here). The event id is stored in the same transaction as the
  * effect, so a repeated delivery does nothing; the order's status only moves up, so deliveries in
- * any order end in the same state. `accept` sees the locked order first and may decline the event
- * (nothing recorded then); an order that does not exist takes no event.
+ * any order end in the same state. `accept` sees the locked order of a new event and may decline
+ * the event (its note is taken back then); an order that does not exist takes no event (`found`
+ * false).
  */
 export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
   eventId: string,
@@ -99,12 +100,17 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
   const tokens = yield* SecretTokens
   return yield* (yield* UnitOfWork).transaction(
     Effect.gen(function*() {
-      // Lock the order first: two different events of one order arriving together must not both
-      // decide from the same old status (both would record a sale).
-      const locked = yield* orders.findForUpdate(orderId)
-      if (Option.isNone(locked) || !(yield* accept(locked.value))) return { applied: false as const }
-      const order = locked.value
-      if (!(yield* orders.recordEvent(eventId, orderId))) return { applied: false as const }
+      // Lock the order and note the event first, in one round trip: two different events of one
+      // order arriving together must not both decide from the same old status (both would record a
+      // sale), and an event noted already changes nothing.
+      const locked = yield* orders.lockForEvent(orderId, eventId)
+      if (Option.isNone(locked)) return { applied: false as const, found: false }
+      const { fresh, order } = locked.value
+      if (!fresh) return { applied: false as const, found: true }
+      if (!(yield* accept(order))) {
+        yield* orders.forgetEvent(eventId)
+        return { applied: false as const, found: true }
+      }
       const next = applyPaymentEvent(order.status, event)
       const now = yield* DateTime.now
       if (order.status === "expired" && next.status === "paid") {
@@ -115,7 +121,7 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
           yield* Effect.logError("second payment for a product the buyer already owns: refund it (POST /marketplace/admin/orders/{id}/refund)").pipe(
             Effect.annotateLogs({ orderId, paidOrderId: other.value.id, eventId })
           )
-          return { applied: true as const, status: order.status }
+          return { applied: true as const, found: true, status: order.status }
         }
         // The newer order is still waiting for its payment: this one is it.
         if (Option.isSome(other)) yield* orders.setStatus(other.value.id, "expired", now)
@@ -166,7 +172,7 @@ export const applyPayment = Effect.fn("Marketplace.applyPayment")(function*(
         ledgerEntries,
         salesDelta
       })
-      return { applied: true as const, status: next.status }
+      return { applied: true as const, found: true, status: next.status }
     })
   )
 })
@@ -234,8 +240,8 @@ export const refundOrder = Effect.fn("Marketplace.refundOrder")(function*(actor:
  * A webhook delivery from the payment provider: verified on its raw body, then applied through the
  * one fulfilment use-case. Events for orders we do not know, and paid amounts that differ from the
  * order, are acknowledged without effect and logged: retrying them would never help. A repeat of an
- * event already applied (Stripe delivers at least once) is answered from one read; whether an event
- * takes effect is still decided only inside the transaction that records it.
+ * event already applied (Stripe delivers at least once) finds its note when it locks the order and
+ * changes nothing: whether an event takes effect is decided only inside the transaction that notes it.
  */
 export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(payload: string, signature: string) {
   const outcome = yield* (yield* Payments).readWebhook(payload, signature)
@@ -244,16 +250,9 @@ export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(
     yield* Effect.logDebug("webhook event ignored").pipe(log)
     return { applied: false }
   }
-  const orders = yield* OrderRepository
   const orderId = Schema.decodeOption(OrderId)(outcome.orderId)
-  if (Option.isSome(orderId) && (yield* orders.eventRecorded(outcome.eventId))) {
-    yield* Effect.logInfo("payment event already applied").pipe(log, Effect.annotateLogs({ orderId: orderId.value }))
-    return { applied: false }
-  }
-  let known = false
   let declined = false
-  const result = Option.isNone(orderId) ? { applied: false } : yield* applyPayment(outcome.eventId, orderId.value, outcome.event, (order) => {
-    known = true
+  const result = Option.isNone(orderId) ? { applied: false, found: false } : yield* applyPayment(outcome.eventId, orderId.value, outcome.event, (order) => {
     const paidWrongAmount = outcome.event._tag === "Paid" &&
       Option.exists(outcome.amount, (a) => a.total !== order.amount || a.currency !== order.currency)
     declined = paidWrongAmount
@@ -267,7 +266,7 @@ export const receiveWebhook = Effect.fn("Marketplace.receiveWebhook")(function*(
       )
       : Effect.succeed(true)
   })
-  if (!known) {
+  if (!result.found) {
     yield* Effect.logWarning("webhook event for an unknown order").pipe(log, Effect.annotateLogs({ orderId: outcome.orderId }))
   } else if (!declined) {
     yield* Effect.logInfo(result.applied ? "payment event applied" : "payment event already applied").pipe(log, Effect.annotateLogs({ orderId: outcome.orderId }))

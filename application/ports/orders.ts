@@ -26,12 +26,15 @@ export class OrderRepository extends Context.Service<OrderRepository, {
   /** A buyer's orders, newest first; limit + 1 rows. */
   readonly byBuyer: (buyerId: UserId, after: Option.Option<Position>, limit: number) => Effect.Effect<ReadonlyArray<Order>, StorageUnavailable>
   /**
-   * Notes that a provider's event was applied; false when it already was. Written in the same
-   * transaction as the event's effect, so each event takes effect exactly once.
+   * Locks the order (as findForUpdate) and notes that a provider's event is applied to it, in one
+   * round trip: `fresh` is false when the event was noted already, and then nothing changed. None
+   * when the order does not exist (nothing noted). The note is in the caller's transaction, beside
+   * the event's effects, so each event takes effect exactly once; a delivery of an event being
+   * applied waits until that transaction ends, then finds it noted.
    */
-  readonly recordEvent: (eventId: string, orderId: OrderId) => Effect.Effect<boolean, StorageUnavailable>
-  /** Whether a provider's event was applied already (a read: recordEvent alone decides). */
-  readonly eventRecorded: (eventId: string) => Effect.Effect<boolean, StorageUnavailable>
+  readonly lockForEvent: (orderId: OrderId, eventId: string) => Effect.Effect<Option.Option<{ readonly order: Order; readonly fresh: boolean }>, StorageUnavailable>
+  /** Takes back the note of an event the caller declined after lockForEvent (in the same transaction). */
+  readonly forgetEvent: (eventId: string) => Effect.Effect<void, StorageUnavailable>
   readonly issueLicense: (license: License) => Effect.Effect<void, StorageUnavailable>
   readonly revokeLicenses: (orderId: OrderId) => Effect.Effect<void, StorageUnavailable>
   readonly licensesOf: (buyerId: UserId) => Effect.Effect<ReadonlyArray<License>, StorageUnavailable>

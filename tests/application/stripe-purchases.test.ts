@@ -191,6 +191,18 @@ const scenarios = (runs: number) => (it: Vitest.MethodsNonLive<Ports>) => {
       expect(new Set(sessions.map((r) => r.headers["idempotency-key"]))).toEqual(new Set([`brainops-checkout-${orders[0]!.id}`]))
     }))
 
+  it.effect("one event delivered five times at the same moment takes effect once; a declined event leaves no note", () =>
+    Effect.gen(function*() {
+      const b = yield* bought
+      const id = `evt_${crypto.randomUUID()}`
+      // Declined (another amount): nothing noted, so the event's id is still unused afterwards.
+      expect(yield* deliver("checkout.session.completed", { ...b.objects.completed, amount_total: 1 }, id)).toEqual({ applied: false })
+      const results = yield* Effect.forEach([1, 2, 3, 4, 5], () => deliver("checkout.session.completed", b.objects.completed, id), { concurrency: "unbounded" })
+      expect(results.filter((r) => r.applied)).toHaveLength(1)
+      const seen = yield* observed(b)
+      expect([seen.status, seen.licenses, seen.ledger, seen.sales]).toEqual(["paid", ["active"], ["sale:2500/250/2250"], 1])
+    }))
+
   it.effect("different events of one order delivered at the same moment end as the clean sequence does", () =>
     Effect.gen(function*() {
       const orders = yield* Effect.forEach(Array.from({ length: 6 }, (_, i) => i), () => bought)

@@ -66,6 +66,19 @@ const writeEffectsContract = (it: Vitest.MethodsNonLive<Ports>) => {
       yield* orders.writeEffects(effects({ status: Option.some({ status: "refunded", at: NOW }), ledgerEntries: [line("sale"), line("reversal")] }))
       expect(yield* state).toEqual({ status: "refunded", licenses: [], ledger: ["sale", "reversal"], sales: 0 })
     }))
+
+  it.effect("lockForEvent: the order with its event noted once; an unknown order notes nothing; forgetEvent takes a note back", () =>
+    Effect.gen(function*() {
+      const { order, orders } = yield* setup
+      const event = `evt_${crypto.randomUUID()}`
+      expect(yield* orders.lockForEvent(OrderId.make(crypto.randomUUID()), event)).toEqual(Option.none())
+      const first = Option.getOrThrow(yield* orders.lockForEvent(order.id, event))
+      expect(first.fresh).toBe(true)
+      expect(first.order).toEqual(order)
+      expect(Option.getOrThrow(yield* orders.lockForEvent(order.id, event)).fresh).toBe(false)
+      yield* orders.forgetEvent(event)
+      expect(Option.getOrThrow(yield* orders.lockForEvent(order.id, event)).fresh).toBe(true)
+    }))
 }
 
 const InMemory = OrderRepositoryMemory.pipe(Layer.provideMerge(Layer.merge(ProductRepositoryMemory, UserRepositoryMemory)))
