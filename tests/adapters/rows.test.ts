@@ -133,7 +133,7 @@ const validRow = fc.record({
 })
 
 describe("the task list's fast paths (taskOfRow, encodeTaskResponse)", () => {
-  it("read a row into the same Task as TaskRows, and answer it as TaskResponse's encoder does", () => {
+  it("read a row into the same Task as TaskRows, and answer it in a form TaskResponse's checks pass and its encoder gives back unchanged", () => {
     fc.assert(fc.property(validRow, (row) => {
       const task = taskOfRow(row)
       expect(task).toBeInstanceOf(Task)
