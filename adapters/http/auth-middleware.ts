@@ -20,6 +20,7 @@ import { Access, type AccessRule, refusal } from "./access.js"
 import { BrainOpsApi } from "./api.js"
 import { Authentication, CurrentActor } from "./current-actor.js"
 import { httpErrors } from "./error-mapping.js"
+import { contextOf } from "./captured-context.js"
 import type { Forbidden as ForbiddenResponse, ServiceUnavailable, TooManyRequests, Unauthorized } from "./errors.js"
 
 const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`
@@ -62,9 +63,8 @@ export const AuthenticationLive = Layer.effect(
   Authentication,
   Effect.gen(function*() {
     const rules = accessRules()
-    const context = yield* Effect.context<
-      AccessTokens | SessionRepository | ApiKeyRepository | SecretTokens | LastUseRecorder | RequestRateLimiter | RateLimitSettings
-    >()
+    // Only these: the context is merged into every authenticated request's.
+    const context = yield* contextOf(AccessTokens, SessionRepository, ApiKeyRepository, SecretTokens, LastUseRecorder, RequestRateLimiter, RateLimitSettings)
 
     const authenticate = (request: HttpServerRequest.HttpServerRequest, endpoint: HttpApiEndpoint.Top) =>
       Effect.gen(function*() {

@@ -62,10 +62,11 @@ const routesOver = <A, E1, R, ROut, E, RIn>(routes: Layer.Layer<A, E1, R>, servi
  * (request id, access log, CORS, body limits, error mapping), over the application's services. The
  * platform's own request logger is off: the middleware writes the one access-log line.
  *
- * The services are given to the routes, which keep them (each handler group captures its context),
- * and not to the server around them: every request's context starts from the server's, and the
- * framework copies it flat once per request, so 150 services there cost about 0.02 ms of CPU a
- * request, a fifth of a /health (measured with a minimal HttpApi server).
+ * The services are given to the routes, which keep them, and not to the server around them: every
+ * request's context starts from the server's, and the framework copies it flat once per request, so
+ * 150 services there cost about 0.02 ms of CPU a request, a fifth of a /health (measured with a
+ * minimal HttpApi server). Each handler group and the authentication middleware keep only the
+ * services they name (captured-context.ts), since what they keep is merged into each of their requests.
  */
 export const HttpServerLive = <ROut, E, RIn>(options: HttpServerOptions, services: Layer.Layer<ROut, E, RIn>) =>
   HttpRouter.serve(routesOver(Layer.mergeAll(ApiLive, DocsLive, ServerMiddlewareLive(options)), services), { disableLogger: true }).pipe(

@@ -3,10 +3,12 @@ import { Effect, Option } from "effect"
 import { listOutbox } from "../../../application/mail/list-outbox.js"
 import type { OutboxMail } from "../../../domain/mail/mail.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { CurrentActor, Authentication } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
 import { OutboxMailResponse } from "../identity-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
+import { capturingOnly } from "../captured-context.js"
+import { MailOutbox } from "../../../application/ports/mail-outbox.js"
 
 const toOutboxMailResponse = (mail: OutboxMail) =>
   new OutboxMailResponse({
@@ -22,9 +24,11 @@ const toOutboxMailResponse = (mail: OutboxMail) =>
     sent_at: Option.getOrNull(mail.sentAt)
   })
 
-export const AdminHandlers = HttpApiBuilder.group(BrainOpsApi, "admin", (handlers) =>
+const AdminGroup = HttpApiBuilder.group(BrainOpsApi, "admin", (handlers) =>
   handlers.handle("outbox", ({ query }) =>
     Effect.flatMap(CurrentActor, (actor) => listOutbox(actor, toPageRequest(query))).pipe(
       Effect.map((page) => toPageResponse(page, toOutboxMailResponse)),
       httpErrors
     )))
+
+export const AdminHandlers = capturingOnly(AdminGroup, Authentication, MailOutbox)

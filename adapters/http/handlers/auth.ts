@@ -17,7 +17,7 @@ import { register } from "../../../application/identity/register.js"
 import type { TokenPair } from "../../../application/identity/tokens.js"
 import type { User } from "../../../domain/identity/user.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { Authentication, CurrentActor } from "../current-actor.js"
 import { httpErrors, passwordField } from "../error-mapping.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 import {
@@ -33,6 +33,25 @@ import {
   TwoFactorSetupResponse,
   UserResponse
 } from "../identity-schemas.js"
+import { capturingOnly } from "../captured-context.js"
+import { MailOutbox } from "../../../application/ports/mail-outbox.js"
+import { SecretTokens } from "../../../application/ports/secret-tokens.js"
+import { Ids } from "../../../application/ports/ids.js"
+import { OneTimeTokens } from "../../../application/ports/one-time-tokens.js"
+import { SecretBox } from "../../../application/ports/secret-box.js"
+import { RateLimitSettings } from "../../../application/identity/limits.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { Totp } from "../../../application/ports/totp.js"
+import { MailSettings } from "../../../application/mail/settings.js"
+import { AccessTokens } from "../../../application/ports/access-tokens.js"
+import { UserRepository } from "../../../application/ports/user-repository.js"
+import { SessionRepository } from "../../../application/ports/session-repository.js"
+import { AuditLog } from "../../../application/ports/audit-log.js"
+import { PasswordHasher } from "../../../application/ports/password-hasher.js"
+import { TwoFactorRepository } from "../../../application/ports/two-factor-repository.js"
+import { IdentitySettings } from "../../../application/identity/settings.js"
+import { RateLimiter } from "../../../application/ports/rate-limiter.js"
+import { ApiKeyRepository } from "../../../application/ports/api-key-repository.js"
 
 export const toUserResponse = (user: User) =>
   new UserResponse({
@@ -62,7 +81,7 @@ const toTokenResponse = (pair: TokenPair) =>
     expires_in: pair.expiresInSeconds
   })
 
-export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers) =>
+const AuthGroup = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers) =>
   handlers
     .handle("register", ({ payload }) => register(payload).pipe(Effect.map(toUserResponse), httpErrors))
     .handle("login", ({ payload }) =>
@@ -90,7 +109,7 @@ export const AuthHandlers = HttpApiBuilder.group(BrainOpsApi, "auth", (handlers)
     .handle("resetPassword", ({ payload }) =>
       resetPassword(payload.token, payload.new_password).pipe(httpErrors, passwordField("new_password"))))
 
-export const AccountHandlers = HttpApiBuilder.group(BrainOpsApi, "account", (handlers) =>
+const AccountGroup = HttpApiBuilder.group(BrainOpsApi, "account", (handlers) =>
   handlers
     .handle("enableTwoFactor", ({ payload }) =>
       Effect.flatMap(CurrentActor, (actor) => enableTwoFactor(actor, payload.password)).pipe(
@@ -167,3 +186,7 @@ export const AccountHandlers = HttpApiBuilder.group(BrainOpsApi, "account", (han
         ),
         httpErrors
       )))
+
+export const AuthHandlers = capturingOnly(AuthGroup, AccessTokens, ApiKeyRepository, AuditLog, IdentitySettings, Ids, MailOutbox, MailSettings, OneTimeTokens, PasswordHasher, RateLimitSettings, RateLimiter, SecretBox, SecretTokens, SessionRepository, Totp, TwoFactorRepository, UnitOfWork, UserRepository)
+
+export const AccountHandlers = capturingOnly(AccountGroup, ApiKeyRepository, AuditLog, Authentication, Ids, MailOutbox, MailSettings, OneTimeTokens, PasswordHasher, RateLimitSettings, RateLimiter, SecretBox, SecretTokens, SessionRepository, Totp, TwoFactorRepository, UnitOfWork, UserRepository)

@@ -7,8 +7,10 @@ import { FileStore } from "../../../application/ports/file-store.js"
 import { DOWNLOAD_CONTENT_TYPE, downloadHeaders } from "../../files/delivery.js"
 import { BrainOpsApi } from "../api.js"
 import { Forbidden, NotFound, ServiceUnavailable } from "../errors.js"
+import { capturingOnly } from "../captured-context.js"
+import { OrderRepository } from "../../../application/ports/orders.js"
 
-export const FilesHandlers = HttpApiBuilder.group(BrainOpsApi, "files", (handlers) =>
+const FilesGroup = HttpApiBuilder.group(BrainOpsApi, "files", (handlers) =>
   handlers.handleRaw("download", ({ query }) =>
     Effect.gen(function*() {
       const link = yield* (yield* FileLinks).verify(query.file, query.expires, query.name, query.signature, Option.fromNullishOr(query.order))
@@ -28,3 +30,5 @@ export const FilesHandlers = HttpApiBuilder.group(BrainOpsApi, "files", (handler
       })
     }).pipe(Effect.catchTag("StorageUnavailable", () => Effect.fail(new ServiceUnavailable({ detail: "The file store is unavailable; retry later" })))))
 )
+
+export const FilesHandlers = capturingOnly(FilesGroup, FileLinks, FileStore, OrderRepository)

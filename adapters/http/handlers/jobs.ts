@@ -3,10 +3,13 @@ import { Effect, Option } from "effect"
 import { cancelJob, getJob, listJobs } from "../../../application/jobs/jobs.js"
 import { type Job, JobId } from "../../../domain/jobs/job.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { CurrentActor, Authentication } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
 import { JobResponse } from "../jobs-api.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
+import { capturingOnly } from "../captured-context.js"
+import { JobQueue } from "../../../application/ports/job-queue.js"
+import { FileStore } from "../../../application/ports/file-store.js"
 
 export const toJobResponse = (j: Job) =>
   new JobResponse({
@@ -25,9 +28,11 @@ export const toJobResponse = (j: Job) =>
     finished_at: Option.getOrNull(j.finishedAt)
   })
 
-export const JobsHandlers = HttpApiBuilder.group(BrainOpsApi, "jobs", (handlers) =>
+const JobsGroup = HttpApiBuilder.group(BrainOpsApi, "jobs", (handlers) =>
   handlers
     .handle("list", ({ query }) =>
       Effect.flatMap(CurrentActor, (a) => listJobs(a, toPageRequest(query))).pipe(Effect.map((page) => toPageResponse(page, toJobResponse)), httpErrors))
     .handle("get", ({ params }) => Effect.flatMap(CurrentActor, (a) => getJob(a, JobId.make(params.id))).pipe(Effect.map(toJobResponse), httpErrors))
     .handle("cancel", ({ params }) => Effect.flatMap(CurrentActor, (a) => cancelJob(a, JobId.make(params.id))).pipe(Effect.map(toJobResponse), httpErrors)))
+
+export const JobsHandlers = capturingOnly(JobsGroup, Authentication, FileStore, JobQueue)

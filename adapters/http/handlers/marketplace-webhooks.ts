@@ -4,8 +4,13 @@ import { receiveWebhook } from "../../../application/marketplace/orders.js"
 import { BrainOpsApi } from "../api.js"
 import { httpErrors } from "../error-mapping.js"
 import { BadRequest } from "../errors.js"
+import { capturingOnly } from "../captured-context.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { Payments, OrderRepository, MarketplaceSettings } from "../../../application/ports/orders.js"
+import { SecretTokens } from "../../../application/ports/secret-tokens.js"
+import { Ids } from "../../../application/ports/ids.js"
 
-export const MarketplaceWebhookHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplaceWebhooks", (handlers) =>
+const MarketplaceWebhookGroup = HttpApiBuilder.group(BrainOpsApi, "marketplaceWebhooks", (handlers) =>
   handlers.handleRaw("stripeWebhook", ({ request }) =>
     Effect.gen(function*() {
       const signature = request.headers["stripe-signature"]
@@ -17,3 +22,5 @@ export const MarketplaceWebhookHandlers = HttpApiBuilder.group(BrainOpsApi, "mar
       const { applied } = yield* receiveWebhook(payload, signature).pipe(httpErrors)
       return { received: true as const, applied }
     })))
+
+export const MarketplaceWebhookHandlers = capturingOnly(MarketplaceWebhookGroup, Ids, MarketplaceSettings, OrderRepository, Payments, SecretTokens, UnitOfWork)

@@ -18,7 +18,7 @@ import {
 import { type Product, ProductId } from "../../../domain/marketplace/product.js"
 import { BrainOpsApi } from "../api.js"
 import { optionalCaller } from "../optional-caller.js"
-import { CurrentActor } from "../current-actor.js"
+import { Authentication, CurrentActor } from "../current-actor.js"
 import { httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge } from "../errors.js"
 import { CategoriesResponse, DownloadResponse, OrderResponse, ProductResponse } from "../marketplace-schemas.js"
@@ -27,6 +27,23 @@ import { activate, deactivate, listLicenses, validate } from "./licenses.js"
 import { dashboard } from "./seller-dashboard.js"
 import { type Order, OrderId } from "../../../domain/marketplace/order.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
+import { capturingOnly } from "../captured-context.js"
+import { LastUseRecorder } from "../../../application/ports/last-use-recorder.js"
+import { RequestRateLimiter } from "../../../application/ports/rate-limiter.js"
+import { AccessTokens } from "../../../application/ports/access-tokens.js"
+import { RateLimitSettings } from "../../../application/identity/limits.js"
+import { ApiKeyRepository } from "../../../application/ports/api-key-repository.js"
+import { SessionRepository } from "../../../application/ports/session-repository.js"
+import { SecretTokens } from "../../../application/ports/secret-tokens.js"
+import { Ids } from "../../../application/ports/ids.js"
+import { MarketplaceSettings, OrderRepository, Payments } from "../../../application/ports/orders.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { ProductRepository } from "../../../application/ports/product-repository.js"
+import { LicenseRepository } from "../../../application/ports/licenses.js"
+import { FileLinks } from "../../../application/ports/file-links.js"
+import { SellerDashboardReader } from "../../../application/ports/seller-dashboard.js"
+import { UserRepository } from "../../../application/ports/user-repository.js"
+import { FileStore } from "../../../application/ports/file-store.js"
 
 export const toProductResponse = (p: Product) =>
   new ProductResponse({
@@ -64,7 +81,7 @@ const toOrderResponse = (o: Order) =>
     created_at: o.createdAt,
     updated_at: o.updatedAt
   })
-export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
+const MarketplacePublicGroup = HttpApiBuilder.group(BrainOpsApi, "marketplacePublic", (handlers) =>
   handlers
     .handle("catalogue", ({ query }) =>
       catalogue({
@@ -78,7 +95,7 @@ export const MarketplacePublicHandlers = HttpApiBuilder.group(BrainOpsApi, "mark
       Effect.flatMap(optionalCaller, (caller) => publicProduct(ProductId.make(params.id), caller).pipe(Effect.map(toProductResponse), httpErrors)))
     .handle("categories", () => categories().pipe(Effect.map((items) => new CategoriesResponse({ items })), httpErrors)))
 
-export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>
+const MarketplaceGroup = HttpApiBuilder.group(BrainOpsApi, "marketplace", (handlers) =>
   handlers
     .handle("createProduct", ({ payload }) =>
       Effect.flatMap(CurrentActor, (a) =>
@@ -138,3 +155,7 @@ export const MarketplaceHandlers = HttpApiBuilder.group(BrainOpsApi, "marketplac
     .handle("approveProduct", ({ params }) => Effect.flatMap(CurrentActor, (a) => approveProduct(a, ProductId.make(params.id))).pipe(Effect.map(toProductResponse), httpErrors))
     .handle("rejectProduct", ({ params, payload }) =>
       Effect.flatMap(CurrentActor, (a) => rejectProduct(a, ProductId.make(params.id), payload.reason)).pipe(Effect.map(toProductResponse), httpErrors)))
+
+export const MarketplacePublicHandlers = capturingOnly(MarketplacePublicGroup, AccessTokens, ApiKeyRepository, LastUseRecorder, ProductRepository, RateLimitSettings, RequestRateLimiter, SecretTokens, SessionRepository)
+
+export const MarketplaceHandlers = capturingOnly(MarketplaceGroup, Authentication, FileLinks, FileStore, Ids, LicenseRepository, MarketplaceSettings, OrderRepository, Payments, ProductRepository, SecretTokens, SellerDashboardReader, UnitOfWork, UserRepository)

@@ -21,25 +21,32 @@ import type { Share } from "../../../domain/memory/sharing.js"
 import type { Actor } from "../../../domain/identity/actor.js"
 import { type Collection, CollectionId, type Memory, MemoryId } from "../../../domain/memory/memory.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { Authentication, CurrentActor } from "../current-actor.js"
 import { type HttpErrorOf, httpErrors, toHttpError } from "../error-mapping.js"
 import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "../errors.js"
 import { startExport, startImport } from "../../../application/memory/transfer.js"
 import { startReindex } from "../../../application/memory/reindex.js"
 import { startDeduplicate } from "../../../application/memory/deduplicate.js"
-import { admitJob, admitQuery, type MemoryLimitSettings } from "../../../application/memory/limits.js"
+import { admitJob, admitQuery, MemoryLimitSettings } from "../../../application/memory/limits.js"
 import type { TransferFormat } from "../../../domain/memory/portable.js"
 import type { Forbidden, NotFound, RateLimited } from "../../../domain/shared/errors.js"
 import type { TooManyActiveJobs } from "../../../domain/jobs/errors.js"
-import type { RateLimiter } from "../../../application/ports/rate-limiter.js"
 import type { StorageUnavailable } from "../../../application/ports/errors.js"
-import type { CollectionRepository } from "../../../application/ports/memory-repository.js"
-import type { FileStore } from "../../../application/ports/file-store.js"
-import type { Ids } from "../../../application/ports/ids.js"
-import type { JobQueue } from "../../../application/ports/job-queue.js"
-import type { MemoryShareRepository } from "../../../application/ports/memory-share-repository.js"
 import { AnalyticsResponse, CollectionResponse, MemoryResponse, RagResponse, SearchResponse, SharedItemResponse, ShareResponse, SharesResponse } from "../memory-schemas.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
+import { capturingOnly } from "../captured-context.js"
+import { AnswerGenerator } from "../../../application/ports/answer-generator.js"
+import { CollectionRepository, MemoryRepository } from "../../../application/ports/memory-repository.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { MemoryAnalyticsReader, QueryLog } from "../../../application/ports/memory-analytics.js"
+import { Embedder, QueryEmbedder } from "../../../application/ports/embedder.js"
+import { Ids } from "../../../application/ports/ids.js"
+import { VectorIndex } from "../../../application/ports/vector-index.js"
+import { UserRepository } from "../../../application/ports/user-repository.js"
+import { MemoryShareRepository } from "../../../application/ports/memory-share-repository.js"
+import { FileStore } from "../../../application/ports/file-store.js"
+import { JobQueue } from "../../../application/ports/job-queue.js"
+import { RateLimiter } from "../../../application/ports/rate-limiter.js"
 
 const toMemoryResponse = (m: Memory) =>
   new MemoryResponse({
@@ -96,7 +103,7 @@ const uploadOf = (
 const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect.flatMap(CurrentActor, f)
 const collectionOf = (id: string | null | undefined) => Option.map(Option.fromNullishOr(id), (x) => CollectionId.make(x))
 
-export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (handlers) =>
+const MemoriesGroup = HttpApiBuilder.group(BrainOpsApi, "memories", (handlers) =>
   handlers
     .handle("create", ({ payload }) =>
       asActor((a) =>
@@ -238,3 +245,5 @@ export const MemoriesHandlers = HttpApiBuilder.group(BrainOpsApi, "memories", (h
           ...(payload.collection_id !== undefined ? { collectionId: collectionOf(payload.collection_id) } : {})
         })).pipe(Effect.map(toMemoryResponse), httpErrors))
     .handle("delete", ({ params }) => asActor((a) => deleteMemory(a, MemoryId.make(params.id))).pipe(httpErrors)))
+
+export const MemoriesHandlers = capturingOnly(MemoriesGroup, AnswerGenerator, Authentication, CollectionRepository, Embedder, FileStore, Ids, JobQueue, MemoryAnalyticsReader, MemoryLimitSettings, MemoryRepository, MemoryShareRepository, QueryEmbedder, QueryLog, RateLimiter, UnitOfWork, UserRepository, VectorIndex)

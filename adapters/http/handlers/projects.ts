@@ -22,7 +22,7 @@ import { type Comment, CommentId } from "../../../domain/projects/comment.js"
 import { type Project, ProjectId, type ProjectRole } from "../../../domain/projects/project.js"
 import { type Task, TaskId } from "../../../domain/projects/task.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { CurrentActor, Authentication } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
 import { expectedVersion, withETag } from "../etag.js"
 import { encodedJson, PageOf, toPageRequest, toPageResponse } from "../pagination.js"
@@ -35,6 +35,14 @@ import {
   TaskResponse
 } from "../project-schemas.js"
 import type { MemberView } from "../../../application/ports/project-repository.js"
+import { capturingOnly } from "../captured-context.js"
+import { Ids } from "../../../application/ports/ids.js"
+import { ActivityLog } from "../../../application/ports/activity-log.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { CommentRepository } from "../../../application/ports/comment-repository.js"
+import { ProjectRepository } from "../../../application/ports/project-repository.js"
+import { TaskRepository } from "../../../application/ports/task-repository.js"
+import { UserRepository } from "../../../application/ports/user-repository.js"
 
 const toProjectResponse = ({ project, role }: { readonly project: Project; readonly role: ProjectRole }) =>
   new ProjectResponse({
@@ -104,7 +112,7 @@ const asActor = <A, E, R>(f: (actor: Actor) => Effect.Effect<A, E, R>) => Effect
 const pid = (params: { readonly id: string }) => ProjectId.make(params.id)
 const tid = (params: { readonly task_id: string }) => TaskId.make(params.task_id)
 
-export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (handlers) =>
+const ProjectsGroup = HttpApiBuilder.group(BrainOpsApi, "projects", (handlers) =>
   handlers
     .handle("create", ({ payload }) => asActor((a) => createProject(a, payload)).pipe(Effect.map(toProjectResponse), httpErrors))
     .handle("list", ({ query }) =>
@@ -215,3 +223,5 @@ export const ProjectsHandlers = HttpApiBuilder.group(BrainOpsApi, "projects", (h
       ))
     .handle("deleteComment", ({ params }) =>
       asActor((a) => deleteComment(a, pid(params), tid(params), CommentId.make(params.comment_id))).pipe(httpErrors)))
+
+export const ProjectsHandlers = capturingOnly(ProjectsGroup, ActivityLog, Authentication, CommentRepository, Ids, ProjectRepository, TaskRepository, UnitOfWork, UserRepository)

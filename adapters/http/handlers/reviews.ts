@@ -4,10 +4,16 @@ import { createReview, deleteReview, listReviews, updateReview } from "../../../
 import { ProductId } from "../../../domain/marketplace/product.js"
 import { type Review, ReviewId } from "../../../domain/marketplace/review.js"
 import { BrainOpsApi } from "../api.js"
-import { CurrentActor } from "../current-actor.js"
+import { CurrentActor, Authentication } from "../current-actor.js"
 import { httpErrors } from "../error-mapping.js"
 import { toPageRequest, toPageResponse } from "../pagination.js"
 import { ReviewResponse } from "../review-schemas.js"
+import { capturingOnly } from "../captured-context.js"
+import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
+import { ReviewRepository } from "../../../application/ports/reviews.js"
+import { ProductRepository } from "../../../application/ports/product-repository.js"
+import { OrderRepository } from "../../../application/ports/orders.js"
+import { Ids } from "../../../application/ports/ids.js"
 
 const toReviewResponse = (r: Review) =>
   new ReviewResponse({
@@ -20,11 +26,11 @@ const toReviewResponse = (r: Review) =>
     updated_at: r.updatedAt
   })
 
-export const ReviewsPublicHandlers = HttpApiBuilder.group(BrainOpsApi, "reviewsPublic", (handlers) =>
+const ReviewsPublicGroup = HttpApiBuilder.group(BrainOpsApi, "reviewsPublic", (handlers) =>
   handlers.handle("listReviews", ({ params, query }) =>
     listReviews(ProductId.make(params.id), toPageRequest(query)).pipe(Effect.map((page) => toPageResponse(page, toReviewResponse)), httpErrors)))
 
-export const ReviewsHandlers = HttpApiBuilder.group(BrainOpsApi, "reviews", (handlers) =>
+const ReviewsGroup = HttpApiBuilder.group(BrainOpsApi, "reviews", (handlers) =>
   handlers
     .handle("createReview", ({ params, payload }) =>
       Effect.flatMap(CurrentActor, (a) => createReview(a, ProductId.make(params.id), { rating: payload.rating, text: payload.text })).pipe(
@@ -39,3 +45,7 @@ export const ReviewsHandlers = HttpApiBuilder.group(BrainOpsApi, "reviews", (han
         })).pipe(Effect.map(toReviewResponse), httpErrors))
     .handle("deleteReview", ({ params }) =>
       Effect.flatMap(CurrentActor, (a) => deleteReview(a, ProductId.make(params.id), ReviewId.make(params.review_id))).pipe(httpErrors)))
+
+export const ReviewsPublicHandlers = capturingOnly(ReviewsPublicGroup, ProductRepository, ReviewRepository)
+
+export const ReviewsHandlers = capturingOnly(ReviewsGroup, Authentication, Ids, OrderRepository, ProductRepository, ReviewRepository, UnitOfWork)

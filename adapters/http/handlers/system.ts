@@ -3,8 +3,9 @@ import { Effect } from "effect"
 import { Readiness } from "../../../application/ports/readiness.js"
 import { BrainOpsApi } from "../api.js"
 import { ServiceUnavailable } from "../errors.js"
+import { capturingOnly } from "../captured-context.js"
 
-export const SystemHandlers = HttpApiBuilder.group(BrainOpsApi, "system", (handlers) =>
+const SystemGroup = HttpApiBuilder.group(BrainOpsApi, "system", (handlers) =>
   handlers
     .handle("health", () => Effect.succeed({ status: "ok" as const }))
     .handle("ready", () =>
@@ -20,3 +21,5 @@ export const SystemHandlers = HttpApiBuilder.group(BrainOpsApi, "system", (handl
         }
         return { status: "ready" as const, database: "ok" as const, migrations: report.migrations }
       })))
+
+export const SystemHandlers = capturingOnly(SystemGroup, Readiness)
