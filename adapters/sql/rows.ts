@@ -1,6 +1,6 @@
 import { SqlSchema } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
-import { Effect, Schema, SchemaGetter, type SchemaIssue, SchemaTransformation } from "effect"
+import { DateTime, Effect, Option, Schema, SchemaGetter, type SchemaIssue, SchemaTransformation } from "effect"
 
 /**
  * The column schemas every row schema is built from, one per way sql-pg 4 hands a value over.
@@ -8,6 +8,15 @@ import { Effect, Schema, SchemaGetter, type SchemaIssue, SchemaTransformation } 
  */
 export const Timestamp = Schema.DateTimeUtcFromDate
 export const OptionalTimestamp = Schema.OptionFromNullOr(Schema.DateTimeUtcFromDate)
+
+/**
+ * For rows read by a class's own constructor instead of a row schema (the hot reads: a task list,
+ * the session behind every request): a timestamptz's Date in the domain's form, anything else left
+ * as it is for the constructor to refuse; and a nullable column as an Option.
+ */
+export const instant = (value: unknown) => value instanceof Date ? DateTime.fromDateUnsafe(value) : value
+export const optional = <A>(value: unknown, f: (v: unknown) => A) => value === null ? Option.none() : Option.some(f(value))
+export const asIs = (value: unknown) => value
 
 /**
  * `int8` (amounts in minor units, sizes) and `count(*)` come as a bigint; they stay far below 2^53,

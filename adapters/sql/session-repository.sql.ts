@@ -3,12 +3,12 @@ import { DateTime, Effect, Layer, Option, Schema } from "effect"
 import { type RefreshLookup, SessionRepository } from "../../application/ports/session-repository.js"
 import { Session, SessionId } from "../../domain/identity/session.js"
 import { UserId } from "../../domain/identity/user.js"
-import { allRows, firstRow, intoClass, OptionalTimestamp, Row, Timestamp } from "./rows.js"
+import { allRows, asIs, firstRow, instant, intoClass, optional, OptionalTimestamp, Row, Timestamp } from "./rows.js"
 import { touchMany } from "./last-uses.js"
 import { orStorageFailure } from "./storage-errors.js"
-import { JOINED_USER_COLUMNS, joinedUserOf, UserRow } from "./user-repository.sql.js"
+import { JOINED_USER_COLUMNS, joinedUserOf, userOfRow } from "./user-repository.sql.js"
 
-const SessionRow = Row({
+export const SessionRow = Row({
   id: SessionId,
   userId: UserId,
   refreshTokenHash: Schema.String,
@@ -20,8 +20,25 @@ const SessionRow = Row({
   revokedAt: OptionalTimestamp
 }).pipe(intoClass(Session))
 const session = firstRow(SessionRow)
-// The session and its user, from one joined row.
-const authentication = firstRow(Schema.Struct({ session: SessionRow, user: UserRow }))
+
+/**
+ * A sessions row into a Session, as SessionRow decodes it, by Session's own constructor (which
+ * checks every field), for the read behind every authenticated request: Schema's parser costs
+ * several times the checks themselves on such a row (tests/adapters/rows.test.ts holds the two
+ * equal and refusing the same rows). A row it refuses throws: a defect, as with SessionRow.
+ */
+export const sessionOfRow = (row: Readonly<Record<string, unknown>>): Session =>
+  new Session({
+    id: row["id"],
+    userId: row["user_id"],
+    refreshTokenHash: row["refresh_token_hash"],
+    createdAt: instant(row["created_at"]),
+    lastUsedAt: instant(row["last_used_at"]),
+    expiresAt: instant(row["expires_at"]),
+    ip: optional(row["ip"], asIs),
+    userAgent: optional(row["user_agent"], asIs),
+    revokedAt: optional(row["revoked_at"], instant)
+  } as unknown as ConstructorParameters<typeof Session>[0])
 const sessions = allRows(SessionRow)
 
 export const SessionRepositorySql = Layer.effect(
@@ -43,12 +60,12 @@ export const SessionRepositorySql = Layer.effect(
     return SessionRepository.of({
       insert: (s) => insert(s).pipe(orStorageFailure),
       findById: (id) => session(sql`SELECT * FROM sessions WHERE id = ${id}`).pipe(orStorageFailure),
+      // The session and its user, from one joined row.
       findForAuthentication: (id) =>
-        authentication(
-          sql`SELECT s.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`.pipe(
-            Effect.map((rows) => rows.map((row) => ({ session: row, user: joinedUserOf(row) })))
-          )
-        ).pipe(orStorageFailure),
+        sql`SELECT s.*, ${sql.literal(JOINED_USER_COLUMNS)} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromUndefinedOr(rows[0]), (row) => ({ session: sessionOfRow(row), user: userOfRow(joinedUserOf(row)) }))),
+          orStorageFailure
+        ),
       findByRefreshHash: (hash) =>
         findByRefreshHash(hash).pipe(
           Effect.map(Option.map(({ rotated, session }): RefreshLookup => ({ _tag: rotated ? "Rotated" : "Current", session }))),

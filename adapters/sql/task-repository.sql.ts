@@ -1,10 +1,10 @@
 import { SqlClient, SqlSchema } from "effect/sql"
 import type { Statement } from "effect/sql"
-import { Array as Arr, DateTime, Effect, Layer, Option, Schema } from "effect"
+import { Array as Arr, Effect, Layer, Option, Schema } from "effect"
 import { type TaskSort, TaskRepository, type TaskStats } from "../../application/ports/task-repository.js"
 import { UserId } from "../../domain/identity/user.js"
 import { PRIORITY_RANK, Task, TaskId, TaskPriority, TaskStatus } from "../../domain/projects/task.js"
-import { allRows, firstRow, Int8, Row, Timestamp } from "./rows.js"
+import { allRows, asIs, firstRow, instant, Int8, optional, Row, Timestamp } from "./rows.js"
 import { containsPattern } from "./sql-values.js"
 import { orStorageFailure } from "./storage-errors.js"
 
@@ -36,9 +36,6 @@ export const TaskRows = Row({
 }).pipe(Schema.decodeTo(Task))
 const TaskRow = TaskRows
 
-/** A timestamptz as sql-pg hands it over (a Date) in the domain's form; anything else is left for Task to refuse. */
-const instant = (value: unknown) => value instanceof Date ? DateTime.fromDateUnsafe(value) : value
-const optional = <A>(value: unknown, f: (v: unknown) => A) => value === null ? Option.none() : Option.some(f(value))
 
 /**
  * A row of the select below into a Task, as TaskRows decodes it (tests/adapters/rows.test.ts holds
@@ -58,7 +55,7 @@ export const taskOfRow = (row: Readonly<Record<string, unknown>>): Task =>
     priority: row["priority"],
     assigneeIds: row["assignee_ids"],
     labels: row["labels"],
-    dueDate: optional(row["due_date"], (d) => d),
+    dueDate: optional(row["due_date"], asIs),
     position: row["position"],
     blockedBy: row["blocked_by"],
     completedAt: optional(row["completed_at"], instant),

@@ -80,7 +80,8 @@ export const revokeApiKey = Effect.fn("Identity.revokeApiKey")(function*(actor: 
 const LAST_USED_GRANULARITY_MS = 60_000
 
 /** Turns an API key into the Actor behind it, with the key's scopes only. */
-export const authenticateApiKey = Effect.fn("Identity.authenticateApiKey")(function*(key: string) {
+// Untraced like authenticateAccessToken: it runs before every request made with a key.
+export const authenticateApiKey = Effect.fnUntraced(function*(key: string) {
   const now = yield* DateTime.now
   // The key and its user in one read; the last use is recorded in the background, not written here.
   const found = key.startsWith(API_KEY_MARK)

@@ -7,6 +7,8 @@ import { encodeTaskResponse, toTaskResponse } from "../../adapters/http/handlers
 import { TaskResponse } from "../../adapters/http/project-schemas.js"
 import { Row, Timestamp } from "../../adapters/sql/rows.js"
 import { taskOfRow, TaskRows } from "../../adapters/sql/task-repository.sql.js"
+import { SessionRow, sessionOfRow } from "../../adapters/sql/session-repository.sql.js"
+import { userOfRow, UserRow } from "../../adapters/sql/user-repository.sql.js"
 import { UserId } from "../../domain/identity/user.js"
 import { Task } from "../../domain/projects/task.js"
 
@@ -165,6 +167,92 @@ describe("the task list's fast paths (taskOfRow, encodeTaskResponse)", () => {
       const row = { ...taskRow, ...change }
       expect(Exit.isFailure(Schema.decodeUnknownExit(TaskRows)(row)), JSON.stringify(change)).toBe(true)
       expect(() => taskOfRow(row), JSON.stringify(change)).toThrow()
+    }
+  })
+})
+
+// The session and user of every authenticated request, read from the joined row by the classes' own
+// constructors (sessionOfRow, userOfRow) instead of SessionRow and UserRow: the same values, the same refusals.
+const sessionRow = {
+  id: ID,
+  user_id: OTHER,
+  refresh_token_hash: "f".repeat(64),
+  created_at: at,
+  last_used_at: at,
+  expires_at: at,
+  ip: "127.0.0.1",
+  user_agent: null,
+  revoked_at: null
+}
+const userRow = {
+  id: OTHER,
+  email: "ada@example.com",
+  name: "Ada",
+  role: "user",
+  password_hash: "$argon2id$v=19$m=19456,t=2,p=1$abc$def",
+  email_verified_at: null,
+  created_at: at,
+  updated_at: at
+}
+const validSessionRow = fc.record({
+  id: uuid,
+  user_id: uuid,
+  refresh_token_hash: fc.string({ minLength: 1 }),
+  created_at: instant,
+  last_used_at: instant,
+  expires_at: instant,
+  ip: fc.option(fc.string(), { nil: null }),
+  user_agent: fc.option(fc.string(), { nil: null }),
+  revoked_at: fc.option(instant, { nil: null })
+})
+const validUserRow = fc.record({
+  id: uuid,
+  email: fc.emailAddress().map((e) => e.toLowerCase()).filter((e) => e.length <= 254),
+  name: fc.string({ minLength: 1, maxLength: 200 }).filter((n) => n.trim() === n && n.length > 0),
+  role: fc.constantFrom("user", "admin"),
+  password_hash: fc.string(),
+  email_verified_at: fc.option(instant, { nil: null }),
+  created_at: instant,
+  updated_at: instant
+})
+
+describe("the authentication read's fast path (sessionOfRow, userOfRow)", () => {
+  it("read a row into the same Session and User as SessionRow and UserRow", () => {
+    fc.assert(fc.property(validSessionRow, validUserRow, (s, u) => {
+      expect(sessionOfRow(s)).toStrictEqual(Schema.decodeUnknownSync(SessionRow)(s))
+      expect(userOfRow(u)).toStrictEqual(Schema.decodeUnknownSync(UserRow)(u))
+    }), { numRuns: 300 })
+  })
+
+  it("refuse the rows SessionRow and UserRow refuse", () => {
+    const badSessions: ReadonlyArray<Record<string, unknown>> = [
+      { id: "not-a-uuid" },
+      { user_id: null },
+      { refresh_token_hash: 7 },
+      { expires_at: "2026-12-01" },
+      { expires_at: new Date(Number.NaN) },
+      { revoked_at: "yesterday" },
+      { ip: 1 },
+      { user_agent: undefined }
+    ]
+    for (const change of badSessions) {
+      const row = { ...sessionRow, ...change }
+      expect(Exit.isFailure(Schema.decodeUnknownExit(SessionRow)(row)), JSON.stringify(change)).toBe(true)
+      expect(() => sessionOfRow(row), JSON.stringify(change)).toThrow()
+    }
+    const badUsers: ReadonlyArray<Record<string, unknown>> = [
+      { id: "x" },
+      { email: "not an email" },
+      { role: "root" },
+      { name: 3 },
+      { password_hash: null },
+      { email_verified_at: 0 },
+      { created_at: undefined }
+    ]
+    for (const change of badUsers) {
+      const row = { ...userRow, ...change }
+      expect(Exit.isFailure(Schema.decodeUnknownExit(UserRow)(row)), JSON.stringify(change)).toBe(true)
+      expect(() => userOfRow(row), JSON.stringify(change)).toThrow()
     }
   })
 })
