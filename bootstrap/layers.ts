@@ -18,6 +18,7 @@ import { RateLimiterRedis } from "../adapters/rate-limits/rate-limiter.redis.js"
 import { RequestRateLimiterBuffered } from "../adapters/rate-limits/request-limiter.buffered.js"
 import { RequestRateLimiterDirect } from "../adapters/rate-limits/request-limiter.direct.js"
 import { LastUseRecorderBuffered } from "../adapters/last-use/last-use-recorder.buffered.js"
+import { QueryLogBuffered } from "../adapters/query-log/query-log.buffered.js"
 import { ActivityLogSql } from "../adapters/sql/activity-log.sql.js"
 import { CommentRepositorySql } from "../adapters/sql/comment-repository.sql.js"
 import { ProjectRepositorySql } from "../adapters/sql/project-repository.sql.js"
@@ -62,6 +63,8 @@ export const RateLimitsLive = (config: AppConfig) =>
 
 /** How often the last uses of sessions and API keys (buffered in process) are written. */
 const LAST_USE_FLUSH_INTERVAL = "5 seconds"
+/** How often the searches and questions noted in process are written to the query log. */
+const QUERY_LOG_FLUSH_INTERVAL = "1 second"
 
 /**
  * Every port the use-cases need, wired for the configured profile. Built with the same `foundations`
@@ -91,8 +94,6 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets, foundations
     MemoryRepositorySql,
     CollectionRepositorySql,
     MemoryShareRepositorySql,
-    QueryLogSql,
-    MemoryAnalyticsSql,
     JobQueueSql,
     ProductRepositorySql,
     OrderRepositorySql,
@@ -103,6 +104,7 @@ export const AppServicesLive = (config: AppConfig, secrets: Secrets, foundations
   const { database, embedder } = foundations
   const services = Layer.mergeAll(
     LastUseRecorderBuffered(LAST_USE_FLUSH_INTERVAL).pipe(Layer.provideMerge(repositories)),
+    QueryLogBuffered(QUERY_LOG_FLUSH_INTERVAL).pipe(Layer.provide(Layer.merge(QueryLogSql, MemoryAnalyticsSql))),
     RateLimitsLive(config),
     MailerLive(config),
     TotpOtplib,

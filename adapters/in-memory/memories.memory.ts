@@ -152,6 +152,7 @@ export const MemoriesMemory = Layer.effectContext(
     const queries = yield* Ref.make<ReadonlyArray<QueryLogEntry>>([])
     const queryLog = QueryLog.of({
       record: (entry) => Ref.update(queries, (all) => [...all, entry]),
+      recordMany: (entries) => Ref.update(queries, (all) => [...all, ...entries]),
       prune: (before) =>
         Ref.modify(queries, (all) => {
           const kept = all.filter((q) => !DateTime.isLessThan(q.createdAt, before))

@@ -1,5 +1,5 @@
 import { SqlClient, SqlSchema } from "effect/sql"
-import { DateTime, Effect, Layer, Option, Schema } from "effect"
+import { Array as Arr, DateTime, Effect, Layer, Option, Schema } from "effect"
 import { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { UserId } from "../../domain/identity/user.js"
 import { ANALYTICS_TOP, normalizeQuery } from "../../domain/memory/analytics.js"
@@ -20,13 +20,14 @@ export const QueryLogSql = Layer.effect(
   QueryLog,
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const record = SqlSchema.void({
-      Request: QueryRow,
+    const recordMany = SqlSchema.void({
+      Request: Schema.NonEmptyArray(QueryRow),
       // Grouped by its normalized form, kept beside the query as typed.
-      execute: (row) => sql`INSERT INTO memory_queries ${sql.insert({ ...row, normalized: normalizeQuery(row.query) })}`
+      execute: (rows) => sql`INSERT INTO memory_queries ${sql.insert(Arr.map(rows, (row) => ({ ...row, normalized: normalizeQuery(row.query) })))}`
     })
     return QueryLog.of({
-      record: (entry) => record(entry).pipe(orStorageFailure),
+      record: (entry) => recordMany([entry]).pipe(orStorageFailure),
+      recordMany: (entries) => Arr.isReadonlyArrayNonEmpty(entries) ? recordMany(entries).pipe(orStorageFailure) : Effect.void,
       prune: (before) =>
         sql`DELETE FROM memory_queries WHERE created_at < ${DateTime.toDateUtc(before)} RETURNING id`.pipe(
           Effect.map((rows) => rows.length),

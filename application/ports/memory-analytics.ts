@@ -6,6 +6,8 @@ import type { StorageUnavailable } from "./errors.js"
 /** Every search and question, per user, for the analytics (and nothing else reads it). */
 export class QueryLog extends Context.Service<QueryLog, {
   readonly record: (entry: QueryLogEntry) => Effect.Effect<void, StorageUnavailable>
+  /** Several at once, in one write. */
+  readonly recordMany: (entries: ReadonlyArray<QueryLogEntry>) => Effect.Effect<void, StorageUnavailable>
   /** Drops entries older than `before`; answers how many went. */
   readonly prune: (before: DateTime.Utc) => Effect.Effect<number, StorageUnavailable>
 }>()("QueryLog") {}

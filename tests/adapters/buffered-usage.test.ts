@@ -12,6 +12,10 @@ import { RateLimiter, RequestRateLimiter } from "../../application/ports/rate-li
 import { SessionRepository } from "../../application/ports/session-repository.js"
 import { UserRepository } from "../../application/ports/user-repository.js"
 import { makeSession, makeUser } from "../support/fixtures.js"
+import { QueryLogBuffered } from "../../adapters/query-log/query-log.buffered.js"
+import { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
+import { StorageUnavailable } from "../../application/ports/errors.js"
+import { UserId } from "../../domain/identity/user.js"
 
 const minute = Duration.minutes(1)
 
@@ -75,5 +79,79 @@ describe("last uses, buffered and written in batches", () => {
       yield* recorder.session(session.id, t3)
       yield* Scope.close(scope, Exit.void)
       expect(yield* lastUsed).toEqual(t3)
+    }))
+})
+
+describe("the query log, noted in process and written in batches", () => {
+  const entry = (n: number, userId: string) => ({
+    id: `0190a1b2-7a2b-7c3d-8e4f-${String(n).padStart(12, "0")}`,
+    userId: UserId.make(userId),
+    kind: "search" as const,
+    query: `query ${n}`,
+    mode: "hybrid",
+    resultCount: 1,
+    createdAt: DateTime.makeUnsafe("2026-12-01T10:00:00Z")
+  })
+  /** A store that counts the writes it is asked for and what they held. */
+  const countingStore = Effect.gen(function*() {
+    const writes: Array<number> = []
+    let failNext = false
+    const stored: Array<string> = []
+    const store = QueryLog.of({
+      record: (e) => Effect.sync(() => void (writes.push(1), stored.push(e.query))),
+      recordMany: (es) =>
+        Effect.suspend(() => {
+          if (failNext) {
+            failNext = false
+            return Effect.fail(new StorageUnavailable({ message: "the store is down" }))
+          }
+          writes.push(es.length)
+          for (const e of es) stored.push(e.query)
+          return Effect.void
+        }),
+      prune: () => Effect.succeed(0)
+    })
+    const reader = MemoryAnalyticsReader.of({ forUser: () => Effect.sync(() => stored.length as never) })
+    return { writes, stored, failOnce: () => void (failNext = true), context: Context.make(QueryLog, store).pipe(Context.add(MemoryAnalyticsReader, reader)) }
+  })
+
+  it.effect("writes nothing on the caller's fiber, one batch per interval, a read's pending entries before it, and the rest at shutdown", () =>
+    Effect.gen(function*() {
+      const store = yield* countingStore
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(QueryLogBuffered("1 second").pipe(Layer.provide(Layer.succeedContext(store.context))), scope)
+      const log = Context.get(context, QueryLog)
+      const user = "0190a1b2-7a2b-7c3d-8e4f-0000000000aa"
+      yield* log.record(entry(1, user))
+      yield* log.record(entry(2, user))
+      expect(store.writes).toEqual([])
+      yield* TestClock.adjust("1 second")
+      expect(store.writes).toEqual([2])
+      // A read of the analytics writes what waits first: this process sees its own searches at once.
+      yield* log.record(entry(3, user))
+      expect(yield* Context.get(context, MemoryAnalyticsReader).forUser(UserId.make(user), DateTime.makeUnsafe("2026-01-01T00:00:00Z"))).toBe(3)
+      expect(store.writes).toEqual([2, 1])
+      // A failed batch is logged and dropped; the next ones go on.
+      yield* log.record(entry(4, user))
+      store.failOnce()
+      yield* TestClock.adjust("1 second")
+      yield* log.record(entry(5, user))
+      yield* Scope.close(scope, Exit.void)
+      expect(store.writes).toEqual([2, 1, 1])
+      expect(store.stored).toEqual(["query 1", "query 2", "query 3", "query 5"])
+    }))
+
+  it.effect("a full buffer is written without waiting for the interval", () =>
+    Effect.gen(function*() {
+      const store = yield* countingStore
+      const scope = yield* Scope.make()
+      const context = yield* Layer.buildWithScope(QueryLogBuffered("1 hour").pipe(Layer.provide(Layer.succeedContext(store.context))), scope)
+      const log = Context.get(context, QueryLog)
+      for (let n = 0; n < 500; n++) yield* log.record(entry(n, "0190a1b2-7a2b-7c3d-8e4f-0000000000bb"))
+      yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      expect(store.writes).toEqual([500])
+      yield* Scope.close(scope, Exit.void)
+      expect(store.writes).toEqual([500])
     }))
 })

@@ -284,8 +284,12 @@ export const memoryAnalyticsContract = (
         yield* asked(day + 1, "search", "Tomato  Soup")
         yield* asked(day + 2, "search", "tomato soup")
         yield* asked(day + 3, "rag", "when is the dentist?")
-        yield* asked(2 * day + 1, "search", "budget")
-        yield* asked(day + 4, "search", "tomato soup", bob.id)
+        // Several at once, as a buffered log hands them over: one of them Bob's.
+        yield* log.recordMany([
+          { id: uuidV7(DateTime.toEpochMillis(at(`${2 * day + 1} minutes`))), userId: ann.id, kind: "search", query: "budget", mode: "hybrid", resultCount: 1, createdAt: at(`${2 * day + 1} minutes`) },
+          { id: uuidV7(DateTime.toEpochMillis(at(`${day + 4} minutes`))), userId: bob.id, kind: "search", query: "tomato soup", mode: "hybrid", resultCount: 1, createdAt: at(`${day + 4} minutes`) }
+        ])
+        yield* log.recordMany([])
 
         const since = at("1 day")
         const a = yield* (yield* MemoryAnalyticsReader).forUser(ann.id, since)

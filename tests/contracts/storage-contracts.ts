@@ -12,6 +12,7 @@ import type { ReviewRepository } from "../../application/ports/reviews.js"
 import { ReviewRepositorySql } from "../../adapters/sql/review-repository.sql.js"
 import type { MemoryAnalyticsReader, QueryLog } from "../../application/ports/memory-analytics.js"
 import { MemoryAnalyticsSql, QueryLogSql } from "../../adapters/sql/memory-analytics.sql.js"
+import { QueryLogBuffered } from "../../adapters/query-log/query-log.buffered.js"
 import { MemoryShareRepositorySql } from "../../adapters/sql/memory-share-repository.sql.js"
 import type { AuditLog } from "../../application/ports/audit-log.js"
 import type { CommentRepository } from "../../application/ports/comment-repository.js"
@@ -101,8 +102,9 @@ export const SqlAdapters = Layer.mergeAll(
   JobQueueSql,
   ProductRepositorySql,
   ReviewRepositorySql,
-  QueryLogSql,
-  MemoryAnalyticsSql,
+  // As the server has them: noted in process, written on a timer (an hour here, so that the contract
+  // holds because a read and a prune write what is pending first) and in batches.
+  QueryLogBuffered("1 hour").pipe(Layer.provide(Layer.merge(QueryLogSql, MemoryAnalyticsSql))),
   UserRepositorySql,
   SessionRepositorySql,
   MailOutboxSql,
