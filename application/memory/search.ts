@@ -27,16 +27,16 @@ export interface SearchResult {
   readonly snippet: string
 }
 
-const vectorSearch = (audience: Audience, input: SearchInput, k: number) =>
-  Effect.gen(function*() {
-    const [query] = yield* (yield* QueryEmbedder).embed([input.query])
-    return yield* (yield* VectorIndex).search(query!, {
+const embedQuery = (input: SearchInput) => Effect.flatMap(QueryEmbedder, (embedder) => Effect.map(embedder.embed([input.query]), ([query]) => query!))
+
+const nearest = (query: ReadonlyArray<number>, audience: Audience, input: SearchInput, k: number) =>
+  Effect.flatMap(VectorIndex, (index) =>
+    index.search(query, {
       audience,
       collectionId: input.collectionId,
       tags: input.tags,
       memoryType: Option.none()
-    }, k)
-  })
+    }, k))
 
 const keywordSearch = (audience: Audience, input: SearchInput, k: number) =>
   Effect.gen(function*() {
@@ -60,24 +60,30 @@ const snippetOf = (memory: Memory) => memory.content.length > 300 ? `${memory.co
  */
 export const retrieve = Effect.fn("Memory.retrieve")(function*(actor: Actor, input: SearchInput) {
   yield* readableCollectionIfAny(actor, input.collectionId)
-  const audience = yield* audienceFor(actor)
   const memories = yield* MemoryRepository
   /** The memories of these ids that still exist, by id: one query for the whole page. */
   const load = (ids: ReadonlyArray<MemoryId>) =>
     Effect.map(memories.findByIds(ids), (found) => new Map<string, Memory>(found.map((m) => [m.id, m])))
   if (input.mode === "keyword") {
-    const rows = yield* keywordSearch(audience, input, input.limit)
+    const rows = yield* keywordSearch(yield* audienceFor(actor), input, input.limit)
     return rows.map((r): SearchResult => ({ memory: r.memory, score: r.score, snippet: snippetOf(r.memory) }))
   }
+  // The query is embedded (in a worker thread, or by a remote model) while the database answers
+  // the rest: whose memories the caller reads, and in hybrid mode the keyword search.
   if (input.mode === "vector") {
-    const hits = yield* vectorSearch(audience, input, input.limit)
+    const [audience, query] = yield* Effect.all([audienceFor(actor), embedQuery(input)], { concurrency: 2 })
+    const hits = yield* nearest(query, audience, input, input.limit)
     const found = yield* load(hits.map((hit) => hit.memoryId))
     return hits.flatMap((hit): Array<SearchResult> => {
       const memory = found.get(hit.memoryId)
       return memory === undefined ? [] : [{ memory, score: hit.score, snippet: hit.text }]
     })
   }
-  const [vector, keyword] = yield* Effect.all([vectorSearch(audience, input, input.limit * 2), keywordSearch(audience, input, input.limit * 2)])
+  const [query, [audience, keyword]] = yield* Effect.all([
+    embedQuery(input),
+    Effect.flatMap(audienceFor(actor), (audience) => Effect.map(keywordSearch(audience, input, input.limit * 2), (rows) => [audience, rows] as const))
+  ], { concurrency: 2 })
+  const vector = yield* nearest(query, audience, input, input.limit * 2)
   const snippets = new Map<string, string>(vector.map((h) => [h.memoryId, h.text]))
   const fused = reciprocalRankFusion([vector.map((h) => h.memoryId as string), keyword.map((r) => r.memory.id as string)]).slice(0, input.limit)
   const known = new Map<string, Memory>(keyword.map((r) => [r.memory.id, r.memory]))

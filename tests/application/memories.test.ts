@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option } from "effect"
+import { Deferred, Effect, Option } from "effect"
+import { QueryEmbedder } from "../../application/ports/embedder.js"
+import { MemoryRepository } from "../../application/ports/memory-repository.js"
 import { TestClock } from "effect/testing"
 import { createCollection, deleteCollection } from "../../application/memory/collections.js"
 import { createMemory, deleteMemory, getMemory, listMemories, updateMemory } from "../../application/memory/memories.js"
@@ -107,5 +109,36 @@ describe("answers (RAG)", () => {
       expect(answer.citations.map((c) => c.memoryId)).toEqual([passport.id])
       const nothing = yield* answerQuestion(ann.actor, { question: "quantum chromodynamics lecture", limit: 5, collectionId: Option.none() })
       expect(nothing).toEqual({ answer: NOTHING_FOUND, citations: [] })
+    }).pipe(Effect.provide(MemoryTestLayer)))
+})
+
+describe("search, concurrently", () => {
+  // The query's embedding (a worker thread, or a remote model) and the database's part overlap: the
+  // keyword side of a hybrid search is asked while the embedding is still on its way. Were they one
+  // after the other, the embedder below would wait for a keyword search that never starts.
+  it.live("a hybrid search runs its keyword search while the query is being embedded", () =>
+    Effect.gen(function*() {
+      const { actor } = yield* person("ann")
+      const garden = yield* createMemory(actor, input("tomatoes need water in the garden every morning"))
+      const keywordAsked = yield* Deferred.make<void>()
+      const embedder = yield* QueryEmbedder
+      const repository = yield* MemoryRepository
+      const waiting = QueryEmbedder.of({
+        ...embedder,
+        embed: (texts) =>
+          Deferred.await(keywordAsked).pipe(
+            Effect.timeoutOrElse({ duration: "2 seconds", orElse: () => Effect.die(new Error("the keyword search waited for the embedding")) }),
+            Effect.andThen(embedder.embed(texts))
+          )
+      })
+      const signalling = MemoryRepository.of({
+        ...repository,
+        keywordSearch: (filter, query, k) => Effect.andThen(Deferred.succeed(keywordAsked, undefined), repository.keywordSearch(filter, query, k))
+      })
+      const results = yield* searchMemories(actor, search("garden tomatoes", { mode: "hybrid" })).pipe(
+        Effect.provideService(QueryEmbedder, waiting),
+        Effect.provideService(MemoryRepository, signalling)
+      )
+      expect(results[0]?.memory.id).toBe(garden.id)
     }).pipe(Effect.provide(MemoryTestLayer)))
 })
