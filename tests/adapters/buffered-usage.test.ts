@@ -115,12 +115,18 @@ describe("the query log, noted in process and written in batches", () => {
     return { writes, stored, failOnce: () => void (failNext = true), context: Context.make(QueryLog, store).pipe(Context.add(MemoryAnalyticsReader, reader)) }
   })
 
-  it.effect("writes nothing on the caller's fiber, one batch per interval, a read's pending entries before it, and the rest at shutdown", () =>
+  /** A buffered log over a counting store, in a scope of its own (closing it is the shutdown). */
+  const bufferedOver = (interval: Duration.Input) =>
     Effect.gen(function*() {
       const store = yield* countingStore
       const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(QueryLogBuffered("1 second").pipe(Layer.provide(Layer.succeedContext(store.context))), scope)
-      const log = Context.get(context, QueryLog)
+      const context = yield* Layer.buildWithScope(QueryLogBuffered(interval).pipe(Layer.provide(Layer.succeedContext(store.context))), scope)
+      return { store, scope, context, log: Context.get(context, QueryLog) }
+    })
+
+  it.effect("writes nothing on the caller's fiber, one batch per interval, a read's pending entries before it, and the rest at shutdown", () =>
+    Effect.gen(function*() {
+      const { store, scope, context, log } = yield* bufferedOver("1 second")
       const user = "0190a1b2-7a2b-7c3d-8e4f-0000000000aa"
       yield* log.record(entry(1, user))
       yield* log.record(entry(2, user))
@@ -143,10 +149,7 @@ describe("the query log, noted in process and written in batches", () => {
 
   it.effect("a full buffer is written without waiting for the interval", () =>
     Effect.gen(function*() {
-      const store = yield* countingStore
-      const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(QueryLogBuffered("1 hour").pipe(Layer.provide(Layer.succeedContext(store.context))), scope)
-      const log = Context.get(context, QueryLog)
+      const { store, scope, log } = yield* bufferedOver("1 hour")
       for (let n = 0; n < 500; n++) yield* log.record(entry(n, "0190a1b2-7a2b-7c3d-8e4f-0000000000bb"))
       yield* Effect.yieldNow
       yield* Effect.yieldNow
