@@ -7,7 +7,7 @@ import { VectorIndexMemory } from "../../adapters/in-memory/vector-index.memory.
 import { MemoryRepositorySql } from "../../adapters/sql/memory-repository.sql.js"
 import { UserRepositorySql } from "../../adapters/sql/user-repository.sql.js"
 import { VectorIndexExactSql } from "../../adapters/sql/vector-index.exact.js"
-import { VectorIndexPgvector } from "../../adapters/sql/vector-index.pgvector.js"
+import { hasOptions, HNSW_OPTIONS, VectorIndexPgvector } from "../../adapters/sql/vector-index.pgvector.js"
 import { VectorIndexQdrant } from "../../adapters/qdrant/vector-index.qdrant.js"
 import { VectorIndex } from "../../application/ports/vector-index.js"
 import { MemoryId } from "../../domain/memory/memory.js"
@@ -93,5 +93,30 @@ describe("SQL vector indexes and a changed embedding model", () => {
       const filter = { audience: ownerOnly(UserId.make("00000000-0000-7000-8000-000000000001")), collectionId: Option.none(), tags: [], memoryType: Option.none() }
       expect(yield* other.search(Array.from({ length: 16 }, () => 0.25), filter, 5)).toEqual([])
       expect((yield* same.search([1, 0, 0, 0, 0, 0, 0, 0], filter, 5)).length).toBe(1)
+    }), 60_000)
+})
+
+describe("the pgvector index's graph", () => {
+  it.live("is built with HNSW_OPTIONS, and an index of an earlier definition is built again with them", () =>
+    Effect.gen(function*() {
+      const context = yield* Layer.build(PgliteTestDatabase)
+      const sql = Context.get(context, SqlClient.SqlClient)
+      const definition = Effect.map(
+        sql<{ indexdef: string }>`SELECT indexdef FROM pg_indexes WHERE indexname = ${`memory_chunks_hnsw_${VECTOR_DIMS}`}`,
+        (rows) => rows.map((row) => row.indexdef)
+      )
+      // An earlier version's index: pgvector's default graph.
+      yield* sql.unsafe(
+        `CREATE INDEX memory_chunks_hnsw_${VECTOR_DIMS} ON memory_chunks USING hnsw ((embedding::vector(${VECTOR_DIMS})) vector_cosine_ops) WHERE dimensions = ${VECTOR_DIMS}`
+      )
+      expect((yield* definition).map(hasOptions)).toEqual([false])
+      yield* Layer.build(VectorIndexPgvector(model)).pipe(Effect.provide(context))
+      const [rebuilt] = yield* definition
+      expect(rebuilt).toContain(`m='${HNSW_OPTIONS.m}'`)
+      expect(rebuilt).toContain(`ef_construction='${HNSW_OPTIONS.efConstruction}'`)
+      expect(rebuilt).toContain(`WHERE (dimensions = ${VECTOR_DIMS})`)
+      // Started again, it leaves the index as it is.
+      yield* Layer.build(VectorIndexPgvector(model)).pipe(Effect.provide(context))
+      expect(yield* definition).toEqual([rebuilt])
     }), 60_000)
 })
