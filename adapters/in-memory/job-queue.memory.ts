@@ -46,7 +46,11 @@ export const JobQueueMemory = Layer.effect(
       heartbeat: (id, workerId, leaseUntil, progress) =>
         change(id, (job) =>
           holds(job, workerId) && (job.status === "running" || job.status === "cancelled")
-            ? Option.some([job.status, new Job({ ...job, ...withProgress(progress), leaseUntil: job.status === "running" ? Option.some(leaseUntil) : job.leaseUntil })])
+            ? Option.some([job.status, new Job({
+              ...job,
+              ...(progress.done >= job.progressDone ? withProgress(progress) : {}),
+              leaseUntil: job.status === "running" ? Option.some(leaseUntil) : job.leaseUntil
+            })])
             : Option.none()),
       addErrors: (id, errors) => Effect.asVoid(change(id, (job) => Option.some([undefined, new Job({ ...job, ...withErrors(job, errors) })]))),
       succeed: (id, workerId, result, progress, at) =>

@@ -63,8 +63,10 @@ export const JobQueueSql = Layer.effect(
       heartbeat: (id, workerId, leaseUntil, progress) =>
         statusOf(sql`
           UPDATE jobs SET lease_until = CASE WHEN status = 'running' THEN ${date(leaseUntil)} ELSE lease_until END,
-                 progress_done = ${progress.done}, progress_total = ${Option.getOrNull(progress.total)},
-                 checkpoint = ${json(progress.checkpoint)}::jsonb, updated_at = now()
+                 progress_done = CASE WHEN ${progress.done} >= progress_done THEN ${progress.done} ELSE progress_done END,
+                 progress_total = CASE WHEN ${progress.done} >= progress_done THEN ${Option.getOrNull(progress.total)} ELSE progress_total END,
+                 checkpoint = CASE WHEN ${progress.done} >= progress_done THEN ${json(progress.checkpoint)}::jsonb ELSE checkpoint END,
+                 updated_at = now()
           WHERE id = ${id} AND locked_by = ${workerId} AND status IN ('running', 'cancelled')
           RETURNING status`).pipe(Effect.map(Option.map((r) => r.status)), orStorageFailure),
       addErrors: (id, errors) =>

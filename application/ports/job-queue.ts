@@ -28,7 +28,10 @@ export class JobQueue extends Context.Service<JobQueue, {
   ) => Effect.Effect<Option.Option<Job>, StorageUnavailable>
   /**
    * Renews the lease and stores progress. Answers the job's status while this worker still holds
-   * it (cancelled: stop), or none when the lease was lost to another worker.
+   * it (cancelled: stop), or none when the lease was lost to another worker. Progress never goes
+   * back: a heartbeat carrying less done than is stored leaves progress and checkpoint as they are
+   * (the periodic heartbeat reads its progress, then may wait for the connection while a batch
+   * commits a later checkpoint; written after it, it would send a resumed job back over that batch).
    */
   readonly heartbeat: (
     id: JobId,

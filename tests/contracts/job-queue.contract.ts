@@ -64,6 +64,10 @@ export const jobQueueContract = (it: Vitest.MethodsNonLive<JobQueue | UserReposi
         expect(yield* queue.heartbeat(job.id, "w1", later(9), progress(1))).toEqual(Option.none())
         expect(yield* queue.succeed(job.id, "w1", { ok: 1 }, progress(1), later(3))).toBe(false)
         expect(yield* queue.heartbeat(job.id, "w2", later(9), progress(4, { line: 4 }))).toEqual(Option.some("running"))
+        // A late heartbeat with older progress renews the lease but leaves the newer checkpoint.
+        expect(yield* queue.heartbeat(job.id, "w2", later(11), progress(2, { line: 2 }))).toEqual(Option.some("running"))
+        expect(Option.map(yield* queue.findById(job.id), (j) => [j.progressDone, j.checkpoint, Option.map(j.leaseUntil, DateTime.toEpochMillis)]))
+          .toEqual(Option.some([4, { line: 4 }, Option.some(DateTime.toEpochMillis(later(11)))]))
         expect(yield* queue.succeed(job.id, "w2", { imported: 4 }, progress(10, { line: 10 }), later(4))).toBe(true)
         const done = Option.getOrThrow(yield* queue.findById(job.id))
         expect([done.status, done.result, done.progressDone, done.checkpoint, Option.isSome(done.finishedAt)]).toEqual(["succeeded", { imported: 4 }, 10, { line: 10 }, true])
