@@ -15,12 +15,12 @@ export const contextOf = <const Keys extends ReadonlyArray<Context.Key<any, any>
 ): Effect.Effect<Context.Context<Identifiers<Keys>>, never, Identifiers<Keys>> =>
   Effect.map(Effect.context<Identifiers<Keys>>(), (all) => Context.pick(...keys)(all) as Context.Context<Identifiers<Keys>>)
 
+/** What every request's own context holds: the request, and the caller the authentication middleware adds. */
+type PerRequest = HttpServerRequest.HttpServerRequest | CurrentActor
 /**
  * The missing services, named, when `keys` leave some of what a layer requires out: a layer built by
  * `capturingOnly` sees nothing else, so a service left out would be missing at request time.
  */
-/** What every request's own context holds: the request, and the caller the authentication middleware adds. */
-type PerRequest = HttpServerRequest.HttpServerRequest | CurrentActor
 type Missing<R, Keys extends ReadonlyArray<Context.Key<any, any>>> = Exclude<
   HttpRouter.Request.Only<"Requires", R> | HttpRouter.Request.Without<R>,
   Identifiers<Keys> | PerRequest

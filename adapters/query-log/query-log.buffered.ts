@@ -33,13 +33,14 @@ export const QueryLogBuffered = (interval: Duration.Input) =>
       const flushOnce = serialized.withPermit(flush)
       yield* Effect.forkScoped(Effect.repeat(flushOnce, Schedule.spaced(Duration.fromInputUnsafe(interval))))
       yield* Effect.addFinalizer(() => flushOnce)
+      const recordMany = (entries: ReadonlyArray<QueryLogEntry>) =>
+        Effect.suspend(() => {
+          pending.push(...entries)
+          return pending.length >= FLUSH_AT ? Effect.asVoid(Effect.forkDetach(flushOnce)) : Effect.void
+        })
       const log = QueryLog.of({
-        record: (entry) =>
-          Effect.suspend(() => {
-            pending.push(entry)
-            return pending.length >= FLUSH_AT ? Effect.asVoid(Effect.forkDetach(flushOnce)) : Effect.void
-          }),
-        recordMany: (entries) => Effect.sync(() => void pending.push(...entries)),
+        record: (entry) => recordMany([entry]),
+        recordMany,
         prune: (before) => Effect.andThen(flushOnce, store.prune(before))
       })
       const analytics = MemoryAnalyticsReader.of({

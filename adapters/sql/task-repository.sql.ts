@@ -36,7 +36,6 @@ export const TaskRows = Row({
 }).pipe(Schema.decodeTo(Task))
 const TaskRow = TaskRows
 
-
 /**
  * A row of the select below into a Task, as TaskRows decodes it (tests/adapters/rows.test.ts holds
  * the two equal, and refusing the same rows): the columns renamed, a Date made a DateTime, a null

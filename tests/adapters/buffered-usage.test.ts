@@ -154,7 +154,12 @@ describe("the query log, noted in process and written in batches", () => {
       yield* Effect.yieldNow
       yield* Effect.yieldNow
       expect(store.writes).toEqual([500])
+      // So is one handed over by recordMany.
+      yield* log.recordMany(Array.from({ length: 500 }, (_, n) => entry(500 + n, "0190a1b2-7a2b-7c3d-8e4f-0000000000bb")))
+      yield* Effect.yieldNow
+      yield* Effect.yieldNow
+      expect(store.writes).toEqual([500, 500])
       yield* Scope.close(scope, Exit.void)
-      expect(store.writes).toEqual([500])
+      expect(store.writes).toEqual([500, 500])
     }))
 })

@@ -34,13 +34,12 @@ import {
   ProjectStatsResponse,
   TaskResponse
 } from "../project-schemas.js"
-import type { MemberView } from "../../../application/ports/project-repository.js"
+import { type MemberView, ProjectRepository } from "../../../application/ports/project-repository.js"
 import { capturingOnly } from "../captured-context.js"
 import { Ids } from "../../../application/ports/ids.js"
 import { ActivityLog } from "../../../application/ports/activity-log.js"
 import { UnitOfWork } from "../../../application/ports/unit-of-work.js"
 import { CommentRepository } from "../../../application/ports/comment-repository.js"
-import { ProjectRepository } from "../../../application/ports/project-repository.js"
 import { TaskRepository } from "../../../application/ports/task-repository.js"
 import { UserRepository } from "../../../application/ports/user-repository.js"
 
